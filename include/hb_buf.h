@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#ifndef HB_BUF_H
+#define HB_BUF_H
+
+/**
+ * @file
+ * HyperBuf logical buffer: one growable byte buffer over an rte_mbuf chain.
+ *
+ * A struct hb_buf makes a chain of rte_mbuf segments behave as ONE logical
+ * byte buffer of hb_buf_len() bytes, addressed by offsets 0..len-1 whatever
+ * the segment layout. The chain is always a valid mbuf chain (head pkt_len
+ * and nb_segs consistent), so a received packet is adopted with
+ * hb_buf_attach() and handed to rte_eth_tx_burst() with hb_buf_detach(),
+ * both without copying a byte.
+ *
+ * Costs:
+ *  - append is O(1): the buffer caches its tail segment; when the tail is
+ *    full, the segments the call needs are taken from the buffer's mempool
+ *    in one bulk get.
+ *  - read/write/peek/iov find the segment holding an offset through a
+ *    position cache (sequential access is O(1)) and, on long chains, a
+ *    segment index built on first random access (O(1) for chains of equal
+ *    segments, O(log n) otherwise). No call walks the chain from the head
+ *    on every access.
+ *  - prepend uses the head's headroom when the head segment is not shared,
+ *    and otherwise chains new head segment(s): it never fails for lack of
+ *    headroom, and the prepended bytes are never split between the new and
+ *    the old head.
+ *  - split is zero-copy: a segment cut in two is shared through an indirect
+ *    mbuf (one mbuf taken from the pool); both halves stay valid when the
+ *    other is freed.
+ *
+ * Error rule (all of HyperBuf): int-returning calls return 0 (or a count) on
+ * success and a negative errno on failure; pointer-returning calls return
+ * NULL and set rte_errno. A call that fails changes nothing: the buffer is
+ * byte for byte and segment for segment as before, and every mbuf the call
+ * took is back in its pool.
+ *
+ * Ownership: a buffer that holds segments owns them; hb_buf_free() or
+ * hb_buf_detach() ends that ownership. An empty buffer (no segments) owns
+ * nothing and may be dropped without a call.
+ *
+ * Thread safety: a buffer belongs to one thread at a time (the "local"
+ * buffer); none of these calls is MT-safe on the same buffer. Shared buffers
+ * (hb_async.h) make concurrent access from several lcores safe.
+ *
+ * Visitors (hb_visit.h): while a visitor is live on a buffer, every mutating
+ * call fails with -EBUSY and changes nothing; while a write visitor is live,
+ * reading calls fail with -EBUSY too.
+ *
+ * @warning
+ * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct hb_idx;
+struct hb_shared;
+
+/**
+ * The logical buffer.
+ *
+ * One cache line, so it can live on the stack for per-packet work, inside an
+ * application structure or in shared memory. All fields are private: use
+ * the hb_buf_*() calls. Initialise it with hb_buf_init() or hb_buf_attach()
+ * before any other call.
+ */
+struct hb_buf {
+	struct rte_mbuf *head;	  /**< @internal first segment; NULL: none */
+	struct rte_mbuf *tail;	  /**< @internal last segment holding data */
+	struct rte_mbuf *pos_seg; /**< @internal position cache: segment ... */
+	uint32_t pos_off;	  /**< @internal ... and its logical offset */
+	uint32_t gen;		  /**< @internal bumped on layout changes */
+	uint64_t state;		  /**< @internal magic and visitor guard */
+	struct rte_mempool *mp;	  /**< @internal pool for new segments */
+	struct hb_idx *idx;	  /**< @internal segment index, or NULL */
+	struct hb_shared *sh;	  /**< @internal shared state, or NULL */
+} __rte_cache_aligned;
+
+#include "hb_buf_pvt.h"
+
+/**
+ * Initialise an empty buffer whose new segments come from @p mp.
+ *
+ * The previous content of @p b is overwritten, not freed. No mbuf is taken
+ * from the pool until data is added.
+ *
+ * @param b
+ *   The buffer to initialise.
+ * @param mp
+ *   A packet mbuf pool (created with rte_pktmbuf_pool_create() or set up
+ *   with rte_pktmbuf_pool_init()).
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b or @p mp is NULL, or @p mp is not a packet mbuf pool.
+ */
+int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
+
+/**
+ * Adopt an mbuf chain, without copying, as the content of @p b.
+ *
+ * @p b is initialised (its previous content is overwritten, not freed) and
+ * takes ownership of @p m. New segments will come from @p m's pool.
+ * A single-segment packet is adopted in O(1); a chain is walked once to
+ * validate it and find its tail.
+ *
+ * @param b
+ *   The buffer to initialise.
+ * @param m
+ *   The head of a valid mbuf chain (pkt_len and nb_segs consistent).
+ * @return
+ *   - 0: Success; @p b owns @p m.
+ *   - -EINVAL: @p b or @p m is NULL, or @p m is not a consistent chain
+ *     (its nb_segs or pkt_len disagree with its segments); the caller still
+ *     owns @p m.
+ */
+static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
+
+/**
+ * Give the chain back and leave @p b empty.
+ *
+ * The returned chain is a valid packet (pkt_len, nb_segs and next
+ * consistent, no empty trailing segment) that can go straight to
+ * rte_eth_tx_burst(). Segments reserved but not filled are freed.
+ *
+ * @param b
+ *   The buffer.
+ * @return
+ *   The head of the chain, now owned by the caller; NULL with rte_errno
+ *   set on failure:
+ *   - EINVAL: @p b is NULL or not initialised.
+ *   - ENODATA: @p b holds no segment.
+ *   - EBUSY: a visitor is live on @p b.
+ *   On failure @p b is unchanged.
+ */
+static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
+
+/**
+ * Free every segment of @p b; @p b stays initialised, empty and usable.
+ *
+ * @param b
+ *   The buffer.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b is NULL or not initialised.
+ *   - -EBUSY: a visitor is live on @p b; nothing is freed.
+ */
+int hb_buf_free(struct hb_buf *b);
+
+/**
+ * Logical length of the buffer in bytes. MT-safe (a snapshot).
+ *
+ * @param b
+ *   An initialised buffer.
+ * @return
+ *   The number of bytes in @p b.
+ */
+static inline uint32_t
+hb_buf_len(const struct hb_buf *b)
+{
+	const struct rte_mbuf *h = b->head;
+
+	return likely(h != NULL) ? h->pkt_len : 0;
+}
+
+/**
+ * Number of segments in the chain, including reserved empty ones.
+ *
+ * @param b
+ *   An initialised buffer.
+ * @return
+ *   The number of segments @p b holds (0 when it holds none).
+ */
+static inline uint16_t
+hb_buf_nb_segs(const struct hb_buf *b)
+{
+	const struct rte_mbuf *h = b->head;
+
+	return likely(h != NULL) ? h->nb_segs : 0;
+}
+
+/**
+ * Make sure the next @p additional bytes of appends need no allocation.
+ *
+ * Missing capacity is taken from the pool in one bulk get and chained, as
+ * empty segments, after the tail. Reserved segments count in
+ * hb_buf_nb_segs(); hb_buf_detach() and hb_buf_trim() free those left empty.
+ *
+ * @param b
+ *   The buffer.
+ * @param additional
+ *   Bytes that must be appendable without allocating.
+ * @return
+ *   - 0: Success (also when the capacity was already there).
+ *   - -EINVAL: @p b is NULL or not initialised.
+ *   - -EBUSY: a visitor is live on @p b.
+ *   - -E2BIG: the length would pass UINT32_MAX or the chain
+ *     RTE_MBUF_MAX_NB_SEGS segments.
+ *   - -ENOMEM: the pool has too few mbufs.
+ *   On failure @p b is unchanged and no mbuf is taken.
+ */
+int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
+
+/**
+ * Append @p len bytes from @p src at the end of the buffer (all or nothing).
+ *
+ * O(1): fills the cached tail segment, then segments taken from the pool in
+ * one bulk get. Pointers and views into the buffer stay valid.
+ *
+ * @param b
+ *   The buffer.
+ * @param src
+ *   The bytes to append.
+ * @param len
+ *   Number of bytes.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b or @p src is NULL, or @p b is not initialised.
+ *   - -EBUSY: a visitor is live on @p b.
+ *   - -E2BIG: the length would pass UINT32_MAX or the chain
+ *     RTE_MBUF_MAX_NB_SEGS segments.
+ *   - -ENOMEM: the pool ran out of mbufs.
+ *   On failure @p b is unchanged and every mbuf taken is back in its pool.
+ */
+static inline int hb_buf_append(struct hb_buf *b, const void *src,
+				uint32_t len);
+
+/**
+ * Insert @p len bytes from @p src in front of the buffer (all or nothing).
+ *
+ * Uses the head's headroom when it holds all @p len bytes and the head
+ * segment is not shared (direct, refcnt 1). Otherwise chains new head
+ * segment(s), with the bytes at their end so that later prepends find
+ * headroom; packet metadata (port, ol_flags, packet_type, hash, vlan,
+ * tx_offload, dynamic fields) moves to the new head. The prepended bytes are
+ * never split between a new segment and the old head.
+ *
+ * Offsets of existing bytes grow by @p len; cursors on @p b become stale.
+ *
+ * @param b
+ *   The buffer.
+ * @param src
+ *   The bytes to prepend.
+ * @param len
+ *   Number of bytes.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b or @p src is NULL, or @p b is not initialised.
+ *   - -EBUSY: a visitor is live on @p b.
+ *   - -E2BIG: the length would pass UINT32_MAX or the chain
+ *     RTE_MBUF_MAX_NB_SEGS segments.
+ *   - -ENOMEM: the pool ran out of mbufs.
+ *   On failure @p b is unchanged and every mbuf taken is back in its pool.
+ */
+int hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
+
+/**
+ * Copy @p len bytes at offset @p off out of the buffer.
+ *
+ * @param b
+ *   The buffer.
+ * @param off
+ *   Offset of the first byte.
+ * @param dst
+ *   Destination, at least @p len bytes.
+ * @param len
+ *   Number of bytes.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b or @p dst is NULL, or @p b is not initialised.
+ *   - -ERANGE: [@p off, @p off + @p len) is not inside the buffer.
+ *   - -EBUSY: a write visitor is live on @p b.
+ */
+static inline int hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
+			      uint32_t len);
+
+/**
+ * Overwrite @p len bytes at offset @p off (never grows the buffer).
+ *
+ * Bytes are written in place, also into segments shared with clones (as
+ * DPDK's own calls do).
+ *
+ * @param b
+ *   The buffer.
+ * @param off
+ *   Offset of the first byte.
+ * @param src
+ *   The bytes to write.
+ * @param len
+ *   Number of bytes.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b or @p src is NULL, or @p b is not initialised.
+ *   - -ERANGE: [@p off, @p off + @p len) is not inside the buffer.
+ *   - -EBUSY: a visitor is live on @p b.
+ *   On failure @p b is unchanged.
+ */
+static inline int hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
+			       uint32_t len);
+
+/**
+ * Drop @p len bytes at the end of the buffer.
+ *
+ * Segments left empty, reserved ones included, go back to their pool; when
+ * nothing remains the buffer holds no segment.
+ *
+ * @param b
+ *   The buffer.
+ * @param len
+ *   Number of bytes to drop.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b is NULL or not initialised.
+ *   - -ERANGE: @p len is more than hb_buf_len().
+ *   - -EBUSY: a visitor is live on @p b.
+ *   On failure @p b is unchanged.
+ */
+int hb_buf_trim(struct hb_buf *b, uint32_t len);
+
+/**
+ * Drop @p len bytes at the front of the buffer.
+ *
+ * Segments left empty go back to their pool, packet metadata moves to the
+ * new head; when nothing remains the buffer holds no segment. Offsets of the
+ * remaining bytes shrink by @p len.
+ *
+ * @param b
+ *   The buffer.
+ * @param len
+ *   Number of bytes to drop.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b is NULL or not initialised.
+ *   - -ERANGE: @p len is more than hb_buf_len().
+ *   - -EBUSY: a visitor is live on @p b.
+ *   On failure @p b is unchanged.
+ */
+int hb_buf_adj(struct hb_buf *b, uint32_t len);
+
+/**
+ * Move the bytes [@p at, len) of @p b into @p tail, without copying.
+ *
+ * Afterwards @p b holds [0, @p at) and @p tail (initialised by this call
+ * with @p b's pool; its previous content is overwritten, not freed) holds
+ * the rest. A segment cut in two is shared: @p tail gets an indirect mbuf
+ * (taken from @p b's pool) on the part after the cut. The two halves are
+ * independent: either may be freed, trimmed or grown first. Both carry the
+ * packet metadata of @p b's head.
+ *
+ * @param b
+ *   The buffer to cut.
+ * @param at
+ *   Offset of the first byte that moves to @p tail (0..hb_buf_len()).
+ * @param tail
+ *   Receives the second half.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p b or @p tail is NULL, @p tail is @p b, or @p b is not
+ *     initialised.
+ *   - -ERANGE: @p at is more than hb_buf_len().
+ *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOMEM: no mbuf for the indirect segment.
+ *   On failure @p b and @p tail are unchanged.
+ */
+int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
+
+/**
+ * Get a pointer to @p len bytes at @p off; copy them only if they span
+ * segments.
+ *
+ * Like rte_pktmbuf_read(): returns a pointer into the segment when the range
+ * is contiguous, otherwise copies the range into @p scratch and returns it.
+ * The pointer is valid until the buffer is next changed. A zero-length peek
+ * at a valid offset returns a non-NULL pointer that must not be
+ * dereferenced.
+ *
+ * @param b
+ *   The buffer.
+ * @param off
+ *   Offset of the first byte.
+ * @param len
+ *   Number of bytes.
+ * @param scratch
+ *   At least @p len bytes, used only when the range spans segments; may be
+ *   NULL if the caller accepts an EINVAL failure in that case.
+ * @return
+ *   The bytes; NULL with rte_errno set on failure:
+ *   - EINVAL: @p b is NULL or not initialised, or a copy was needed and
+ *     @p scratch is NULL.
+ *   - ERANGE: [@p off, @p off + @p len) is not inside the buffer.
+ *   - EBUSY: a write visitor is live on @p b.
+ */
+static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
+				      uint32_t len, void *scratch);
+
+/**
+ * Describe [@p off, @p off + @p len) as an I/O vector, without copying.
+ *
+ * With @p iov NULL and @p iovcnt 0, only counts the entries needed.
+ *
+ * @param b
+ *   The buffer.
+ * @param off
+ *   Offset of the first byte.
+ * @param len
+ *   Number of bytes.
+ * @param iov
+ *   Filled with one entry per segment piece of the range.
+ * @param iovcnt
+ *   Entries available in @p iov.
+ * @return
+ *   - >= 0: Number of entries used (needed, when counting); 0 when @p len
+ *     is 0.
+ *   - -EINVAL: @p b is NULL or not initialised, @p iovcnt is negative, or
+ *     @p iov is NULL with @p iovcnt not 0.
+ *   - -ERANGE: the range is not inside the buffer.
+ *   - -ENOBUFS: @p iovcnt entries are not enough; @p iov may have been
+ *     partly written.
+ *   - -EBUSY: a write visitor is live on @p b.
+ */
+int hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
+	       struct iovec *iov, int iovcnt);
+
+/**
+ * The mempool new segments of @p b come from.
+ *
+ * @param b
+ *   An initialised buffer.
+ * @return
+ *   The pool.
+ */
+static inline struct rte_mempool *
+hb_buf_pool(const struct hb_buf *b)
+{
+	return b->mp;
+}
+
+/**
+ * Check every invariant of @p b (debug aid, O(segments)).
+ *
+ * Checks the chain (nb_segs, pkt_len, each segment with rte_mbuf_check()),
+ * the tail and position caches, the segment index and the visitor state.
+ *
+ * @param b
+ *   The buffer.
+ * @param reason
+ *   If not NULL, set to a static string naming the first broken invariant.
+ * @return
+ *   - 0: @p b is consistent.
+ *   - -EINVAL: an invariant is broken (see @p reason).
+ */
+int hb_buf_check(const struct hb_buf *b, const char **reason);
+
+/**
+ * Print the state of @p b and its segments to @p f (debug aid).
+ *
+ * @param f
+ *   Output stream.
+ * @param b
+ *   The buffer.
+ */
+void hb_buf_dump(FILE *f, const struct hb_buf *b);
+
+/*
+ * Typed integers at any offset, in big (network) or little endian order,
+ * correct across segment boundaries. Same errors as hb_buf_read() and
+ * hb_buf_write(). The hb_buf_append_*() variants append the value.
+ */
+
+/** @internal Define get/put/append for one integer type and byte order. */
+#define __HB_BUF_INT_ACCESSORS(name, type, to_cpu, from_cpu)                   \
+	static inline int hb_buf_get_##name(const struct hb_buf *b,            \
+					    uint32_t off, type *v)             \
+	{                                                                      \
+		type x;                                                        \
+		int rc;                                                        \
+		if (unlikely(v == NULL))                                       \
+			return -EINVAL;                                        \
+		rc = hb_buf_read(b, off, &x, sizeof(x));                       \
+		if (likely(rc == 0))                                           \
+			*v = to_cpu(x);                                        \
+		return rc;                                                     \
+	}                                                                      \
+	static inline int hb_buf_put_##name(struct hb_buf *b, uint32_t off,    \
+					    type v)                            \
+	{                                                                      \
+		type x = from_cpu(v);                                          \
+		return hb_buf_write(b, off, &x, sizeof(x));                    \
+	}                                                                      \
+	static inline int hb_buf_append_##name(struct hb_buf *b, type v)       \
+	{                                                                      \
+		type x = from_cpu(v);                                          \
+		return hb_buf_append(b, &x, sizeof(x));                        \
+	}
+
+/** @internal identity conversion for single bytes */
+#define __HB_SAME(x) (x)
+
+/**
+ * @fn int hb_buf_get_u8(const struct hb_buf *b, uint32_t off, uint8_t *v)
+ * Read one byte at @p off into @p v. Errors as hb_buf_read().
+ * @fn int hb_buf_put_u8(struct hb_buf *b, uint32_t off, uint8_t v)
+ * Overwrite one byte at @p off. Errors as hb_buf_write().
+ * @fn int hb_buf_append_u8(struct hb_buf *b, uint8_t v)
+ * Append one byte. Errors as hb_buf_append().
+ */
+__HB_BUF_INT_ACCESSORS(u8, uint8_t, __HB_SAME, __HB_SAME)
+/** 16-bit big endian: hb_buf_get_be16(), hb_buf_put_be16(), hb_buf_append_be16() */
+__HB_BUF_INT_ACCESSORS(be16, uint16_t, rte_be_to_cpu_16, rte_cpu_to_be_16)
+/** 32-bit big endian: hb_buf_get_be32(), hb_buf_put_be32(), hb_buf_append_be32() */
+__HB_BUF_INT_ACCESSORS(be32, uint32_t, rte_be_to_cpu_32, rte_cpu_to_be_32)
+/** 64-bit big endian: hb_buf_get_be64(), hb_buf_put_be64(), hb_buf_append_be64() */
+__HB_BUF_INT_ACCESSORS(be64, uint64_t, rte_be_to_cpu_64, rte_cpu_to_be_64)
+/** 16-bit little endian: hb_buf_get_le16(), hb_buf_put_le16(), hb_buf_append_le16() */
+__HB_BUF_INT_ACCESSORS(le16, uint16_t, rte_le_to_cpu_16, rte_cpu_to_le_16)
+/** 32-bit little endian: hb_buf_get_le32(), hb_buf_put_le32(), hb_buf_append_le32() */
+__HB_BUF_INT_ACCESSORS(le32, uint32_t, rte_le_to_cpu_32, rte_cpu_to_le_32)
+/** 64-bit little endian: hb_buf_get_le64(), hb_buf_put_le64(), hb_buf_append_le64() */
+__HB_BUF_INT_ACCESSORS(le64, uint64_t, rte_le_to_cpu_64, rte_cpu_to_le_64)
+
+/* Inline definitions of the fast paths declared above. */
+
+static inline int
+hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
+{
+	if (likely(b != NULL && m != NULL && m->next == NULL &&
+		   m->nb_segs == 1 && m->pkt_len == m->data_len)) {
+		__hb_buf_reset(b, m->pool);
+		b->head = m;
+		b->tail = m;
+		b->pos_seg = m;
+		return 0;
+	}
+	return __hb_buf_attach(b, m);
+}
+
+static inline struct rte_mbuf *
+hb_buf_detach(struct hb_buf *b)
+{
+	struct rte_mbuf *h;
+
+	if (likely(b != NULL && b->state == __HB_STATE_IDLE && b->idx == NULL &&
+		   (h = b->head) != NULL && b->tail->next == NULL)) {
+		b->head = NULL;
+		b->tail = NULL;
+		b->pos_seg = NULL;
+		b->pos_off = 0;
+		b->gen++;
+		return h;
+	}
+	return __hb_buf_detach(b);
+}
+
+static inline int
+hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
+{
+	struct rte_mbuf *t;
+
+	if (likely(b != NULL && src != NULL && b->state == __HB_STATE_IDLE &&
+		   (t = b->tail) != NULL)) {
+		uint32_t dl = t->data_len;
+		uint32_t room = (uint32_t)t->buf_len - t->data_off - dl;
+		struct rte_mbuf *h = b->head;
+
+		if (likely(len <= room && __hb_seg_exclusive(t) &&
+			   h->pkt_len <= UINT32_MAX - len)) {
+			memcpy(rte_pktmbuf_mtod_offset(t, char *, dl), src, len);
+			t->data_len = (uint16_t)(dl + len);
+			h->pkt_len += len;
+			return 0;
+		}
+	}
+	return __hb_buf_append(b, src, len);
+}
+
+static inline int
+hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
+{
+	const struct rte_mbuf *m;
+
+	if (likely(b != NULL && dst != NULL && __hb_state_readable(b->state) &&
+		   (m = b->pos_seg) != NULL)) {
+		uint32_t rel = off - b->pos_off;
+
+		if (likely((uint64_t)rel + len <= m->data_len)) {
+			memcpy(dst, rte_pktmbuf_mtod_offset(m, char *, rel), len);
+			return 0;
+		}
+	}
+	return __hb_buf_read(b, off, dst, len);
+}
+
+static inline int
+hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
+{
+	struct rte_mbuf *m;
+
+	if (likely(b != NULL && src != NULL && b->state == __HB_STATE_IDLE &&
+		   (m = b->pos_seg) != NULL)) {
+		uint32_t rel = off - b->pos_off;
+
+		if (likely((uint64_t)rel + len <= m->data_len)) {
+			memcpy(rte_pktmbuf_mtod_offset(m, char *, rel), src, len);
+			return 0;
+		}
+	}
+	return __hb_buf_write(b, off, src, len);
+}
+
+static inline const void *
+hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *scratch)
+{
+	const struct rte_mbuf *m;
+
+	if (likely(b != NULL && __hb_state_readable(b->state) &&
+		   (m = b->pos_seg) != NULL)) {
+		uint32_t rel = off - b->pos_off;
+
+		if (likely((uint64_t)rel + len <= m->data_len))
+			return rte_pktmbuf_mtod_offset(m, const char *, rel);
+	}
+	return __hb_buf_peek(b, off, len, scratch);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HB_BUF_H */

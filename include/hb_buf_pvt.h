@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#ifndef HB_BUF_PVT_H
+#define HB_BUF_PVT_H
+
+/**
+ * @file
+ * @internal Inline internals of hb_buf.h. Do not include this file
+ * directly; include hb_buf.h (or hyperbuf.h).
+ */
+
+#ifndef HB_BUF_H
+#error "do not include hb_buf_pvt.h directly, include hb_buf.h"
+#endif
+
+#include <stdalign.h>
+#include <assert.h>
+
+/** @internal "HBUF": marks an initialised struct hb_buf. */
+#define __HB_BUF_MAGIC UINT32_C(0x48425546)
+
+/*
+ * struct hb_buf.state: the magic in the high 32 bits, the local visitor
+ * guard in the low 32 bits. One 64-bit compare tells a mutating fast path
+ * that the buffer is initialised, local and free of visitors.
+ */
+/** @internal guard: the buffer is shared, its visitor state is in b->sh */
+#define __HB_GUARD_SHARED (UINT32_C(1) << 31)
+/** @internal guard: a write visitor is live */
+#define __HB_GUARD_WRITER (UINT32_C(1) << 30)
+/** @internal guard: number of live read visitors */
+#define __HB_GUARD_READERS (__HB_GUARD_WRITER - 1)
+/** @internal state of an initialised local buffer with no visitor */
+#define __HB_STATE_IDLE ((uint64_t)__HB_BUF_MAGIC << 32)
+
+static_assert(sizeof(struct hb_buf) == RTE_CACHE_LINE_SIZE,
+	      "struct hb_buf must fit in one cache line");
+
+/** @internal true if @p state allows reading: initialised, local, no writer */
+static inline bool
+__hb_state_readable(uint64_t state)
+{
+	return (state & ~(uint64_t)__HB_GUARD_READERS) == __HB_STATE_IDLE;
+}
+
+/**
+ * @internal true if nobody else can see the bytes of @p m's buffer outside
+ * its data: a direct mbuf with refcnt 1. Only then may HyperBuf put new
+ * bytes into its headroom or tailroom (the slow paths also accept an
+ * external buffer with both reference counts at 1).
+ */
+static inline bool
+__hb_seg_exclusive(const struct rte_mbuf *m)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
+}
+
+/** @internal Initialise @p b empty with pool @p mp. */
+static inline void
+__hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
+{
+	b->head = NULL;
+	b->tail = NULL;
+	b->pos_seg = NULL;
+	b->pos_off = 0;
+	b->gen = 0;
+	b->state = __HB_STATE_IDLE;
+	b->mp = mp;
+	b->idx = NULL;
+	b->sh = NULL;
+}
+
+/* Out-of-line slow paths ("rare case") of the inline calls. */
+
+/** @internal Slow path of hb_buf_attach(). */
+int __hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
+/** @internal Slow path of hb_buf_detach(). */
+struct rte_mbuf *__hb_buf_detach(struct hb_buf *b);
+/** @internal Slow path of hb_buf_append(). */
+int __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len);
+/** @internal Slow path of hb_buf_read(). */
+int __hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
+		  uint32_t len);
+/** @internal Slow path of hb_buf_write(). */
+int __hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
+		   uint32_t len);
+/** @internal Slow path of hb_buf_peek(). */
+const void *__hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
+			  void *scratch);
+
+#endif /* HB_BUF_PVT_H */

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#ifndef HB_CURSOR_H
+#define HB_CURSOR_H
+
+/**
+ * @file
+ * HyperBuf read cursor: parse a stream of network bytes out of a buffer.
+ *
+ * A cursor is a position in a struct hb_buf that remembers its segment, so
+ * consuming the buffer front to back is O(1) per call whatever the chain
+ * length. Every call either consumes exactly what it was asked for or fails
+ * and consumes nothing: reading past the end returns -ENODATA (more bytes
+ * may arrive: bytes appended to the buffer after the cursor was set up are
+ * seen by it).
+ *
+ * A cursor stays valid while the buffer only grows at its end (appends,
+ * reserve). Any other change of the buffer's layout (prepend, adj, trim,
+ * split, free, detach) makes it stale: its calls then fail with -ESTALE
+ * until hb_cursor_init() sets it up again.
+ *
+ * A cursor is caller-owned (stack or structure) and needs no cleanup. It is
+ * not MT-safe; it reads its buffer under the buffer's rules (a live write
+ * visitor makes it fail with -EBUSY).
+ *
+ * @warning
+ * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
+ */
+
+#include "hb_buf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A read position in a buffer. Fields are private. */
+struct hb_cursor {
+	const struct hb_buf *buf;   /**< @internal the buffer */
+	const struct rte_mbuf *seg; /**< @internal segment of off, or NULL */
+	uint32_t rel;		    /**< @internal offset of off in seg */
+	uint32_t off;		    /**< @internal logical position */
+	uint32_t gen;		    /**< @internal buffer layout generation */
+};
+
+/**
+ * Set up @p c at offset @p off of @p b.
+ *
+ * @param c
+ *   The cursor.
+ * @param b
+ *   The buffer to read.
+ * @param off
+ *   Start position, 0..hb_buf_len(b).
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p c or @p b is NULL, or @p b is not initialised.
+ *   - -ERANGE: @p off is past the end.
+ *   - -EBUSY: a write visitor is live on @p b.
+ *   On failure @p c is unchanged.
+ */
+int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
+
+/**
+ * Logical offset of the cursor in its buffer.
+ *
+ * @param c
+ *   An initialised cursor.
+ * @return
+ *   The offset of the next byte to consume.
+ */
+static inline uint32_t
+hb_cursor_offset(const struct hb_cursor *c)
+{
+	return c->off;
+}
+
+/**
+ * Bytes left between the cursor and the end of its buffer.
+ *
+ * @param c
+ *   An initialised cursor.
+ * @return
+ *   hb_buf_len() minus the cursor's offset; 0 if the cursor is stale.
+ */
+static inline uint32_t
+hb_cursor_remaining(const struct hb_cursor *c)
+{
+	uint32_t len = hb_buf_len(c->buf);
+
+	return c->gen == c->buf->gen && c->off <= len ? len - c->off : 0;
+}
+
+/**
+ * Copy the next @p len bytes to @p dst and advance past them.
+ *
+ * @param c
+ *   The cursor.
+ * @param dst
+ *   Destination, at least @p len bytes.
+ * @param len
+ *   Number of bytes.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p c or @p dst is NULL.
+ *   - -ENODATA: fewer than @p len bytes remain.
+ *   - -ESTALE: the buffer's layout changed since hb_cursor_init().
+ *   - -EBUSY: a write visitor is live on the buffer.
+ *   On failure the cursor does not move.
+ */
+static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
+
+/**
+ * Copy the next @p len bytes to @p dst without advancing.
+ *
+ * @return
+ *   As hb_cursor_read().
+ */
+int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
+
+/**
+ * Advance past the next @p len bytes.
+ *
+ * @return
+ *   As hb_cursor_read() (-EINVAL only for a NULL @p c).
+ */
+int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
+
+/**
+ * Get the next @p len bytes and advance past them, without copying when
+ * they lie in one segment.
+ *
+ * Returns a pointer into the segment when the bytes are contiguous,
+ * otherwise copies them to @p scratch and returns it.
+ *
+ * @param c
+ *   The cursor.
+ * @param len
+ *   Number of bytes.
+ * @param scratch
+ *   At least @p len bytes, used only when the bytes span segments.
+ * @return
+ *   The bytes, or NULL with rte_errno set to one of the errors of
+ *   hb_cursor_read() (EINVAL also when a copy is needed and @p scratch is
+ *   NULL). On failure the cursor does not move.
+ */
+const void *hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch);
+
+/** @internal Slow path of hb_cursor_read(). */
+int __hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
+
+static inline int
+hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
+{
+	const struct rte_mbuf *m;
+
+	if (likely(c != NULL && dst != NULL && (m = c->seg) != NULL &&
+		   c->gen == c->buf->gen &&
+		   __hb_state_readable(c->buf->state) &&
+		   (uint64_t)c->rel + len <= m->data_len)) {
+		memcpy(dst, rte_pktmbuf_mtod_offset(m, const char *, c->rel),
+		       len);
+		c->rel += len;
+		c->off += len;
+		return 0;
+	}
+	return __hb_cursor_read(c, dst, len);
+}
+
+/** @internal Define get (consume) and peek for one integer type. */
+#define __HB_CURSOR_INT(name, type, to_cpu)                                    \
+	static inline int hb_cursor_get_##name(struct hb_cursor *c, type *v)   \
+	{                                                                      \
+		type x;                                                        \
+		int rc;                                                        \
+		if (unlikely(v == NULL))                                       \
+			return -EINVAL;                                        \
+		rc = hb_cursor_read(c, &x, sizeof(x));                         \
+		if (likely(rc == 0))                                           \
+			*v = to_cpu(x);                                        \
+		return rc;                                                     \
+	}                                                                      \
+	static inline int hb_cursor_peek_##name(const struct hb_cursor *c,     \
+						type *v)                       \
+	{                                                                      \
+		type x;                                                        \
+		int rc;                                                        \
+		if (unlikely(v == NULL))                                       \
+			return -EINVAL;                                        \
+		rc = hb_cursor_peek(c, &x, sizeof(x));                         \
+		if (likely(rc == 0))                                           \
+			*v = to_cpu(x);                                        \
+		return rc;                                                     \
+	}
+
+/**
+ * @fn int hb_cursor_get_u8(struct hb_cursor *c, uint8_t *v)
+ * Consume one byte into @p v. Errors as hb_cursor_read(); -EINVAL if @p v
+ * is NULL.
+ * @fn int hb_cursor_peek_u8(const struct hb_cursor *c, uint8_t *v)
+ * Read the next byte without consuming it. Errors as hb_cursor_peek().
+ */
+__HB_CURSOR_INT(u8, uint8_t, __HB_SAME)
+/** 16/32/64-bit big endian: hb_cursor_get_be16(), hb_cursor_peek_be16(), ... */
+__HB_CURSOR_INT(be16, uint16_t, rte_be_to_cpu_16)
+__HB_CURSOR_INT(be32, uint32_t, rte_be_to_cpu_32)
+__HB_CURSOR_INT(be64, uint64_t, rte_be_to_cpu_64)
+/** 16/32/64-bit little endian: hb_cursor_get_le16(), hb_cursor_peek_le16(), ... */
+__HB_CURSOR_INT(le16, uint16_t, rte_le_to_cpu_16)
+__HB_CURSOR_INT(le32, uint32_t, rte_le_to_cpu_32)
+__HB_CURSOR_INT(le64, uint64_t, rte_le_to_cpu_64)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HB_CURSOR_H */

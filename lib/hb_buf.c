@@ -1,0 +1,1082 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "hb_private.h"
+
+RTE_LOG_REGISTER(hb_logtype, lib.hyperbuf, NOTICE);
+
+/*
+ * Invariants of a buffer holding segments (checked by hb_buf_check()):
+ *  - head..NULL is a valid mbuf chain: head->nb_segs segments whose data_len
+ *    add up to head->pkt_len;
+ *  - tail is in the chain; segments after it are empty, exclusive segments
+ *    taken by hb_buf_reserve() ("reserved"); tail holds data unless the
+ *    whole buffer is empty, in which case tail == head;
+ *  - pos_seg is in the chain and pos_off is its logical offset;
+ *  - a valid index lists head..tail with their logical offsets.
+ * An empty buffer (head == NULL) has tail, pos_seg and idx NULL.
+ */
+
+/* Bulk gets are done in pieces of this many mbufs. */
+#define HB_ALLOC_BURST 32
+
+/* ---------------------------------------------------------------------
+ * Entry checks
+ */
+
+/* Mutating call: initialised, local, no visitor. */
+static int
+buf_mut_enter(const struct hb_buf *b)
+{
+	if (unlikely(!hb_buf_magic_ok(b)))
+		return -EINVAL;
+	if (unlikely((uint32_t)b->state != 0))
+		return -EBUSY;
+	return 0;
+}
+
+/* Reading call: initialised, no write visitor. */
+static int
+buf_read_enter(const struct hb_buf *b)
+{
+	if (unlikely(!hb_buf_magic_ok(b)))
+		return -EINVAL;
+	if (unlikely(!__hb_state_readable(b->state)))
+		return -EBUSY;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Segments
+ */
+
+/* May HyperBuf put bytes outside @m's data (headroom, tailroom)? */
+static bool
+seg_exclusive(const struct rte_mbuf *m)
+{
+	if (__hb_seg_exclusive(m))
+		return true;
+	/* An external buffer nobody else references. */
+	return RTE_MBUF_HAS_EXTBUF(m) && !RTE_MBUF_CLONED(m) &&
+	       rte_mbuf_refcnt_read(m) == 1 &&
+	       rte_mbuf_ext_refcnt_read(m->shinfo) == 1;
+}
+
+static uint32_t
+seg_tailroom(const struct rte_mbuf *m)
+{
+	return seg_exclusive(m) ? rte_pktmbuf_tailroom(m) : 0;
+}
+
+/* Bytes a fresh segment of @mp holds (data_off 0). */
+static uint32_t
+pool_seg_cap(struct rte_mempool *mp)
+{
+	return rte_pktmbuf_data_room_size(mp);
+}
+
+/* Free a list of segments linked through next (nb_segs not consistent). */
+static void
+seg_list_free(struct rte_mbuf *m)
+{
+	if (m != NULL)
+		rte_pktmbuf_free_bulk(&m, 1);
+}
+
+/*
+ * Take @n segments from @mp, linked through next, reset, data_off 0.
+ * All or nothing: on failure every segment taken is back in the pool.
+ */
+static int
+seg_list_alloc(struct rte_mempool *mp, uint32_t n, struct rte_mbuf **first,
+	       struct rte_mbuf **last)
+{
+	struct rte_mbuf *burst[HB_ALLOC_BURST];
+	struct rte_mbuf *head = NULL, *prev = NULL;
+	uint32_t done = 0;
+
+	while (done < n) {
+		uint32_t k = RTE_MIN(n - done, (uint32_t)HB_ALLOC_BURST);
+		uint32_t i;
+
+		if (rte_pktmbuf_alloc_bulk(mp, burst, k) != 0) {
+			seg_list_free(head);
+			return -ENOMEM;
+		}
+		for (i = 0; i < k; i++) {
+			burst[i]->data_off = 0;
+			if (prev == NULL)
+				head = burst[i];
+			else
+				prev->next = burst[i];
+			prev = burst[i];
+		}
+		done += k;
+	}
+	*first = head;
+	*last = prev;
+	return 0;
+}
+
+/*
+ * Copy the packet-level metadata of @src onto @dst, which becomes the head.
+ * The attachment flags of @dst (indirect, external) are its own.
+ */
+static void
+seg_move_meta(struct rte_mbuf *dst, const struct rte_mbuf *src)
+{
+	const uint64_t own = RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+
+	if (dst == src)
+		return;
+	dst->ol_flags = (dst->ol_flags & own) | (src->ol_flags & ~own);
+	dst->port = src->port;
+	dst->packet_type = src->packet_type;
+	dst->hash = src->hash;
+	dst->vlan_tci = src->vlan_tci;
+	dst->vlan_tci_outer = src->vlan_tci_outer;
+	dst->tx_offload = src->tx_offload;
+	rte_mbuf_dynfield_copy(dst, src);
+}
+
+/* ---------------------------------------------------------------------
+ * Segment index and lookup
+ */
+
+void
+hb_idx_free(struct hb_buf *b)
+{
+	rte_free(b->idx);
+	b->idx = NULL;
+}
+
+static void
+idx_invalidate(struct hb_buf *b)
+{
+	if (b->idx != NULL)
+		b->idx->valid = 0;
+}
+
+/* Make room for @want entries; false (index dropped) if memory is short. */
+static bool
+idx_grow(struct hb_buf *b, uint32_t want)
+{
+	struct hb_idx *old = b->idx, *x;
+	uint32_t cap = old != NULL ? old->cap : 0;
+	size_t sz;
+
+	if (want <= cap)
+		return true;
+	cap = RTE_MAX(RTE_MAX(cap * 2, want), (uint32_t)HB_IDX_MIN_SEGS * 2);
+	sz = sizeof(*x) + (size_t)cap * (sizeof(uint32_t) + sizeof(void *));
+	x = rte_malloc_socket("hb_idx", sz, RTE_CACHE_LINE_SIZE,
+			      b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
+	if (x == NULL) {
+		hb_idx_free(b);
+		return false;
+	}
+	x->seg = (struct rte_mbuf **)(x + 1);
+	x->start = (uint32_t *)(x->seg + cap);
+	x->cap = cap;
+	if (old != NULL && old->valid) {
+		x->n = old->n;
+		x->valid = 1;
+		memcpy(x->seg, old->seg, old->n * sizeof(*x->seg));
+		memcpy(x->start, old->start, old->n * sizeof(*x->start));
+	} else {
+		x->n = 0;
+		x->valid = 0;
+	}
+	rte_free(old);
+	b->idx = x;
+	return true;
+}
+
+/* Add @m, starting at logical offset @start, after the last entry. */
+static void
+idx_push(struct hb_buf *b, struct rte_mbuf *m, uint32_t start)
+{
+	struct hb_idx *x = b->idx;
+
+	if (x == NULL || !x->valid)
+		return;
+	if (x->n == x->cap && !idx_grow(b, x->n + 1))
+		return;
+	x = b->idx;
+	x->seg[x->n] = m;
+	x->start[x->n] = start;
+	x->n++;
+}
+
+/* Drop the entries of segments starting at or after @end. */
+static void
+idx_cut(struct hb_buf *b, uint32_t end)
+{
+	struct hb_idx *x = b->idx;
+
+	if (x == NULL || !x->valid)
+		return;
+	while (x->n > 1 && x->start[x->n - 1] >= end)
+		x->n--;
+}
+
+static bool
+idx_build(struct hb_buf *b)
+{
+	struct rte_mbuf *m;
+	struct hb_idx *x;
+	uint32_t off = 0, i = 0;
+
+	if (!idx_grow(b, b->head->nb_segs))
+		return false;
+	x = b->idx;
+	for (m = b->head;; m = m->next) {
+		x->seg[i] = m;
+		x->start[i] = off;
+		off += m->data_len;
+		i++;
+		if (m == b->tail)
+			break;
+	}
+	x->n = i;
+	x->valid = 1;
+	return true;
+}
+
+/* Entry holding @off in a valid index; @off < buffer length. */
+static uint32_t
+idx_lookup(const struct hb_idx *x, uint32_t off)
+{
+	const uint32_t *st = x->start;
+	uint32_t n = x->n, lo, len;
+
+	/*
+	 * Guess from the length of the second segment: exact for chains of
+	 * equal middle segments (what appends build).
+	 */
+	if (n > 2 && st[2] > st[1]) {
+		uint32_t g = off < st[1] ? 0 : 1 + (off - st[1]) / (st[2] - st[1]);
+
+		if (g < n && st[g] <= off && (g + 1 == n || off < st[g + 1]))
+			return g;
+	}
+	/* Largest i with st[i] <= off (empty segments share a start). */
+	lo = 0;
+	len = n;
+	while (len > 1) {
+		uint32_t half = len / 2;
+
+		if (st[lo + half] <= off)
+			lo += half;
+		len -= half;
+	}
+	return lo;
+}
+
+/*
+ * Find the segment holding byte @off (off < length) and its logical start;
+ * @ord (if not NULL) gets its position in the chain.
+ * Local buffers remember the result in the position cache (a cache, hence
+ * the cast: reading calls take a const buffer).
+ */
+static struct rte_mbuf *
+seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
+	     uint32_t *ord)
+{
+	struct hb_buf *wb = (struct hb_buf *)(uintptr_t)b;
+	const bool local = (b->state & __HB_GUARD_SHARED) == 0;
+	struct rte_mbuf *m;
+	uint32_t s, n = 0, steps = 0;
+
+	HB_ASSERT(off < b->head->pkt_len);
+	if (ord == NULL) {
+		/* The tail: everything after it is empty. */
+		s = b->head->pkt_len - b->tail->data_len;
+		if (off >= s) {
+			m = b->tail;
+			goto found;
+		}
+		if (b->pos_seg != NULL && off >= b->pos_off) {
+			m = b->pos_seg;
+			s = b->pos_off;
+			goto walk;
+		}
+	}
+	m = b->head;
+	s = 0;
+walk:
+	while (off - s >= m->data_len) {
+		if (++steps == HB_WALK_MAX && b->head->nb_segs >= HB_IDX_MIN_SEGS &&
+		    ((b->idx != NULL && b->idx->valid) ||
+		     (local && idx_build(wb)))) {
+			uint32_t i = idx_lookup(b->idx, off);
+
+			m = b->idx->seg[i];
+			s = b->idx->start[i];
+			n = i;
+			goto found;
+		}
+		s += m->data_len;
+		m = m->next;
+		n++;
+	}
+found:
+	if (local) {
+		wb->pos_seg = m;
+		wb->pos_off = s;
+	}
+	*start = s;
+	if (ord != NULL)
+		*ord = n;
+	return m;
+}
+
+struct rte_mbuf *
+hb_seg_find(const struct hb_buf *b, uint32_t off, uint32_t *start)
+{
+	return seg_find_ord(b, off, start, NULL);
+}
+
+/*
+ * Copy between a flat buffer and [rel in @m, +len) of the chain, across as
+ * many segments as needed. Leaves the position cache on the last segment.
+ */
+void
+hb_seg_copy(const struct hb_buf *b, struct rte_mbuf *m, uint32_t start,
+	    uint32_t rel, void *buf, uint32_t len, bool to_buf)
+{
+	struct hb_buf *wb = (struct hb_buf *)(uintptr_t)b;
+	char *p = buf;
+
+	for (;;) {
+		uint32_t n = RTE_MIN((uint32_t)m->data_len - rel, len);
+		char *d = rte_pktmbuf_mtod_offset(m, char *, rel);
+
+		if (to_buf)
+			memcpy(p, d, n);
+		else
+			memcpy(d, p, n);
+		p += n;
+		len -= n;
+		if (len == 0)
+			break;
+		start += m->data_len;
+		m = m->next;
+		rel = 0;
+	}
+	if ((b->state & __HB_GUARD_SHARED) == 0) {
+		wb->pos_seg = m;
+		wb->pos_off = start;
+	}
+}
+
+/* Is [off, off+len) inside a buffer of @blen bytes? (overflow-safe) */
+static bool
+range_ok(uint32_t blen, uint32_t off, uint32_t len)
+{
+	return off <= blen && len <= blen - off;
+}
+
+/* Offsets moved or segments went away: caches and cursors are stale. */
+static void
+buf_layout_changed(struct hb_buf *b)
+{
+	b->gen++;
+	b->pos_seg = b->head;
+	b->pos_off = 0;
+}
+
+/* Forget the chain (already freed or handed over); keep pool and state. */
+static void
+buf_make_empty(struct hb_buf *b)
+{
+	hb_idx_free(b);
+	b->head = NULL;
+	b->tail = NULL;
+	buf_layout_changed(b);
+}
+
+/* ---------------------------------------------------------------------
+ * Life cycle
+ */
+
+int
+hb_buf_init(struct hb_buf *b, struct rte_mempool *mp)
+{
+	if (b == NULL || mp == NULL ||
+	    mp->private_data_size < sizeof(struct rte_pktmbuf_pool_private) ||
+	    rte_pktmbuf_data_room_size(mp) == 0)
+		return -EINVAL;
+	__hb_buf_reset(b, mp);
+	return 0;
+}
+
+int
+__hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
+{
+	struct rte_mbuf *s, *last_data;
+	uint32_t nb = 0, len = 0;
+
+	if (b == NULL || m == NULL || m->nb_segs == 0)
+		return -EINVAL;
+	last_data = m;
+	for (s = m; s != NULL; s = s->next) {
+		if (++nb > RTE_MBUF_MAX_NB_SEGS)
+			return -EINVAL;
+		len += s->data_len;
+		if (len < s->data_len)
+			return -EINVAL;
+		if (s->data_len != 0)
+			last_data = s;
+	}
+	if (nb != m->nb_segs || len != m->pkt_len)
+		return -EINVAL;
+
+	/* Trailing empty segments are not ours to reserve: free them. */
+	if (last_data->next != NULL) {
+		struct rte_mbuf *extra = last_data->next;
+
+		last_data->next = NULL;
+		for (s = extra; s != NULL; s = s->next)
+			nb--;
+		seg_list_free(extra);
+		m->nb_segs = (uint16_t)nb;
+	}
+	__hb_buf_reset(b, m->pool);
+	b->head = m;
+	b->tail = last_data;
+	b->pos_seg = m;
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+struct rte_mbuf *
+__hb_buf_detach(struct hb_buf *b)
+{
+	struct rte_mbuf *h, *extra, *s;
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0) {
+		rte_errno = -rc;
+		return NULL;
+	}
+	h = b->head;
+	if (h == NULL) {
+		rte_errno = ENODATA;
+		return NULL;
+	}
+	extra = b->tail->next;
+	if (extra != NULL) {
+		b->tail->next = NULL;
+		for (s = extra; s != NULL; s = s->next)
+			h->nb_segs--;
+		seg_list_free(extra);
+	}
+	buf_make_empty(b);
+	return h;
+}
+
+int
+hb_buf_free(struct hb_buf *b)
+{
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	if (b->head != NULL)
+		rte_pktmbuf_free_bulk(&b->head, 1);
+	buf_make_empty(b);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Growing at the end
+ */
+
+/* Capacity after the tail: its tailroom and the reserved segments. */
+static uint64_t
+buf_capacity(const struct hb_buf *b, struct rte_mbuf **last)
+{
+	struct rte_mbuf *m = b->tail;
+	uint64_t cap = seg_tailroom(m);
+
+	while (m->next != NULL) {
+		m = m->next;
+		cap += rte_pktmbuf_tailroom(m);
+	}
+	*last = m;
+	return cap;
+}
+
+/*
+ * Take the segments needed for @need more bytes past the current capacity
+ * (all of it when the buffer holds no segment) and chain them at the end,
+ * empty. All or nothing.
+ */
+static int
+buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
+{
+	struct rte_mempool *mp = b->mp;
+	uint32_t cap = pool_seg_cap(mp), nb = 0, n;
+	struct rte_mbuf *first, *end;
+	uint64_t first_cap = cap;
+	int rc;
+
+	if (b->head == NULL) {
+		/* The head keeps the pool's headroom for later prepends. */
+		first_cap = cap - RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM, cap);
+		if (first_cap == 0)
+			first_cap = cap;
+	} else {
+		nb = b->head->nb_segs;
+	}
+	n = 1;
+	if (need > first_cap)
+		n += (uint32_t)((need - first_cap + cap - 1) / cap);
+	if (nb + n > RTE_MBUF_MAX_NB_SEGS)
+		return -E2BIG;
+	rc = seg_list_alloc(mp, n, &first, &end);
+	if (rc != 0)
+		return rc;
+	if (b->head == NULL) {
+		first->data_off = (uint16_t)(cap - first_cap);
+		first->nb_segs = (uint16_t)n;
+		first->pkt_len = 0;
+		b->head = first;
+		b->tail = first;
+		b->pos_seg = first;
+		b->pos_off = 0;
+	} else {
+		last->next = first;
+		b->head->nb_segs = (uint16_t)(nb + n);
+	}
+	return 0;
+}
+
+/* Make sure @len more bytes fit after the tail (all or nothing). */
+static int
+buf_make_room(struct hb_buf *b, uint32_t len)
+{
+	struct rte_mbuf *last = NULL;
+	uint64_t have = 0;
+
+	if (len > UINT32_MAX - hb_buf_len(b))
+		return -E2BIG;
+	if (b->head != NULL)
+		have = buf_capacity(b, &last);
+	if (have >= len)
+		return 0;
+	return buf_grow(b, len - have, last);
+}
+
+int
+__hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
+{
+	struct rte_mbuf *m;
+	const char *p = src;
+	uint32_t start;
+	int rc;
+
+	if (src == NULL)
+		return -EINVAL;
+	rc = buf_mut_enter(b);
+	if (rc != 0)
+		return rc;
+	if (len == 0)
+		return 0;
+	rc = buf_make_room(b, len);
+	if (rc != 0)
+		return rc;
+
+	/* Commit: nothing below can fail. */
+	m = b->tail;
+	start = b->head->pkt_len - m->data_len;
+	b->head->pkt_len += len;
+	for (;;) {
+		uint32_t n = RTE_MIN(seg_tailroom(m), len);
+
+		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len), p, n);
+		m->data_len = (uint16_t)(m->data_len + n);
+		p += n;
+		len -= n;
+		if (len == 0)
+			break;
+		start += m->data_len;
+		m = m->next;
+		idx_push(b, m, start);
+	}
+	b->tail = m;
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+int
+hb_buf_reserve(struct hb_buf *b, uint32_t additional)
+{
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	if (additional == 0)
+		return 0;
+	rc = buf_make_room(b, additional);
+	HB_BUF_VERIFY(b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Growing at the front
+ */
+
+int
+hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
+{
+	struct rte_mbuf *h, *first, *last, *m;
+	const char *p = src;
+	uint32_t cap, n, chunk;
+	int rc;
+
+	if (src == NULL)
+		return -EINVAL;
+	rc = buf_mut_enter(b);
+	if (rc != 0)
+		return rc;
+	if (len == 0)
+		return 0;
+	h = b->head;
+	if (h == NULL || h->pkt_len == 0) /* same thing as appending */
+		return __hb_buf_append(b, src, len);
+	if (len > UINT32_MAX - h->pkt_len)
+		return -E2BIG;
+
+	if (seg_exclusive(h) && rte_pktmbuf_headroom(h) >= len) {
+		h->data_off = (uint16_t)(h->data_off - len);
+		h->data_len = (uint16_t)(h->data_len + len);
+		h->pkt_len += len;
+		memcpy(rte_pktmbuf_mtod(h, char *), src, len);
+		goto done;
+	}
+
+	/* New head segment(s), the bytes at their end, none in the old head. */
+	cap = pool_seg_cap(b->mp);
+	n = (len + cap - 1) / cap;
+	if ((uint32_t)h->nb_segs + n > RTE_MBUF_MAX_NB_SEGS)
+		return -E2BIG;
+	rc = seg_list_alloc(b->mp, n, &first, &last);
+	if (rc != 0)
+		return rc;
+	chunk = len - (n - 1) * cap;
+	for (m = first; m != h; m = m->next) {
+		m->data_off = (uint16_t)(cap - chunk);
+		m->data_len = (uint16_t)chunk;
+		memcpy(rte_pktmbuf_mtod(m, char *), p, chunk);
+		p += chunk;
+		chunk = cap;
+		if (m == last)
+			last->next = h;
+	}
+	seg_move_meta(first, h);
+	first->nb_segs = (uint16_t)(h->nb_segs + n);
+	first->pkt_len = h->pkt_len + len;
+	b->head = first;
+done:
+	idx_invalidate(b);
+	buf_layout_changed(b);
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading and writing in place
+ */
+
+int
+__hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
+{
+	struct rte_mbuf *m;
+	uint32_t start;
+	int rc;
+
+	if (dst == NULL)
+		return -EINVAL;
+	rc = buf_read_enter(b);
+	if (rc != 0)
+		return rc;
+	if (!range_ok(hb_buf_len(b), off, len))
+		return -ERANGE;
+	if (len == 0)
+		return 0;
+	m = hb_seg_find(b, off, &start);
+	hb_seg_copy(b, m, start, off - start, dst, len, true);
+	return 0;
+}
+
+int
+__hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
+{
+	struct rte_mbuf *m;
+	uint32_t start;
+	int rc;
+
+	if (src == NULL)
+		return -EINVAL;
+	rc = buf_mut_enter(b);
+	if (rc != 0)
+		return rc;
+	if (!range_ok(hb_buf_len(b), off, len))
+		return -ERANGE;
+	if (len == 0)
+		return 0;
+	m = hb_seg_find(b, off, &start);
+	hb_seg_copy(b, m, start, off - start, (void *)(uintptr_t)src, len,
+		    false);
+	return 0;
+}
+
+const void *
+__hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
+	      void *scratch)
+{
+	struct rte_mbuf *m;
+	uint32_t start, blen;
+	int rc = buf_read_enter(b);
+
+	if (rc != 0) {
+		rte_errno = -rc;
+		return NULL;
+	}
+	blen = hb_buf_len(b);
+	if (!range_ok(blen, off, len)) {
+		rte_errno = ERANGE;
+		return NULL;
+	}
+	if (len == 0) {
+		/* Nothing to read: any non-NULL pointer will do. */
+		if (scratch != NULL)
+			return scratch;
+		if (b->head != NULL)
+			return rte_pktmbuf_mtod(b->head, const void *);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	m = hb_seg_find(b, off, &start);
+	if ((uint64_t)off - start + len <= m->data_len)
+		return rte_pktmbuf_mtod_offset(m, const char *, off - start);
+	if (scratch == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	hb_seg_copy(b, m, start, off - start, scratch, len, true);
+	return scratch;
+}
+
+int
+hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
+	   struct iovec *iov, int iovcnt)
+{
+	struct rte_mbuf *m;
+	uint32_t start, rel;
+	int rc, used = 0;
+
+	rc = buf_read_enter(b);
+	if (rc != 0)
+		return rc;
+	if (iovcnt < 0 || (iov == NULL && iovcnt != 0))
+		return -EINVAL;
+	if (!range_ok(hb_buf_len(b), off, len))
+		return -ERANGE;
+	if (len == 0)
+		return 0;
+	m = hb_seg_find(b, off, &start);
+	rel = off - start;
+	while (len > 0) {
+		uint32_t n = RTE_MIN((uint32_t)m->data_len - rel, len);
+
+		if (n > 0) {
+			if (iov != NULL) {
+				if (used == iovcnt)
+					return -ENOBUFS;
+				iov[used].iov_base =
+					rte_pktmbuf_mtod_offset(m, char *, rel);
+				iov[used].iov_len = n;
+			}
+			used++;
+			len -= n;
+		}
+		m = m->next;
+		rel = 0;
+	}
+	return used;
+}
+
+/* ---------------------------------------------------------------------
+ * Shrinking
+ */
+
+int
+hb_buf_trim(struct hb_buf *b, uint32_t len)
+{
+	struct rte_mbuf *m, *extra, *s;
+	uint32_t blen, keep, start;
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	blen = hb_buf_len(b);
+	if (len > blen)
+		return -ERANGE;
+	if (len == 0)
+		return 0;
+	keep = blen - len;
+	if (keep == 0)
+		return hb_buf_free(b);
+
+	m = hb_seg_find(b, keep - 1, &start);
+	m->data_len = (uint16_t)(keep - start);
+	extra = m->next;
+	m->next = NULL;
+	for (s = extra; s != NULL; s = s->next)
+		b->head->nb_segs--;
+	seg_list_free(extra);
+	b->head->pkt_len = keep;
+	b->tail = m;
+	idx_cut(b, keep);
+	buf_layout_changed(b);
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+int
+hb_buf_adj(struct hb_buf *b, uint32_t len)
+{
+	struct rte_mbuf *h, *m;
+	uint32_t blen, rem;
+	uint16_t nb;
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	blen = hb_buf_len(b);
+	if (len > blen)
+		return -ERANGE;
+	if (len == 0)
+		return 0;
+	if (len == blen)
+		return hb_buf_free(b);
+
+	/* Find the first segment that keeps bytes. */
+	h = b->head;
+	nb = h->nb_segs;
+	rem = len;
+	for (m = h; rem >= m->data_len; m = m->next) {
+		rem -= m->data_len;
+		nb--;
+	}
+	m->data_off = (uint16_t)(m->data_off + rem);
+	m->data_len = (uint16_t)(m->data_len - rem);
+	if (m != h) {
+		struct rte_mbuf *s = h;
+
+		seg_move_meta(m, h);
+		/* Cut the dropped segments off and free them. */
+		while (s->next != m)
+			s = s->next;
+		s->next = NULL;
+		seg_list_free(h);
+		b->head = m;
+	}
+	m->nb_segs = nb;
+	m->pkt_len = blen - len;
+	idx_invalidate(b);
+	buf_layout_changed(b);
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+int
+hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
+{
+	struct rte_mbuf *m, *rest, *old_tail;
+	uint32_t blen, start, ord, k;
+	uint16_t nb;
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	if (tail == NULL || tail == b)
+		return -EINVAL;
+	blen = hb_buf_len(b);
+	if (at > blen)
+		return -ERANGE;
+	if (at == blen) {
+		__hb_buf_reset(tail, b->mp);
+		return 0;
+	}
+	if (at == 0) {
+		/* Everything moves: hand the whole state over. */
+		__hb_buf_reset(tail, b->mp);
+		tail->head = b->head;
+		tail->tail = b->tail;
+		tail->pos_seg = b->pos_seg;
+		tail->pos_off = b->pos_off;
+		tail->idx = b->idx;
+		b->idx = NULL;
+		buf_make_empty(b);
+		HB_BUF_VERIFY(tail);
+		return 0;
+	}
+
+	/* The segment holding the last byte that stays. */
+	m = seg_find_ord(b, at - 1, &start, &ord);
+	k = at - start;
+	old_tail = b->tail;
+	nb = b->head->nb_segs;
+	if (k < m->data_len) {
+		/* Cut inside m: the part after the cut becomes an indirect. */
+		rest = rte_pktmbuf_alloc(b->mp);
+		if (rest == NULL)
+			return -ENOMEM;
+		rte_pktmbuf_attach(rest, m);
+		rest->data_off = (uint16_t)(rest->data_off + k);
+		rest->data_len = (uint16_t)(m->data_len - k);
+		rest->next = m->next;
+		m->data_len = (uint16_t)k;
+		if (old_tail == m)
+			old_tail = rest;
+		nb++;
+	} else {
+		rest = m->next;
+	}
+	m->next = NULL;
+	seg_move_meta(rest, b->head);
+	rest->nb_segs = (uint16_t)(nb - (ord + 1));
+	rest->pkt_len = blen - at;
+	b->head->nb_segs = (uint16_t)(ord + 1);
+	b->head->pkt_len = at;
+	b->tail = m;
+	idx_cut(b, at);
+	buf_layout_changed(b);
+
+	__hb_buf_reset(tail, b->mp);
+	tail->head = rest;
+	tail->tail = old_tail;
+	tail->pos_seg = rest;
+	HB_BUF_VERIFY(b);
+	HB_BUF_VERIFY(tail);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Debug aids
+ */
+
+#define CHECK(cond, why)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			if (reason != NULL)                                    \
+				*reason = (why);                               \
+			return -EINVAL;                                        \
+		}                                                              \
+	} while (0)
+
+int
+hb_buf_check(const struct hb_buf *b, const char **reason)
+{
+	const struct rte_mbuf *m;
+	const struct hb_idx *x;
+	uint32_t nb = 0, off = 0, i = 0;
+	bool seen_tail = false, seen_pos = false;
+	const char *mwhy = NULL;
+
+	CHECK(b != NULL, "buffer is NULL");
+	CHECK(hb_buf_magic_ok(b), "buffer not initialised (bad magic)");
+	CHECK(b->mp != NULL, "no mempool");
+	if (b->head == NULL) {
+		CHECK(b->tail == NULL, "empty buffer with a tail");
+		CHECK(b->pos_seg == NULL, "empty buffer with a cached position");
+		CHECK(b->idx == NULL, "empty buffer with a segment index");
+		return 0;
+	}
+	CHECK(b->tail != NULL, "no tail");
+	x = b->idx != NULL && b->idx->valid ? b->idx : NULL;
+	for (m = b->head; m != NULL; m = m->next) {
+		CHECK(rte_mbuf_check(m, m == b->head, &mwhy) == 0,
+		      mwhy != NULL ? mwhy : "rte_mbuf_check failed");
+		CHECK(++nb <= RTE_MBUF_MAX_NB_SEGS, "chain too long (loop?)");
+		if (seen_tail) {
+			CHECK(m->data_len == 0, "data after the tail");
+			CHECK(seg_exclusive(m), "shared reserved segment");
+		}
+		if (m == b->pos_seg) {
+			CHECK(b->pos_off == off, "position cache offset wrong");
+			seen_pos = true;
+		}
+		if (x != NULL && !seen_tail) {
+			CHECK(i < x->n, "segment index too short");
+			CHECK(x->seg[i] == m, "segment index: wrong segment");
+			CHECK(x->start[i] == off, "segment index: wrong offset");
+			i++;
+		}
+		off += m->data_len;
+		if (m == b->tail) {
+			seen_tail = true;
+			CHECK(m->data_len != 0 || off == 0,
+			      "tail empty in a non-empty buffer");
+		}
+	}
+	CHECK(nb == b->head->nb_segs, "nb_segs disagrees with the chain");
+	CHECK(off == b->head->pkt_len, "pkt_len disagrees with the chain");
+	CHECK(seen_tail, "tail not in the chain");
+	CHECK(seen_pos || b->pos_seg == NULL, "cached position not in chain");
+	CHECK(x == NULL || i == x->n, "segment index too long");
+	CHECK((b->state & __HB_GUARD_SHARED) != 0 || b->sh == NULL,
+	      "local buffer with shared state");
+	return 0;
+}
+
+void
+hb_buf_dump(FILE *f, const struct hb_buf *b)
+{
+	const struct rte_mbuf *m;
+	const char *why = "ok";
+	uint32_t i = 0, off = 0;
+
+	if (f == NULL)
+		return;
+	if (b == NULL) {
+		fprintf(f, "hb_buf NULL\n");
+		return;
+	}
+	(void)hb_buf_check(b, &why);
+	fprintf(f,
+		"hb_buf %p: len %" PRIu32 " segs %u pool %s state %#" PRIx64
+		" gen %" PRIu32 " index %s check: %s\n",
+		(const void *)b, hb_buf_magic_ok(b) ? hb_buf_len(b) : 0,
+		hb_buf_magic_ok(b) ? hb_buf_nb_segs(b) : 0,
+		b->mp != NULL ? b->mp->name : "-", b->state, b->gen,
+		b->idx == NULL ? "none" : b->idx->valid ? "valid" : "stale",
+		why);
+	if (!hb_buf_magic_ok(b))
+		return;
+	for (m = b->head; m != NULL && i < RTE_MBUF_MAX_NB_SEGS; m = m->next) {
+		fprintf(f,
+			"  seg %" PRIu32 " %p off %" PRIu32 " data_off %u len %u"
+			" room %u refcnt %u%s%s%s%s\n",
+			i, (const void *)m, off, m->data_off, m->data_len,
+			m->buf_len, rte_mbuf_refcnt_read(m),
+			RTE_MBUF_CLONED(m) ? " indirect" : "",
+			RTE_MBUF_HAS_EXTBUF(m) ? " extbuf" : "",
+			m == b->tail ? " <tail" : "",
+			m == b->pos_seg ? " <pos" : "");
+		off += m->data_len;
+		i++;
+	}
+}

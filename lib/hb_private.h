@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#ifndef HB_PRIVATE_H
+#define HB_PRIVATE_H
+
+/*
+ * Library-private declarations: never installed, never included by
+ * applications.
+ */
+
+#include <rte_debug.h>
+#include <rte_log.h>
+
+#include "hb_buf.h"
+
+extern int hb_logtype;
+
+#define HB_LOG(level, fmt, ...)                                                \
+	rte_log(RTE_LOG_##level, hb_logtype, "HYPERBUF: %s(): " fmt "\n",     \
+		__func__, ##__VA_ARGS__)
+
+/*
+ * HB_DEBUG (meson -Ddebug_checks=true, on in the sanitizer build) turns on
+ * internal assertions and a full hb_buf_check() after every mutating call.
+ * Without it they compile away.
+ */
+#ifdef HB_DEBUG
+#define HB_ASSERT(exp) RTE_VERIFY(exp)
+#define HB_BUF_VERIFY(b)                                                       \
+	do {                                                                   \
+		const char *__why;                                             \
+		if (hb_buf_check((b), &__why) != 0)                            \
+			rte_panic("%s: buffer inconsistent: %s\n", __func__,   \
+				  __why);                                      \
+	} while (0)
+#else
+#define HB_ASSERT(exp) do { } while (0)
+#define HB_BUF_VERIFY(b) do { } while (0)
+#endif
+
+/*
+ * Segment index: for each segment from head to tail, its logical start
+ * offset and pointer. Built on the first random access that would walk a
+ * long chain; appends keep it up to date, trim and split cut it, prepend
+ * and adj invalidate it (it is rebuilt on the next random access).
+ * Lookup guesses the entry from the length of the second segment (chains
+ * built by appends have equal middle segments: O(1)) and falls back to a
+ * binary search.
+ */
+struct hb_idx {
+	uint32_t n;		/* live entries */
+	uint32_t cap;		/* entries allocated */
+	uint32_t valid;		/* 0: rebuild before use */
+	uint32_t *start;	/* logical offset of each segment's first byte */
+	struct rte_mbuf **seg;	/* segment pointers */
+};
+
+/* Walk at most this many segments before using the segment index ... */
+#define HB_WALK_MAX 8
+/* ... which is only built for chains of at least this many segments. */
+#define HB_IDX_MIN_SEGS 16
+
+/* Segment lookup shared by the buffer, cursor and visitor modules. */
+struct rte_mbuf *hb_seg_find(const struct hb_buf *b, uint32_t off,
+			     uint32_t *start);
+void hb_idx_free(struct hb_buf *b);
+
+/* Gather [off, off+len) into dst (to_buf) or scatter src into it. */
+void hb_seg_copy(const struct hb_buf *b, struct rte_mbuf *m, uint32_t start,
+		 uint32_t rel, void *buf, uint32_t len, bool to_buf);
+
+/* Validation of the buffer state on entry to a call. */
+static inline int
+hb_buf_magic_ok(const struct hb_buf *b)
+{
+	return b != NULL && (uint32_t)(b->state >> 32) == __HB_BUF_MAGIC;
+}
+
+#endif /* HB_PRIVATE_H */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "hb_test.h"
+
+#define MAX_ARGS 64
+
+int
+hb_test_setup(const char *prog, const char *const *extra)
+{
+	static char prefix[64];
+	const char *argv[MAX_ARGS];
+	bool has_cores = false;
+	int argc = 0, rc, i;
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=hbt%d", (int)getpid());
+	argv[argc++] = prog;
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "-m";
+	argv[argc++] = "512";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-shconf";
+	argv[argc++] = "--no-telemetry";
+	argv[argc++] = prefix;
+	argv[argc++] = "--log-level=lib.eal:error";
+	for (i = 0; extra != NULL && extra[i] != NULL && argc < MAX_ARGS - 3;
+	     i++) {
+		if (strcmp(extra[i], "-l") == 0 ||
+		    strncmp(extra[i], "--lcores", 8) == 0)
+			has_cores = true;
+		argv[argc++] = extra[i];
+	}
+	if (!has_cores) {
+		argv[argc++] = "-l";
+		argv[argc++] = "0";
+	}
+	argv[argc] = NULL;
+
+	rc = rte_eal_init(argc, (char **)(uintptr_t)argv);
+	if (rc < 0) {
+		fprintf(stderr, "%s: EAL cannot start (%s): skipped\n", prog,
+			rte_strerror(rte_errno));
+		return HB_TEST_SKIP;
+	}
+	rc = hb_init();
+	if (rc != 0) {
+		fprintf(stderr, "%s: hb_init: %s\n", prog, strerror(-rc));
+		rte_eal_cleanup();
+		return HB_TEST_SKIP;
+	}
+	return 0;
+}
+
+void
+hb_test_teardown(void)
+{
+	hb_fini();
+	rte_eal_cleanup();
+}
+
+struct rte_mempool *
+hb_test_pool(const char *name, unsigned int n, uint16_t data_room)
+{
+	struct rte_mempool *mp;
+
+	if (data_room == 0)
+		data_room = RTE_MBUF_DEFAULT_BUF_SIZE;
+	mp = rte_pktmbuf_pool_create(name, n, 0, 0, data_room, SOCKET_ID_ANY);
+	if (mp == NULL)
+		fail_msg("pool %s (%u x %u): %s", name, n, data_room,
+			 rte_strerror(rte_errno));
+	return mp;
+}
+
+uint64_t
+hb_test_seed(void)
+{
+	const char *env = getenv("HB_TEST_SEED");
+	struct timespec ts;
+
+	if (env != NULL && *env != '\0')
+		return strtoull(env, NULL, 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+		((uint64_t)getpid() << 32)) | 1;
+}
+
+void
+hb_test_pattern(void *p, size_t len, uint32_t tag)
+{
+	uint8_t *d = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		d[i] = (uint8_t)((tag * 131u) ^ (i * 7u) ^ (i >> 8) ^ (tag >> 3));
+}

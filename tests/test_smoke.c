@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+/* End-to-end walk through every buffer call on one multi-segment message. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hb_test.h"
+
+static struct rte_mempool *pool;
+
+static void
+test_walkthrough(void **state)
+{
+	unsigned int base = rte_mempool_in_use_count(pool);
+	static uint8_t ref[200000], out[200000];
+	struct hb_buf b, t;
+	struct iovec iov[256];
+	uint32_t i, len = sizeof(ref);
+	uint16_t v16;
+	int n;
+
+	(void)state;
+	hb_test_pattern(ref, sizeof(ref), 1);
+	assert_int_equal(hb_buf_init(&b, pool), 0);
+	for (i = 0; i < len; i += 100)
+		assert_int_equal(hb_buf_append(&b, ref + i, RTE_MIN(100u, len - i)), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_len(&b), len);
+	assert_true(hb_buf_nb_segs(&b) > 64);
+	for (i = 0; i < 5000; i++) {
+		uint32_t off = (uint32_t)(((uint64_t)i * 7919u * 104729u) % (len - 8));
+		uint8_t x[8];
+
+		assert_int_equal(hb_buf_read(&b, off, x, 8), 0);
+		assert_memory_equal(x, ref + off, 8);
+	}
+	hb_assert_buf_ok(&b);
+	n = hb_buf_iov(&b, 0, len, NULL, 0);
+	assert_int_equal(n, hb_buf_nb_segs(&b));
+	assert_int_equal(hb_buf_iov(&b, 0, len, iov, 256), n);
+	assert_int_equal(hb_buf_prepend(&b, "\x12\x34", 2), 0);
+	assert_int_equal(hb_buf_get_be16(&b, 0, &v16), 0);
+	assert_int_equal(v16, 0x1234);
+	assert_int_equal(hb_buf_adj(&b, 2), 0);
+	assert_int_equal(hb_buf_split(&b, 100001, &t), 0);
+	hb_assert_buf_ok(&b);
+	hb_assert_buf_ok(&t);
+	assert_int_equal(hb_buf_len(&b), 100001);
+	assert_int_equal(hb_buf_len(&t), len - 100001);
+	assert_int_equal(hb_buf_read(&t, 0, out, len - 100001), 0);
+	assert_memory_equal(out, ref + 100001, len - 100001);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_trim(&t, 1000), 0);
+	assert_int_equal(hb_buf_read(&t, 0, out, hb_buf_len(&t)), 0);
+	assert_memory_equal(out, ref + 100001, hb_buf_len(&t));
+	hb_assert_buf_ok(&t);
+	assert_int_equal(hb_buf_free(&t), 0);
+	hb_assert_pool_at(pool, base);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walkthrough),
+	};
+	int rc;
+
+	(void)argc;
+	rc = hb_test_setup(argv[0], NULL);
+	if (rc != 0)
+		return rc;
+	pool = hb_test_pool("smoke", 4096, 0);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_mempool_free(pool);
+	hb_test_teardown();
+	return rc;
+}
