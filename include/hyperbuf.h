@@ -12,7 +12,8 @@
  * Include this umbrella header to get every HyperBuf module:
  *  - hb_buf.h: the logical buffer (append, prepend, read, write, trim, adj,
  *    split, peek, iov, typed integers);
- *  - hb_cursor.h: a read cursor for parsing byte streams.
+ *  - hb_cursor.h: a read cursor for parsing byte streams;
+ *  - hb_visit.h: read and write visitors, typed views of a byte range.
  *
  * Call hb_init() once after rte_eal_init() and hb_fini() before
  * rte_eal_cleanup().
@@ -23,6 +24,7 @@
 
 #include "hb_buf.h"
 #include "hb_cursor.h"
+#include "hb_visit.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +51,52 @@ int hb_init(void);
  * Not MT-safe.
  */
 void hb_fini(void);
+
+/**
+ * HyperBuf counters. Each lcore counts its own events in its per-lcore
+ * state (plain stores, no atomics); readers sum them. Events on the inline
+ * fast paths (direct visits, appends within the tail) are not counted.
+ * Also served by the telemetry command /hyperbuf/stats.
+ */
+struct hb_stats {
+	uint64_t visits_bounced; /**< visits served from bounce memory */
+	uint64_t bounce_bytes;	 /**< bytes gathered into bounce memory */
+	uint64_t visits_grown;	 /**< write visits that grew their buffer */
+	uint64_t visits_busy;	 /**< visits refused with -EBUSY */
+	uint64_t visits_failed;	 /**< visits refused for lack of memory */
+	uint64_t segs_alloc;	 /**< segments taken from pools by buffers */
+	uint64_t idx_builds;	 /**< segment indexes built */
+};
+
+/**
+ * Sum of every lcore's counters. MT-safe (counters may move meanwhile).
+ *
+ * @param st
+ *   Receives the sums.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p st is NULL.
+ */
+int hb_stats_get(struct hb_stats *st);
+
+/**
+ * Counters of one lcore. MT-safe.
+ *
+ * @param lcore_id
+ *   An lcore id (EAL lcore or registered non-EAL thread).
+ * @param st
+ *   Receives the counters.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p st is NULL or @p lcore_id is not below RTE_MAX_LCORE.
+ */
+int hb_lcore_stats_get(unsigned int lcore_id, struct hb_stats *st);
+
+/**
+ * Zero every lcore's counters. Not MT-safe with running lcores (counts
+ * made meanwhile may survive).
+ */
+void hb_stats_reset(void);
 
 #ifdef __cplusplus
 }

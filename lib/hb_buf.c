@@ -121,6 +121,7 @@ seg_list_alloc(struct rte_mempool *mp, uint32_t n, struct rte_mbuf **first,
 		}
 		done += k;
 	}
+	HB_STAT_ADD(segs_alloc, n);
 	*first = head;
 	*last = prev;
 	return 0;
@@ -248,6 +249,7 @@ idx_build(struct hb_buf *b)
 	}
 	x->n = i;
 	x->valid = 1;
+	HB_STAT_ADD(idx_builds, 1);
 	return true;
 }
 
@@ -577,12 +579,42 @@ buf_make_room(struct hb_buf *b, uint32_t len)
 	return buf_grow(b, len - have, last);
 }
 
+/*
+ * Add @len bytes from @src (zeros if NULL) after the tail: the room is
+ * there (buf_make_room()), so nothing here can fail.
+ */
+static void
+buf_fill(struct hb_buf *b, const void *src, uint32_t len)
+{
+	struct rte_mbuf *m = b->tail;
+	const char *p = src;
+	uint32_t start = b->head->pkt_len - m->data_len;
+
+	b->head->pkt_len += len;
+	for (;;) {
+		uint32_t n = RTE_MIN(seg_tailroom(m), len);
+		char *d = rte_pktmbuf_mtod_offset(m, char *, m->data_len);
+
+		if (p != NULL) {
+			memcpy(d, p, n);
+			p += n;
+		} else {
+			memset(d, 0, n);
+		}
+		m->data_len = (uint16_t)(m->data_len + n);
+		len -= n;
+		if (len == 0)
+			break;
+		start += m->data_len;
+		m = m->next;
+		idx_push(b, m, start);
+	}
+	b->tail = m;
+}
+
 int
 __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
-	struct rte_mbuf *m;
-	const char *p = src;
-	uint32_t start;
 	int rc;
 
 	if (src == NULL)
@@ -595,27 +627,63 @@ __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	rc = buf_make_room(b, len);
 	if (rc != 0)
 		return rc;
-
-	/* Commit: nothing below can fail. */
-	m = b->tail;
-	start = b->head->pkt_len - m->data_len;
-	b->head->pkt_len += len;
-	for (;;) {
-		uint32_t n = RTE_MIN(seg_tailroom(m), len);
-
-		memcpy(rte_pktmbuf_mtod_offset(m, char *, m->data_len), p, n);
-		m->data_len = (uint16_t)(m->data_len + n);
-		p += n;
-		len -= n;
-		if (len == 0)
-			break;
-		start += m->data_len;
-		m = m->next;
-		idx_push(b, m, start);
-	}
-	b->tail = m;
+	buf_fill(b, src, len);
 	HB_BUF_VERIFY(b);
 	return 0;
+}
+
+int
+hb_buf_grow_zero(struct hb_buf *b, uint32_t len, struct hb_grow_undo *u)
+{
+	struct rte_mbuf *m;
+	int rc;
+
+	u->head = b->head;
+	if (b->head != NULL) {
+		u->len = b->head->pkt_len;
+		u->nb_segs = b->head->nb_segs;
+		u->tail = b->tail;
+		u->tail_len = b->tail->data_len;
+		for (m = b->tail; m->next != NULL; m = m->next)
+			;
+		u->last = m;
+	}
+	rc = buf_make_room(b, len);
+	if (rc != 0)
+		return rc;
+	buf_fill(b, NULL, len);
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+void
+hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u)
+{
+	struct rte_mbuf *m;
+
+	if (u->head == NULL) {
+		seg_list_free(b->head);
+		hb_idx_free(b);
+		b->head = NULL;
+		b->tail = NULL;
+		b->pos_seg = NULL;
+		b->pos_off = 0;
+		return;
+	}
+	/* Segments taken by the growth go back; reserved ones empty again. */
+	seg_list_free(u->last->next);
+	u->last->next = NULL;
+	for (m = u->tail->next; m != NULL; m = m->next)
+		m->data_len = 0;
+	u->tail->data_len = u->tail_len;
+	b->head->pkt_len = u->len;
+	b->head->nb_segs = u->nb_segs;
+	b->tail = u->tail;
+	idx_cut(b, u->len);
+	/* The position cache may name a segment just freed. */
+	b->pos_seg = b->head;
+	b->pos_off = 0;
+	HB_BUF_VERIFY(b);
 }
 
 int
@@ -944,6 +1012,7 @@ hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 		rest = rte_pktmbuf_alloc(b->mp);
 		if (rest == NULL)
 			return -ENOMEM;
+		HB_STAT_ADD(segs_alloc, 1);
 		rte_pktmbuf_attach(rest, m);
 		rest->data_off = (uint16_t)(rest->data_off + k);
 		rest->data_len = (uint16_t)(m->data_len - k);

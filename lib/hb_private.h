@@ -13,7 +13,9 @@
 #include <rte_debug.h>
 #include <rte_log.h>
 
-#include "hb_buf.h"
+#include <rte_lcore.h>
+
+#include "hyperbuf.h"
 
 extern int hb_logtype;
 
@@ -70,6 +72,47 @@ void hb_idx_free(struct hb_buf *b);
 /* Gather [off, off+len) into dst (to_buf) or scatter src into it. */
 void hb_seg_copy(const struct hb_buf *b, struct rte_mbuf *m, uint32_t start,
 		 uint32_t rel, void *buf, uint32_t len, bool to_buf);
+
+/*
+ * Growth that can be taken back: hb_buf_grow_zero() appends @len zero bytes
+ * (no entry checks: the caller holds the buffer) and records what
+ * hb_buf_grow_undo() needs to put the buffer back exactly as it was,
+ * returning every mbuf the growth took.
+ */
+struct hb_grow_undo {
+	struct rte_mbuf *head;	/* NULL: the buffer held no segment */
+	struct rte_mbuf *tail;	/* tail before */
+	struct rte_mbuf *last;	/* last segment of the chain before */
+	uint32_t len;		/* length before */
+	uint16_t tail_len;	/* tail data_len before */
+	uint16_t nb_segs;	/* segments before */
+};
+
+int hb_buf_grow_zero(struct hb_buf *b, uint32_t len, struct hb_grow_undo *u);
+void hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u);
+
+/*
+ * Per-lcore state, indexed by rte_lcore_id(), written by its lcore only.
+ * bounce is a bump arena for spanning visits: taken at top, given back in
+ * any order; the last block taken is reclaimed at once, the rest when no
+ * bounced visitor remains (live == 0).
+ */
+struct hb_lcore {
+	uint8_t *bounce;	/* HB_VISIT_BOUNCE_SIZE bytes, on first need */
+	uint32_t top;		/* first free byte */
+	uint32_t live;		/* bounced visitors holding arena bytes */
+	struct hb_stats stats;
+} __rte_cache_aligned;
+
+extern struct hb_lcore hb_lcores[RTE_MAX_LCORE];
+
+/* The caller's slot, NULL for an unregistered non-EAL thread. */
+struct hb_lcore *hb_lcore_self(void);
+int hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off);
+void hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len);
+
+/* Count an event on the calling lcore (nothing on unregistered threads). */
+#define HB_STAT_ADD(field, n)                                                  	do {                                                                   		unsigned int __id = rte_lcore_id();                            		if (__id < RTE_MAX_LCORE) {                                    			uint64_t *__c = &hb_lcores[__id].stats.field;          			__atomic_store_n(__c, *__c + (n), __ATOMIC_RELAXED);   		}                                                              	} while (0)
 
 /* Validation of the buffer state on entry to a call. */
 static inline int

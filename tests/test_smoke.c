@@ -61,11 +61,67 @@ test_walkthrough(void **state)
 	hb_assert_pool_at(pool, base);
 }
 
+static void
+test_visitors(void **state)
+{
+	unsigned int base = rte_mempool_in_use_count(pool);
+	struct hb_visitor r1, r2, w;
+	uint8_t ref[5000], *p;
+	struct hb_buf b;
+	uint32_t i;
+
+	(void)state;
+	hb_test_pattern(ref, sizeof(ref), 7);
+	assert_int_equal(hb_buf_init(&b, pool), 0);
+	assert_int_equal(hb_buf_append(&b, ref, sizeof(ref)), 0);
+	/* direct, then spanning (bounce), shared by two readers */
+	assert_int_equal(hb_visit_read(&b, 10, 20, &r1), 0);
+	assert_true(hb_visitor_is_direct(&r1));
+	assert_memory_equal(r1.ptr, ref + 10, 20);
+	assert_int_equal(hb_visit_read(&b, 2040, 100, &r2), 0);
+	assert_false(hb_visitor_is_direct(&r2));
+	assert_memory_equal(r2.ptr, ref + 2040, 100);
+	assert_int_equal(hb_visit_write(&b, 0, 4, 0, &w), -EBUSY);
+	assert_int_equal(hb_buf_append(&b, ref, 1), -EBUSY);
+	assert_int_equal(hb_visit_release(&r1), 0);
+	assert_int_equal(hb_visit_release(&r1), -EALREADY);
+	assert_int_equal(hb_visit_release(&r2), 0);
+	/* spanning write, scattered back on release */
+	assert_int_equal(hb_visit_write(&b, 2040, 100, 0, &w), 0);
+	assert_false(hb_visitor_is_direct(&w));
+	assert_ptr_equal(hb_buf_peek(&b, 0, 1, NULL), NULL);
+	assert_int_equal(rte_errno, EBUSY);
+	p = w.ptr;
+	for (i = 0; i < 100; i++)
+		p[i] = (uint8_t)~p[i];
+	assert_int_equal(hb_visit_release(&w), 0);
+	for (i = 0; i < 100; i++)
+		ref[2040 + i] = (uint8_t)~ref[2040 + i];
+	/* grow past the end: zero filled */
+	assert_int_equal(hb_visit_write(&b, 4990, 30, 19, &w), -ERANGE);
+	assert_int_equal(hb_visit_write(&b, 4990, 30, 20, &w), 0);
+	assert_memory_equal(w.ptr, ref + 4990, 10);
+	for (i = 10; i < 30; i++)
+		assert_int_equal(((uint8_t *)w.ptr)[i], 0);
+	assert_int_equal(hb_visit_release(&w), 0);
+	assert_int_equal(hb_buf_len(&b), 5020);
+	{
+		static uint8_t out[5020];
+
+		assert_int_equal(hb_buf_read(&b, 0, out, 5000), 0);
+		assert_memory_equal(out, ref, 5000);
+	}
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_free(&b), 0);
+	hb_assert_pool_at(pool, base);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walkthrough),
+		cmocka_unit_test(test_visitors),
 	};
 	int rc;
 

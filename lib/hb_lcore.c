@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+/*
+ * Per-lcore state: bounce memory for spanning visits and counters. One
+ * cache-aligned slot per lcore id (EAL lcores and registered non-EAL
+ * threads), written only by its own lcore, so no atomics are needed;
+ * other lcores only read the counters (relaxed loads).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_telemetry.h>
+
+#include "hyperbuf.h"
+#include "hb_private.h"
+
+struct hb_lcore hb_lcores[RTE_MAX_LCORE];
+
+static bool hb_initialized;
+static bool hb_telemetry_registered;
+
+struct hb_lcore *
+hb_lcore_self(void)
+{
+	unsigned int id = rte_lcore_id();
+
+	return id < RTE_MAX_LCORE ? &hb_lcores[id] : NULL;
+}
+
+int
+hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
+{
+	uint64_t o;
+
+	if (len > HB_VISIT_BOUNCE_SIZE)
+		return -E2BIG;
+	if (lc->bounce == NULL) {
+		unsigned int id = (unsigned int)(lc - hb_lcores);
+		int socket = rte_lcore_is_enabled(id) ?
+			(int)rte_lcore_to_socket_id(id) : SOCKET_ID_ANY;
+
+		lc->bounce = rte_malloc_socket("hb_bounce",
+					       HB_VISIT_BOUNCE_SIZE,
+					       HB_VISIT_ALIGN_MAX, socket);
+		if (lc->bounce == NULL)
+			return -ENOMEM;
+	}
+	if (lc->live == 0)
+		lc->top = 0;
+	o = RTE_ALIGN_CEIL((uint64_t)lc->top, HB_VISIT_ALIGN_MAX);
+	if (o + len > HB_VISIT_BOUNCE_SIZE)
+		return -ENOMEM;
+	lc->top = (uint32_t)(o + len);
+	lc->live++;
+	*off = (uint32_t)o;
+	return 0;
+}
+
+void
+hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len)
+{
+	HB_ASSERT(lc->live > 0);
+	lc->live--;
+	if (lc->live == 0)
+		lc->top = 0;
+	else if (off + len == lc->top)
+		lc->top = off; /* the last block taken: take it back */
+}
+
+static void
+stats_read(const struct hb_lcore *lc, struct hb_stats *st)
+{
+	const uint64_t *src = (const uint64_t *)&lc->stats;
+	uint64_t *dst = (uint64_t *)st;
+	size_t i;
+
+	for (i = 0; i < sizeof(*st) / sizeof(uint64_t); i++)
+		dst[i] += __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+int
+hb_stats_get(struct hb_stats *st)
+{
+	unsigned int i;
+
+	if (st == NULL)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		stats_read(&hb_lcores[i], st);
+	return 0;
+}
+
+int
+hb_lcore_stats_get(unsigned int lcore_id, struct hb_stats *st)
+{
+	if (st == NULL || lcore_id >= RTE_MAX_LCORE)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	stats_read(&hb_lcores[lcore_id], st);
+	return 0;
+}
+
+void
+hb_stats_reset(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		memset(&hb_lcores[i].stats, 0, sizeof(hb_lcores[i].stats));
+}
+
+/* Telemetry: /hyperbuf/stats and /hyperbuf/info. */
+
+#define STATS_FIELDS(F)                                                        \
+	F(visits_bounced) F(bounce_bytes) F(visits_grown) F(visits_busy)       \
+	F(visits_failed) F(segs_alloc) F(idx_builds)
+
+static int
+telemetry_stats(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	struct hb_stats st;
+	int rc;
+
+	if (params != NULL && *params != '\0') {
+		char *end;
+		unsigned long id = strtoul(params, &end, 0);
+
+		if (*end != '\0' || id >= RTE_MAX_LCORE)
+			return -EINVAL;
+		rc = hb_lcore_stats_get((unsigned int)id, &st);
+	} else {
+		rc = hb_stats_get(&st);
+	}
+	if (rc != 0)
+		return rc;
+	rte_tel_data_start_dict(d);
+#define ADD(f) rte_tel_data_add_dict_u64(d, #f, st.f);
+	STATS_FIELDS(ADD)
+#undef ADD
+	return 0;
+}
+
+static int
+telemetry_info(const char *cmd __rte_unused, const char *params __rte_unused,
+	       struct rte_tel_data *d)
+{
+	unsigned int i, arenas = 0, live = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		arenas += hb_lcores[i].bounce != NULL;
+		live += hb_lcores[i].live;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", HB_VERSION_STR);
+	rte_tel_data_add_dict_int(d, "buf_size", (int)sizeof(struct hb_buf));
+	rte_tel_data_add_dict_int(d, "bounce_size", HB_VISIT_BOUNCE_SIZE);
+	rte_tel_data_add_dict_int(d, "bounce_arenas", (int)arenas);
+	rte_tel_data_add_dict_int(d, "bounced_visitors_live", (int)live);
+	return 0;
+}
+
+int
+hb_init(void)
+{
+	if (hb_initialized)
+		return 0;
+	if (rte_eal_process_type() == RTE_PROC_INVALID ||
+	    rte_lcore_count() == 0)
+		return -EPERM;
+	if (!hb_telemetry_registered) {
+		/* Commands cannot be unregistered: once per process. */
+		rte_telemetry_register_cmd("/hyperbuf/stats", telemetry_stats,
+			"HyperBuf counters, all lcores or one. Parameters: int lcore_id (optional)");
+		rte_telemetry_register_cmd("/hyperbuf/info", telemetry_info,
+			"HyperBuf version, sizes and bounce memory. Takes no parameters");
+		hb_telemetry_registered = true;
+	}
+	hb_initialized = true;
+	HB_LOG(DEBUG, "HyperBuf %s initialised", HB_VERSION_STR);
+	return 0;
+}
+
+void
+hb_fini(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		struct hb_lcore *lc = &hb_lcores[i];
+
+		if (lc->live != 0) {
+			/* Leak rather than pull memory from under a view. */
+			HB_LOG(ERR, "lcore %u still has %u bounced visitors",
+			       i, lc->live);
+			continue;
+		}
+		rte_free(lc->bounce);
+		lc->bounce = NULL;
+		lc->top = 0;
+	}
+	hb_initialized = false;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+/*
+ * Visitors, out-of-line part: everything the inline fast path of hb_visit.h
+ * does not serve (spanning or misaligned ranges, growth, errors).
+ */
+
+#include <errno.h>
+
+#include "hb_private.h"
+
+static bool
+align_valid(uint32_t align)
+{
+	return align != 0 && (align & (align - 1)) == 0 &&
+	       align <= HB_VISIT_ALIGN_MAX;
+}
+
+/*
+ * Can the local buffer @b take this visitor now? A read visitor needs no
+ * writer (and a reader count that is not full), a write visitor no visitor
+ * at all.
+ */
+static int
+local_admit(const struct hb_buf *b, bool write)
+{
+	uint32_t guard = (uint32_t)b->state;
+
+	if (write)
+		return guard == 0 ? 0 : -EBUSY;
+	if ((guard & __HB_GUARD_WRITER) != 0 ||
+	    (guard & __HB_GUARD_READERS) == __HB_GUARD_READERS)
+		return -EBUSY;
+	return 0;
+}
+
+/*
+ * Point @v at [off, off+len) of @b, which holds the range: directly if it
+ * lies in one segment at the alignment asked, else through the calling
+ * lcore's bounce memory (gathered now).
+ */
+static int
+visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
+	  uint32_t kind, struct hb_visitor *v)
+{
+	struct rte_mbuf *m;
+	struct hb_lcore *lc;
+	uint32_t start, rel, boff;
+	char *p;
+	int rc;
+
+	m = hb_seg_find(b, off, &start);
+	rel = off - start;
+	p = rte_pktmbuf_mtod_offset(m, char *, rel);
+	if ((uint64_t)rel + len <= m->data_len && __hb_align_ok(p, align)) {
+		__hb_visitor_set(v, b, p, off, len, kind);
+		return 0;
+	}
+
+	lc = hb_lcore_self();
+	if (lc == NULL)
+		return -ENOTSUP;
+	rc = hb_bounce_alloc(lc, len, &boff);
+	if (rc != 0) {
+		HB_STAT_ADD(visits_failed, 1);
+		return rc;
+	}
+	p = (char *)lc->bounce + boff;
+	hb_seg_copy(b, m, start, rel, p, len, true);
+	__hb_visitor_set(v, b, p, off, len, kind | __HB_VIS_BOUNCED);
+	v->seg = m;
+	v->rel = rel;
+	v->bounce = boff;
+	v->lcore = (uint32_t)(lc - hb_lcores);
+	HB_STAT_ADD(visits_bounced, 1);
+	HB_STAT_ADD(bounce_bytes, len);
+	return 0;
+}
+
+int
+__hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
+		   uint32_t grow, uint32_t align, bool write,
+		   struct hb_visitor *v)
+{
+	const uint32_t kind = write ? __HB_VIS_WRITE_DIRECT :
+				      __HB_VIS_READ_DIRECT;
+	struct hb_grow_undo undo;
+	uint64_t end = (uint64_t)off + len;
+	uint32_t blen;
+	bool grew = false;
+	int rc;
+
+	if (v == NULL)
+		return -EINVAL;
+	v->state = 0; /* not live until granted */
+	if (!hb_buf_magic_ok(b) || len == 0 || !align_valid(align))
+		return -EINVAL;
+	rc = local_admit(b, write);
+	if (rc != 0) {
+		HB_STAT_ADD(visits_busy, 1);
+		return rc;
+	}
+
+	blen = hb_buf_len(b);
+	if (end > blen) {
+		if (!write || end - blen > grow)
+			return -ERANGE;
+		/* Zero bytes up to the end of the range, taken back on error. */
+		rc = hb_buf_grow_zero(b, (uint32_t)(end - blen), &undo);
+		if (rc != 0) {
+			HB_STAT_ADD(visits_failed, 1);
+			return rc;
+		}
+		grew = true;
+	}
+
+	rc = visit_map(b, off, len, align, kind, v);
+	if (rc != 0) {
+		if (grew)
+			hb_buf_grow_undo(b, &undo);
+		return rc;
+	}
+	if (grew)
+		HB_STAT_ADD(visits_grown, 1);
+	if (write)
+		b->state |= __HB_GUARD_WRITER;
+	else
+		b->state++;
+	return 0;
+}
+
+int
+__hb_visit_release(struct hb_visitor *v)
+{
+	struct hb_buf *b;
+	struct hb_lcore *lc = NULL;
+	uint32_t st, guard;
+	bool write;
+
+	if (v == NULL)
+		return -EINVAL;
+	st = v->state;
+	if ((st & __HB_VIS_MAGIC_MASK) != __HB_VIS_MAGIC)
+		return -EINVAL;
+	if ((st & __HB_VIS_LIVE) == 0)
+		return -EALREADY;
+	b = v->buf;
+	if (!hb_buf_magic_ok(b))
+		return -EINVAL;
+	write = (st & __HB_VIS_WRITE) != 0;
+
+	/* The buffer must hold a visitor of this kind. */
+	guard = (uint32_t)b->state;
+	if (write ? guard != __HB_GUARD_WRITER :
+		    (guard & (__HB_GUARD_WRITER | __HB_GUARD_SHARED)) != 0 ||
+			    (guard & __HB_GUARD_READERS) == 0)
+		return -EINVAL;
+
+	if (st & __HB_VIS_BOUNCED) {
+		lc = hb_lcore_self();
+		if (lc == NULL || (uint32_t)(lc - hb_lcores) != v->lcore)
+			return -EPERM;
+		if (write)
+			hb_seg_copy(b, v->seg, v->off - v->rel, v->rel, v->ptr,
+				    v->len, false);
+		hb_bounce_free(lc, v->bounce, v->len);
+	}
+	if (write)
+		b->state &= ~(uint64_t)__HB_GUARD_WRITER;
+	else
+		b->state--;
+	v->state = __HB_VIS_RELEASED;
+	return 0;
+}
