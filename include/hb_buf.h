@@ -44,8 +44,12 @@
  * nothing and may be dropped without a call.
  *
  * Thread safety: a buffer belongs to one thread at a time (the "local"
- * buffer); none of these calls is MT-safe on the same buffer. Shared buffers
- * (hb_async.h) make concurrent access from several lcores safe.
+ * buffer); none of these calls is MT-safe on the same buffer. A shared
+ * buffer (hb_async.h) may be used from any lcore: each call then takes it
+ * for its own length, as a reader (reading calls) or exclusively (mutating
+ * calls), and fails with -EBUSY instead of waiting. Pointers returned by
+ * hb_buf_peek() and hb_buf_iov() on a shared buffer stay valid only while
+ * the caller holds a visitor on it.
  *
  * Visitors (hb_visit.h): while a visitor is live on a buffer, every mutating
  * call fails with -EBUSY and changes nothing; while a write visitor is live,
@@ -149,19 +153,25 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  *   - EINVAL: @p b is NULL or not initialised.
  *   - ENODATA: @p b holds no segment.
  *   - EBUSY: a visitor is live on @p b.
- *   On failure @p b is unchanged.
+ *   - ENOTSUP, ... : the errors of hb_buf_unshare() for a shared buffer.
+ *   On failure the bytes and segments of @p b are unchanged (a shared
+ *   buffer is closed: see hb_buf_unshare()).
  */
 static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
 
 /**
  * Free every segment of @p b; @p b stays initialised, empty and usable.
  *
+ * A shared buffer is unshared first (hb_buf_unshare()): queued requests
+ * complete with -ECANCELED.
+ *
  * @param b
  *   The buffer.
  * @return
- *   - 0: Success.
+ *   - 0: Success; @p b is local and holds nothing.
  *   - -EINVAL: @p b is NULL or not initialised.
- *   - -EBUSY: a visitor is live on @p b; nothing is freed.
+ *   - -EBUSY: a visitor is live on @p b; nothing is freed (a shared buffer
+ *     is closed: call again once its visitors are released).
  */
 int hb_buf_free(struct hb_buf *b);
 

@@ -13,7 +13,8 @@
  *  - hb_buf.h: the logical buffer (append, prepend, read, write, trim, adj,
  *    split, peek, iov, typed integers);
  *  - hb_cursor.h: a read cursor for parsing byte streams;
- *  - hb_visit.h: read and write visitors, typed views of a byte range.
+ *  - hb_visit.h: read and write visitors, typed views of a byte range;
+ *  - hb_async.h: shared buffers, asynchronous visits, hb_poll().
  *
  * Call hb_init() once after rte_eal_init() and hb_fini() before
  * rte_eal_cleanup().
@@ -25,6 +26,7 @@
 #include "hb_buf.h"
 #include "hb_cursor.h"
 #include "hb_visit.h"
+#include "hb_async.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,13 +44,15 @@ extern "C" {
  * @return
  *   - 0: Success.
  *   - -EPERM: the EAL is not initialised.
+ *   - -ENOMEM: no memory for the pool of shared-buffer states.
  */
 int hb_init(void);
 
 /**
  * Release what hb_init() set up. Call before rte_eal_cleanup(), once no
- * lcore uses HyperBuf any more. hb_init() may be called again afterwards.
- * Not MT-safe.
+ * lcore uses HyperBuf any more (no visitor live, no request queued, every
+ * shared buffer unshared or freed). hb_init() may be called again
+ * afterwards. Not MT-safe.
  */
 void hb_fini(void);
 
@@ -66,6 +70,11 @@ struct hb_stats {
 	uint64_t visits_failed;	 /**< visits refused for lack of memory */
 	uint64_t segs_alloc;	 /**< segments taken from pools by buffers */
 	uint64_t idx_builds;	 /**< segment indexes built */
+	uint64_t async_now;	 /**< hb_visit_async() granted at once */
+	uint64_t async_queued;	 /**< hb_visit_async() requests queued */
+	uint64_t async_granted;	 /**< queued requests granted (hb_poll) */
+	uint64_t async_cancelled; /**< queued requests withdrawn */
+	uint64_t async_teardown; /**< queued requests ended by a teardown */
 };
 
 /**

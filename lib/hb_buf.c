@@ -32,26 +32,66 @@ RTE_LOG_REGISTER(hb_logtype, lib.hyperbuf, NOTICE);
  * Entry checks
  */
 
-/* Mutating call: initialised, local, no visitor. */
+/*
+ * Mutating call: initialised, no visitor. A shared buffer is taken
+ * exclusively for the length of the call (never waiting: -EBUSY).
+ */
 static int
-buf_mut_enter(const struct hb_buf *b)
+buf_mut_enter(struct hb_buf *b)
 {
 	if (unlikely(!hb_buf_magic_ok(b)))
 		return -EINVAL;
-	if (unlikely((uint32_t)b->state != 0))
-		return -EBUSY;
-	return 0;
+	if (likely((uint32_t)b->state == 0))
+		return 0;
+	if ((uint32_t)b->state == __HB_GUARD_SHARED)
+		return hb_shared_enter(b, true, 0, true);
+	return -EBUSY;
 }
 
-/* Reading call: initialised, no write visitor. */
-static int
-buf_read_enter(const struct hb_buf *b)
+static void
+buf_mut_exit(struct hb_buf *b)
+{
+	if (b->state & __HB_GUARD_SHARED)
+		hb_shared_exit(b, true, 0);
+}
+
+/*
+ * Reading call: initialised, no write visitor. A shared buffer is held as a
+ * reader, counted on lcore *id, for the length of the call.
+ */
+int
+hb_buf_read_enter(const struct hb_buf *b, unsigned int *id)
 {
 	if (unlikely(!hb_buf_magic_ok(b)))
 		return -EINVAL;
-	if (unlikely(!__hb_state_readable(b->state)))
-		return -EBUSY;
-	return 0;
+	if (likely(__hb_state_readable(b->state)))
+		return 0;
+	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
+		*id = rte_lcore_id();
+		if (*id >= RTE_MAX_LCORE)
+			return -ENOTSUP;
+		return hb_shared_enter((struct hb_buf *)(uintptr_t)b, false,
+				       *id, true);
+	}
+	return -EBUSY;
+}
+
+void
+hb_buf_read_exit(const struct hb_buf *b, unsigned int id)
+{
+	if (b->state & __HB_GUARD_SHARED)
+		hb_shared_exit((struct hb_buf *)(uintptr_t)b, false, id);
+}
+
+/*
+ * May this call update the position cache and the segment index? Yes on a
+ * local buffer; on a shared one only when holding it exclusively (readers
+ * of a shared buffer run concurrently and only read them).
+ */
+static bool
+buf_caches_writable(const struct hb_buf *b)
+{
+	return (b->state & __HB_GUARD_SHARED) == 0 || hb_shared_writing(b);
 }
 
 /* ---------------------------------------------------------------------
@@ -229,6 +269,16 @@ idx_cut(struct hb_buf *b, uint32_t end)
 		x->n--;
 }
 
+static bool idx_build(struct hb_buf *b);
+
+void
+hb_buf_index(struct hb_buf *b)
+{
+	if (b->head != NULL && b->head->nb_segs >= HB_IDX_MIN_SEGS &&
+	    (b->idx == NULL || !b->idx->valid))
+		(void)idx_build(b);
+}
+
 static bool
 idx_build(struct hb_buf *b)
 {
@@ -294,7 +344,7 @@ seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 	     uint32_t *ord)
 {
 	struct hb_buf *wb = (struct hb_buf *)(uintptr_t)b;
-	const bool local = (b->state & __HB_GUARD_SHARED) == 0;
+	const bool local = buf_caches_writable(b);
 	struct rte_mbuf *m;
 	uint32_t s, n = 0, steps = 0;
 
@@ -374,7 +424,7 @@ hb_seg_copy(const struct hb_buf *b, struct rte_mbuf *m, uint32_t start,
 		m = m->next;
 		rel = 0;
 	}
-	if ((b->state & __HB_GUARD_SHARED) == 0) {
+	if (buf_caches_writable(b)) {
 		wb->pos_seg = m;
 		wb->pos_off = start;
 	}
@@ -460,21 +510,39 @@ __hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 	return 0;
 }
 
+/*
+ * Teardown calls (free, detach) start by making a shared buffer local:
+ * queued requests complete with -ECANCELED, live visitors make it -EBUSY.
+ */
+static int
+buf_teardown_enter(struct hb_buf *b)
+{
+	int rc;
+
+	if (hb_buf_magic_ok(b) && (b->state & __HB_GUARD_SHARED) != 0) {
+		rc = hb_buf_unshare(b);
+		if (rc != 0)
+			return rc;
+	}
+	return buf_mut_enter(b);
+}
+
 struct rte_mbuf *
 __hb_buf_detach(struct hb_buf *b)
 {
 	struct rte_mbuf *h, *extra, *s;
-	int rc = buf_mut_enter(b);
+	int rc;
 
+	if (hb_buf_magic_ok(b) && b->head == NULL) {
+		rte_errno = ENODATA;
+		return NULL;
+	}
+	rc = buf_teardown_enter(b);
 	if (rc != 0) {
 		rte_errno = -rc;
 		return NULL;
 	}
 	h = b->head;
-	if (h == NULL) {
-		rte_errno = ENODATA;
-		return NULL;
-	}
 	extra = b->tail->next;
 	if (extra != NULL) {
 		b->tail->next = NULL;
@@ -486,16 +554,23 @@ __hb_buf_detach(struct hb_buf *b)
 	return h;
 }
 
-int
-hb_buf_free(struct hb_buf *b)
+/* Free every segment; the buffer stays initialised (and shared, if so). */
+static void
+buf_drop_all(struct hb_buf *b)
 {
-	int rc = buf_mut_enter(b);
-
-	if (rc != 0)
-		return rc;
 	if (b->head != NULL)
 		rte_pktmbuf_free_bulk(&b->head, 1);
 	buf_make_empty(b);
+}
+
+int
+hb_buf_free(struct hb_buf *b)
+{
+	int rc = buf_teardown_enter(b);
+
+	if (rc != 0)
+		return rc;
+	buf_drop_all(b);
 	return 0;
 }
 
@@ -612,6 +687,21 @@ buf_fill(struct hb_buf *b, const void *src, uint32_t len)
 	b->tail = m;
 }
 
+static int
+buf_append(struct hb_buf *b, const void *src, uint32_t len)
+{
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = buf_make_room(b, len);
+	if (rc != 0)
+		return rc;
+	buf_fill(b, src, len);
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
 int
 __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
@@ -622,14 +712,9 @@ __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	rc = buf_mut_enter(b);
 	if (rc != 0)
 		return rc;
-	if (len == 0)
-		return 0;
-	rc = buf_make_room(b, len);
-	if (rc != 0)
-		return rc;
-	buf_fill(b, src, len);
-	HB_BUF_VERIFY(b);
-	return 0;
+	rc = buf_append(b, src, len);
+	buf_mut_exit(b);
+	return rc;
 }
 
 int
@@ -693,9 +778,12 @@ hb_buf_reserve(struct hb_buf *b, uint32_t additional)
 
 	if (rc != 0)
 		return rc;
-	if (additional == 0)
+	if (additional == 0) {
+		buf_mut_exit(b);
 		return 0;
+	}
 	rc = buf_make_room(b, additional);
+	buf_mut_exit(b);
 	HB_BUF_VERIFY(b);
 	return rc;
 }
@@ -704,24 +792,19 @@ hb_buf_reserve(struct hb_buf *b, uint32_t additional)
  * Growing at the front
  */
 
-int
-hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
+static int
+buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 {
 	struct rte_mbuf *h, *first, *last, *m;
 	const char *p = src;
 	uint32_t cap, n, chunk;
 	int rc;
 
-	if (src == NULL)
-		return -EINVAL;
-	rc = buf_mut_enter(b);
-	if (rc != 0)
-		return rc;
 	if (len == 0)
 		return 0;
 	h = b->head;
 	if (h == NULL || h->pkt_len == 0) /* same thing as appending */
-		return __hb_buf_append(b, src, len);
+		return buf_append(b, src, len);
 	if (len > UINT32_MAX - h->pkt_len)
 		return -E2BIG;
 
@@ -762,36 +845,9 @@ done:
 	return 0;
 }
 
-/* ---------------------------------------------------------------------
- * Reading and writing in place
- */
-
 int
-__hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
+hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 {
-	struct rte_mbuf *m;
-	uint32_t start;
-	int rc;
-
-	if (dst == NULL)
-		return -EINVAL;
-	rc = buf_read_enter(b);
-	if (rc != 0)
-		return rc;
-	if (!range_ok(hb_buf_len(b), off, len))
-		return -ERANGE;
-	if (len == 0)
-		return 0;
-	m = hb_seg_find(b, off, &start);
-	hb_seg_copy(b, m, start, off - start, dst, len, true);
-	return 0;
-}
-
-int
-__hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
-{
-	struct rte_mbuf *m;
-	uint32_t start;
 	int rc;
 
 	if (src == NULL)
@@ -799,30 +855,71 @@ __hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 	rc = buf_mut_enter(b);
 	if (rc != 0)
 		return rc;
+	rc = buf_prepend(b, src, len);
+	buf_mut_exit(b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading and writing in place
+ */
+
+/* Copy [off, off+len) out of the buffer (to_buf) or into it. */
+static int
+buf_copy(const struct hb_buf *b, uint32_t off, void *buf, uint32_t len,
+	 bool to_buf)
+{
+	struct rte_mbuf *m;
+	uint32_t start;
+
 	if (!range_ok(hb_buf_len(b), off, len))
 		return -ERANGE;
 	if (len == 0)
 		return 0;
 	m = hb_seg_find(b, off, &start);
-	hb_seg_copy(b, m, start, off - start, (void *)(uintptr_t)src, len,
-		    false);
+	hb_seg_copy(b, m, start, off - start, buf, len, to_buf);
 	return 0;
 }
 
+int
+__hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
+{
+	unsigned int id = 0;
+	int rc;
+
+	if (dst == NULL)
+		return -EINVAL;
+	rc = hb_buf_read_enter(b, &id);
+	if (rc != 0)
+		return rc;
+	rc = buf_copy(b, off, dst, len, true);
+	hb_buf_read_exit(b, id);
+	return rc;
+}
+
+int
+__hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
+{
+	int rc;
+
+	if (src == NULL)
+		return -EINVAL;
+	rc = buf_mut_enter(b);
+	if (rc != 0)
+		return rc;
+	rc = buf_copy(b, off, (void *)(uintptr_t)src, len, false);
+	buf_mut_exit(b);
+	return rc;
+}
+
 const void *
-__hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
-	      void *scratch)
+hb_buf_peek_held(const struct hb_buf *b, uint32_t off, uint32_t len,
+		 void *scratch)
 {
 	struct rte_mbuf *m;
-	uint32_t start, blen;
-	int rc = buf_read_enter(b);
+	uint32_t start;
 
-	if (rc != 0) {
-		rte_errno = -rc;
-		return NULL;
-	}
-	blen = hb_buf_len(b);
-	if (!range_ok(blen, off, len)) {
+	if (!range_ok(hb_buf_len(b), off, len)) {
 		rte_errno = ERANGE;
 		return NULL;
 	}
@@ -832,8 +929,8 @@ __hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
 			return scratch;
 		if (b->head != NULL)
 			return rte_pktmbuf_mtod(b->head, const void *);
-		rte_errno = EINVAL;
-		return NULL;
+		/* Empty buffer, offset 0: still a valid, non-NULL answer. */
+		return b;
 	}
 	m = hb_seg_find(b, off, &start);
 	if ((uint64_t)off - start + len <= m->data_len)
@@ -846,17 +943,31 @@ __hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
 	return scratch;
 }
 
-int
-hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
-	   struct iovec *iov, int iovcnt)
+const void *
+__hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
+	      void *scratch)
+{
+	const void *p;
+	unsigned int id = 0;
+	int rc = hb_buf_read_enter(b, &id);
+
+	if (rc != 0) {
+		rte_errno = -rc;
+		return NULL;
+	}
+	p = hb_buf_peek_held(b, off, len, scratch);
+	hb_buf_read_exit(b, id);
+	return p;
+}
+
+static int
+buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len, struct iovec *iov,
+	int iovcnt)
 {
 	struct rte_mbuf *m;
 	uint32_t start, rel;
-	int rc, used = 0;
+	int used = 0;
 
-	rc = buf_read_enter(b);
-	if (rc != 0)
-		return rc;
 	if (iovcnt < 0 || (iov == NULL && iovcnt != 0))
 		return -EINVAL;
 	if (!range_ok(hb_buf_len(b), off, len))
@@ -885,27 +996,40 @@ hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
 	return used;
 }
 
+int
+hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
+	   struct iovec *iov, int iovcnt)
+{
+	unsigned int id = 0;
+	int rc = hb_buf_read_enter(b, &id);
+
+	if (rc != 0)
+		return rc;
+	rc = buf_iov(b, off, len, iov, iovcnt);
+	hb_buf_read_exit(b, id);
+	return rc;
+}
+
 /* ---------------------------------------------------------------------
  * Shrinking
  */
 
-int
-hb_buf_trim(struct hb_buf *b, uint32_t len)
+static int
+buf_trim(struct hb_buf *b, uint32_t len)
 {
 	struct rte_mbuf *m, *extra, *s;
-	uint32_t blen, keep, start;
-	int rc = buf_mut_enter(b);
 
-	if (rc != 0)
-		return rc;
+	uint32_t blen, keep, start;
 	blen = hb_buf_len(b);
 	if (len > blen)
 		return -ERANGE;
 	if (len == 0)
 		return 0;
 	keep = blen - len;
-	if (keep == 0)
-		return hb_buf_free(b);
+	if (keep == 0) {
+		buf_drop_all(b);
+		return 0;
+	}
 
 	m = hb_seg_find(b, keep - 1, &start);
 	m->data_len = (uint16_t)(keep - start);
@@ -923,22 +1047,33 @@ hb_buf_trim(struct hb_buf *b, uint32_t len)
 }
 
 int
-hb_buf_adj(struct hb_buf *b, uint32_t len)
+hb_buf_trim(struct hb_buf *b, uint32_t len)
 {
-	struct rte_mbuf *h, *m;
-	uint32_t blen, rem;
-	uint16_t nb;
 	int rc = buf_mut_enter(b);
 
 	if (rc != 0)
 		return rc;
+	rc = buf_trim(b, len);
+	buf_mut_exit(b);
+	return rc;
+}
+
+static int
+buf_adj(struct hb_buf *b, uint32_t len)
+{
+	struct rte_mbuf *h, *m;
+
+	uint32_t blen, rem;
+	uint16_t nb;
 	blen = hb_buf_len(b);
 	if (len > blen)
 		return -ERANGE;
 	if (len == 0)
 		return 0;
-	if (len == blen)
-		return hb_buf_free(b);
+	if (len == blen) {
+		buf_drop_all(b);
+		return 0;
+	}
 
 	/* Find the first segment that keeps bytes. */
 	h = b->head;
@@ -970,15 +1105,24 @@ hb_buf_adj(struct hb_buf *b, uint32_t len)
 }
 
 int
-hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
+hb_buf_adj(struct hb_buf *b, uint32_t len)
 {
-	struct rte_mbuf *m, *rest, *old_tail;
-	uint32_t blen, start, ord, k;
-	uint16_t nb;
 	int rc = buf_mut_enter(b);
 
 	if (rc != 0)
 		return rc;
+	rc = buf_adj(b, len);
+	buf_mut_exit(b);
+	return rc;
+}
+
+static int
+buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
+{
+	struct rte_mbuf *m, *rest, *old_tail;
+
+	uint32_t blen, start, ord, k;
+	uint16_t nb;
 	if (tail == NULL || tail == b)
 		return -EINVAL;
 	blen = hb_buf_len(b);
@@ -1041,6 +1185,18 @@ hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 	HB_BUF_VERIFY(b);
 	HB_BUF_VERIFY(tail);
 	return 0;
+}
+
+int
+hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
+{
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	rc = buf_split(b, at, tail);
+	buf_mut_exit(b);
+	return rc;
 }
 
 /* ---------------------------------------------------------------------

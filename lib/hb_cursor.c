@@ -28,34 +28,48 @@ cursor_locate(struct hb_cursor *c, uint32_t off)
 int
 hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off)
 {
-	if (c == NULL || !hb_buf_magic_ok(b))
+	unsigned int id = 0;
+	int rc;
+
+	if (c == NULL)
 		return -EINVAL;
-	if (!__hb_state_readable(b->state))
-		return -EBUSY;
-	if (off > hb_buf_len(b))
-		return -ERANGE;
-	c->buf = b;
-	c->gen = b->gen;
-	cursor_locate(c, off);
-	return 0;
+	rc = hb_buf_read_enter(b, &id);
+	if (rc != 0)
+		return rc;
+	if (off > hb_buf_len(b)) {
+		rc = -ERANGE;
+	} else {
+		c->buf = b;
+		c->gen = b->gen;
+		cursor_locate(c, off);
+	}
+	hb_buf_read_exit(b, id);
+	return rc;
 }
 
-/* Checks common to every cursor call; 0 if @len bytes can be consumed. */
+/*
+ * Checks common to every cursor call; 0 if @len bytes can be consumed, the
+ * buffer then being held for reading (hb_buf_read_exit() with *id).
+ */
 static int
-cursor_enter(const struct hb_cursor *c, uint32_t len)
+cursor_enter(const struct hb_cursor *c, uint32_t len, unsigned int *id)
 {
 	const struct hb_buf *b;
+	int rc;
 
 	if (c == NULL || !hb_buf_magic_ok(c->buf))
 		return -EINVAL;
 	b = c->buf;
+	rc = hb_buf_read_enter(b, id);
+	if (rc != 0)
+		return rc;
 	if (c->gen != b->gen)
-		return -ESTALE;
-	if (!__hb_state_readable(b->state))
-		return -EBUSY;
-	if (len > hb_buf_len(b) - c->off)
-		return -ENODATA;
-	return 0;
+		rc = -ESTALE;
+	else if (len > hb_buf_len(b) - c->off)
+		rc = -ENODATA;
+	if (rc != 0)
+		hb_buf_read_exit(b, *id);
+	return rc;
 }
 
 /* Copy the @len (> 0) bytes at the cursor to @dst. */
@@ -72,53 +86,66 @@ cursor_copy(const struct hb_cursor *c, void *dst, uint32_t len)
 int
 __hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 {
+	unsigned int id = 0;
 	int rc;
 
 	if (dst == NULL)
 		return -EINVAL;
-	rc = cursor_enter(c, len);
-	if (rc == 0 && len > 0) {
+	rc = cursor_enter(c, len, &id);
+	if (rc != 0)
+		return rc;
+	if (len > 0) {
 		cursor_copy(c, dst, len);
 		cursor_locate(c, c->off + len);
 	}
-	return rc;
+	hb_buf_read_exit(c->buf, id);
+	return 0;
 }
 
 int
 hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len)
 {
+	unsigned int id = 0;
 	int rc;
 
 	if (dst == NULL)
 		return -EINVAL;
-	rc = cursor_enter(c, len);
-	if (rc == 0 && len > 0)
+	rc = cursor_enter(c, len, &id);
+	if (rc != 0)
+		return rc;
+	if (len > 0)
 		cursor_copy(c, dst, len);
-	return rc;
+	hb_buf_read_exit(c->buf, id);
+	return 0;
 }
 
 int
 hb_cursor_skip(struct hb_cursor *c, uint32_t len)
 {
-	int rc = cursor_enter(c, len);
+	unsigned int id = 0;
+	int rc = cursor_enter(c, len, &id);
 
-	if (rc == 0)
-		cursor_locate(c, c->off + len);
-	return rc;
+	if (rc != 0)
+		return rc;
+	cursor_locate(c, c->off + len);
+	hb_buf_read_exit(c->buf, id);
+	return 0;
 }
 
 const void *
 hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch)
 {
 	const void *p;
-	int rc = cursor_enter(c, len);
+	unsigned int id = 0;
+	int rc = cursor_enter(c, len, &id);
 
 	if (rc != 0) {
 		rte_errno = -rc;
 		return NULL;
 	}
-	p = hb_buf_peek(c->buf, c->off, len, scratch);
+	p = hb_buf_peek_held(c->buf, c->off, len, scratch);
 	if (p != NULL)
 		cursor_locate(c, c->off + len);
+	hb_buf_read_exit(c->buf, id);
 	return p;
 }

@@ -120,7 +120,8 @@ hb_stats_reset(void)
 
 #define STATS_FIELDS(F)                                                        \
 	F(visits_bounced) F(bounce_bytes) F(visits_grown) F(visits_busy)       \
-	F(visits_failed) F(segs_alloc) F(idx_builds)
+	F(visits_failed) F(segs_alloc) F(idx_builds) F(async_now)             \
+	F(async_queued) F(async_granted) F(async_cancelled) F(async_teardown)
 
 static int
 telemetry_stats(const char *cmd __rte_unused, const char *params,
@@ -175,6 +176,8 @@ hb_init(void)
 	if (rte_eal_process_type() == RTE_PROC_INVALID ||
 	    rte_lcore_count() == 0)
 		return -EPERM;
+	if (hb_async_init() != 0)
+		return -ENOMEM;
 	if (!hb_telemetry_registered) {
 		/* Commands cannot be unregistered: once per process. */
 		rte_telemetry_register_cmd("/hyperbuf/stats", telemetry_stats,
@@ -205,6 +208,8 @@ hb_fini(void)
 		rte_free(lc->bounce);
 		lc->bounce = NULL;
 		lc->top = 0;
+		hb_async_lcore_free(i);
 	}
+	hb_async_fini();
 	hb_initialized = false;
 }

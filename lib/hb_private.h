@@ -16,6 +16,7 @@
 #include <rte_lcore.h>
 
 #include "hyperbuf.h"
+#include "hb_async.h"
 
 extern int hb_logtype;
 
@@ -97,8 +98,11 @@ void hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u);
  * any order; the last block taken is reclaimed at once, the rest when no
  * bounced visitor remains (live == 0).
  */
+struct hb_async_lcore;
+
 struct hb_lcore {
 	uint8_t *bounce;	/* HB_VISIT_BOUNCE_SIZE bytes, on first need */
+	struct hb_async_lcore *async; /* request slots, completion ring */
 	uint32_t top;		/* first free byte */
 	uint32_t live;		/* bounced visitors holding arena bytes */
 	struct hb_stats stats;
@@ -113,6 +117,30 @@ void hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len);
 
 /* Count an event on the calling lcore (nothing on unregistered threads). */
 #define HB_STAT_ADD(field, n)                                                  	do {                                                                   		unsigned int __id = rte_lcore_id();                            		if (__id < RTE_MAX_LCORE) {                                    			uint64_t *__c = &hb_lcores[__id].stats.field;          			__atomic_store_n(__c, *__c + (n), __ATOMIC_RELAXED);   		}                                                              	} while (0)
+
+/* Entry and exit of reading calls (hb_buf.c; shared buffers: a reader). */
+int hb_buf_read_enter(const struct hb_buf *b, unsigned int *id);
+void hb_buf_read_exit(const struct hb_buf *b, unsigned int id);
+/* hb_buf_peek() for a caller already holding the buffer for reading. */
+const void *hb_buf_peek_held(const struct hb_buf *b, uint32_t off,
+			     uint32_t len, void *scratch);
+/* Build the segment index of a long chain now (best effort). */
+void hb_buf_index(struct hb_buf *b);
+
+/* Shared buffers (hb_async.c). */
+int hb_shared_enter(struct hb_buf *b, bool write, unsigned int id,
+		    bool call);
+void hb_shared_exit(struct hb_buf *b, bool write, unsigned int id);
+bool hb_shared_holds(const struct hb_buf *b, bool write, unsigned int id);
+bool hb_shared_writing(const struct hb_buf *b);
+void hb_async_lcore_free(unsigned int id);
+int hb_async_init(void);
+void hb_async_fini(void);
+
+/* Visitors (hb_visit.c): make the view of a request granted to lcore @id. */
+int hb_visit_map_granted(struct hb_buf *b, uint32_t off, uint32_t len,
+			 uint32_t grow, bool write, unsigned int id,
+			 struct hb_visitor *v);
 
 /* Validation of the buffer state on entry to a call. */
 static inline int

@@ -79,33 +79,23 @@ visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 	return 0;
 }
 
-int
-__hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
-		   uint32_t grow, uint32_t align, bool write,
-		   struct hb_visitor *v)
+/*
+ * The caller holds @b for this visit (local guard free, or shared access
+ * taken): check the range, grow a write visit if asked (taken back if the
+ * view then fails), and make the view.
+ */
+static int
+visit_grant(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+	    uint32_t align, uint32_t kind, struct hb_visitor *v)
 {
-	const uint32_t kind = write ? __HB_VIS_WRITE_DIRECT :
-				      __HB_VIS_READ_DIRECT;
 	struct hb_grow_undo undo;
 	uint64_t end = (uint64_t)off + len;
-	uint32_t blen;
+	uint32_t blen = hb_buf_len(b);
 	bool grew = false;
 	int rc;
 
-	if (v == NULL)
-		return -EINVAL;
-	v->state = 0; /* not live until granted */
-	if (!hb_buf_magic_ok(b) || len == 0 || !align_valid(align))
-		return -EINVAL;
-	rc = local_admit(b, write);
-	if (rc != 0) {
-		HB_STAT_ADD(visits_busy, 1);
-		return rc;
-	}
-
-	blen = hb_buf_len(b);
 	if (end > blen) {
-		if (!write || end - blen > grow)
+		if ((kind & __HB_VIS_WRITE) == 0 || end - blen > grow)
 			return -ERANGE;
 		/* Zero bytes up to the end of the range, taken back on error. */
 		rc = hb_buf_grow_zero(b, (uint32_t)(end - blen), &undo);
@@ -115,7 +105,6 @@ __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 		}
 		grew = true;
 	}
-
 	rc = visit_map(b, off, len, align, kind, v);
 	if (rc != 0) {
 		if (grew)
@@ -124,20 +113,80 @@ __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 	}
 	if (grew)
 		HB_STAT_ADD(visits_grown, 1);
-	if (write)
-		b->state |= __HB_GUARD_WRITER;
-	else
-		b->state++;
 	return 0;
+}
+
+int
+hb_visit_map_granted(struct hb_buf *b, uint32_t off, uint32_t len,
+		     uint32_t grow, bool write, unsigned int id,
+		     struct hb_visitor *v)
+{
+	uint32_t kind = (write ? __HB_VIS_WRITE_DIRECT : __HB_VIS_READ_DIRECT) |
+			__HB_VIS_SHARED;
+	int rc;
+
+	v->state = 0;
+	rc = visit_grant(b, off, len, grow, 1, kind, v);
+	if (rc == 0)
+		v->lcore = id;
+	return rc;
+}
+
+int
+__hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
+		   uint32_t grow, uint32_t align, bool write,
+		   struct hb_visitor *v)
+{
+	uint32_t kind = write ? __HB_VIS_WRITE_DIRECT : __HB_VIS_READ_DIRECT;
+	unsigned int me;
+	int rc;
+
+	if (v == NULL)
+		return -EINVAL;
+	v->state = 0; /* not live until granted */
+	if (!hb_buf_magic_ok(b) || len == 0 || !align_valid(align))
+		return -EINVAL;
+
+	if (b->state & __HB_GUARD_SHARED) {
+		me = rte_lcore_id();
+		if (me >= RTE_MAX_LCORE)
+			return -ENOTSUP;
+		rc = hb_shared_enter(b, write, me, false);
+		if (rc == 0) {
+			rc = visit_grant(b, off, len, grow, align,
+					 kind | __HB_VIS_SHARED, v);
+			if (rc == 0) {
+				v->lcore = me; /* reader slot (and arena) */
+				return 0;
+			}
+			hb_shared_exit(b, write, me);
+		}
+	} else {
+		rc = local_admit(b, write);
+		if (rc == 0) {
+			rc = visit_grant(b, off, len, grow, align, kind, v);
+			if (rc == 0) {
+				if (write)
+					b->state |= __HB_GUARD_WRITER;
+				else
+					b->state++;
+				return 0;
+			}
+		}
+	}
+	if (rc == -EBUSY)
+		HB_STAT_ADD(visits_busy, 1);
+	v->state = 0;
+	return rc;
 }
 
 int
 __hb_visit_release(struct hb_visitor *v)
 {
 	struct hb_buf *b;
-	struct hb_lcore *lc = NULL;
+	struct hb_lcore *lc;
 	uint32_t st, guard;
-	bool write;
+	bool write, shared;
 
 	if (v == NULL)
 		return -EINVAL;
@@ -150,13 +199,19 @@ __hb_visit_release(struct hb_visitor *v)
 	if (!hb_buf_magic_ok(b))
 		return -EINVAL;
 	write = (st & __HB_VIS_WRITE) != 0;
+	shared = (st & __HB_VIS_SHARED) != 0;
 
 	/* The buffer must hold a visitor of this kind. */
 	guard = (uint32_t)b->state;
-	if (write ? guard != __HB_GUARD_WRITER :
-		    (guard & (__HB_GUARD_WRITER | __HB_GUARD_SHARED)) != 0 ||
-			    (guard & __HB_GUARD_READERS) == 0)
+	if (shared) {
+		if (guard != __HB_GUARD_SHARED ||
+		    !hb_shared_holds(b, write, v->lcore))
+			return -EINVAL;
+	} else if (write ? guard != __HB_GUARD_WRITER :
+			   (guard & (__HB_GUARD_WRITER | __HB_GUARD_SHARED)) != 0 ||
+				   (guard & __HB_GUARD_READERS) == 0) {
 		return -EINVAL;
+	}
 
 	if (st & __HB_VIS_BOUNCED) {
 		lc = hb_lcore_self();
@@ -167,10 +222,12 @@ __hb_visit_release(struct hb_visitor *v)
 				    v->len, false);
 		hb_bounce_free(lc, v->bounce, v->len);
 	}
-	if (write)
+	v->state = __HB_VIS_RELEASED;
+	if (shared)
+		hb_shared_exit(b, write, v->lcore);
+	else if (write)
 		b->state &= ~(uint64_t)__HB_GUARD_WRITER;
 	else
 		b->state--;
-	v->state = __HB_VIS_RELEASED;
 	return 0;
 }

@@ -116,12 +116,91 @@ test_visitors(void **state)
 	hb_assert_pool_at(pool, base);
 }
 
+struct done {
+	int calls;
+	int status;
+	int order;
+};
+
+static int order_seq;
+
+static void
+on_done(struct hb_req *req, int status, void *arg)
+{
+	struct done *d = arg;
+
+	(void)req;
+	d->calls++;
+	d->status = status;
+	d->order = ++order_seq;
+}
+
+static void
+test_async(void **state)
+{
+	unsigned int base = rte_mempool_in_use_count(pool);
+	struct hb_req rq[4];
+	struct done dn[4];
+	struct hb_visitor r;
+	struct hb_buf b;
+	uint8_t x[100] = { 0 };
+
+	(void)state;
+	memset(dn, 0, sizeof(dn));
+	assert_int_equal(hb_buf_init(&b, pool), 0);
+	assert_int_equal(hb_buf_append(&b, x, sizeof(x)), 0);
+	assert_int_equal(hb_buf_share(&b), 0);
+	assert_true(hb_buf_is_shared(&b));
+	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
+	/* writer queues behind the live reader, a later reader behind it */
+	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_WRITE, 0, 10, 0, on_done, &dn[0]), -EINPROGRESS);
+	assert_int_equal(hb_visit_async(&rq[1], &b, HB_ACCESS_READ, 0, 10, 0, on_done, &dn[1]), -EINPROGRESS);
+	assert_int_equal(hb_visit_async(&rq[2], &b, HB_ACCESS_READ, 0, 10, 0, on_done, &dn[2]), -EINPROGRESS);
+	assert_int_equal(hb_visit_async(&rq[3], &b, HB_ACCESS_READ, 0, 10, 0, on_done, &dn[3]), -EINPROGRESS);
+	assert_int_equal(hb_req_cancel(&rq[3]), 0);
+	/* no jumping the queue */
+	{
+		struct hb_visitor r2;
+
+		assert_int_equal(hb_visit_read(&b, 0, 1, &r2), -EBUSY);
+	}
+	assert_int_equal(hb_poll(0), 0);
+	assert_int_equal(hb_visit_release(&r), 0);
+	assert_int_equal(hb_poll(0), 1);
+	assert_int_equal(dn[0].calls, 1);
+	assert_int_equal(dn[0].status, 0);
+	assert_false(hb_visitor_is_direct(hb_req_visitor(&rq[0])) != true);
+	((uint8_t *)hb_req_visitor(&rq[0])->ptr)[0] = 42;
+	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[0])), 0);
+	assert_int_equal(hb_poll(0), 2);
+	assert_int_equal(dn[1].status, 0);
+	assert_int_equal(dn[2].status, 0);
+	assert_int_equal(((uint8_t *)hb_req_visitor(&rq[1])->ptr)[0], 42);
+	assert_int_equal(dn[3].calls, 0);
+	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[1])), 0);
+	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[2])), 0);
+	/* teardown with a waiter: cancelled at once, done once r is gone */
+	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
+	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_WRITE, 0, 10, 0, on_done, &dn[0]), -EINPROGRESS);
+	assert_int_equal(hb_buf_unshare(&b), -EBUSY);
+	assert_int_equal(hb_poll(0), 1);
+	assert_int_equal(dn[0].status, -ECANCELED);
+	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_READ, 0, 10, 0, on_done, &dn[0]), -ECANCELED);
+	assert_int_equal(hb_visit_release(&r), 0);
+	assert_int_equal(hb_buf_unshare(&b), 0);
+	assert_int_equal(hb_poll(0), 0);
+	assert_false(hb_buf_is_shared(&b));
+	assert_int_equal(hb_buf_free(&b), 0);
+	hb_assert_pool_at(pool, base);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walkthrough),
 		cmocka_unit_test(test_visitors),
+		cmocka_unit_test(test_async),
 	};
 	int rc;
 

@@ -1,0 +1,803 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+/*
+ * Shared buffers and asynchronous visitor acquisition.
+ *
+ * State of a shared buffer (struct hb_shared):
+ *
+ *   gate      one word, read by every visit: GATE_W (a writer holds the
+ *             buffer) | number of queued requests. A reader may enter only
+ *             while gate == 0, a writer only by moving it from 0 to GATE_W:
+ *             nobody jumps ahead of a queued request.
+ *   rd[i]     readers held through lcore i, one cache line per lcore
+ *             (sync visits of lcore i and async grants to lcore i).
+ *   users     bitmap of the lcores whose rd[] may be non-zero, so that a
+ *             writer checks only those.
+ *   wait      FIFO of request descriptors (MP enqueue, SC dequeue: only the
+ *             grant step, under dlock, dequeues).
+ *   staged    the head request, dequeued by the grant step but not
+ *             grantable yet (owned by the dlock holder).
+ *   dlock     try-lock of the grant step; again: "run it once more".
+ *
+ * Ordering: every operation on gate, rd[], users, dlock and again is
+ * sequentially consistent. The reader protocol is Dekker's: a reader
+ * increments rd[me] THEN loads gate; a writer sets gate THEN loads rd[].
+ * In the single total order of seq_cst operations one of the two comes
+ * first and the other sees it, so a reader and a writer can never both
+ * enter; the one that sees the other backs off (and runs the grant step,
+ * in case its transient presence made a grant wait). Releases pair the
+ * same way: a reader decrements rd[] THEN loads gate, the grant step counts
+ * a queued writer in gate THEN loads rd[]: either the grant step sees the
+ * reader gone, or the reader sees the waiter and runs the grant step.
+ *
+ * Teardown (hb_buf_unshare(), and hb_buf_free()/hb_buf_detach() of a shared
+ * buffer) sets GATE_CLOSING: from then on the grant step completes queued
+ * requests with -ECANCELED instead of granting them, and no new request is
+ * taken. It finishes once no visitor is live. A visitor released just
+ * before may still be running the grant step on the shared state at that
+ * moment, so the shared state is type-stable: it goes back to a pool, never
+ * to the heap (until hb_fini()), and a late grant step on it is harmless
+ * (it only acts on what that state says).
+ *
+ * Requests are never referenced from a ring by the caller's pointer: rings
+ * carry 64-bit descriptors naming a slot of the queuing lcore's slot table
+ * plus the slot's generation. A slot's tag (generation, state) is moved
+ * by compare-and-swap: QUEUED -> GRANTED (grant step), QUEUED -> CANCELLED
+ * (teardown) or QUEUED -> FREE with a new generation (hb_req_cancel()), so
+ * exactly one of them wins and a stale descriptor is recognised and
+ * dropped. The owner reads the caller's struct hb_req only after a
+ * successful move, and frees the slot before running the callback.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "hb_async.h"
+#include "hb_private.h"
+
+#define GATE_W (UINT32_C(1) << 31)	/* a writer holds the buffer */
+#define GATE_CLOSING (UINT32_C(1) << 30) /* teardown started */
+#define GATE_WAITERS (GATE_CLOSING - 1)	/* queued requests */
+#define USER_WORDS ((RTE_MAX_LCORE + 63) / 64)
+
+struct hb_rd {
+	uint32_t n;
+} __rte_cache_aligned;
+
+struct hb_shared {
+	/* Read by every visit; written by writers and queuers. */
+	uint32_t gate;
+	uint64_t users[USER_WORDS];
+	struct hb_buf *buf;
+	struct rte_ring *wait;
+	/* Grant step. */
+	uint32_t dlock __rte_cache_aligned;
+	uint32_t again;
+	uint64_t staged;
+	struct hb_rd rd[RTE_MAX_LCORE];
+} __rte_cache_aligned;
+
+/* Descriptor: bit 63 write, bits 48-62 lcore, 32-47 slot, 0-31 generation
+ * (never 0, so a descriptor is never 0).
+ */
+#define DESC_WRITE (UINT64_C(1) << 63)
+
+static inline uint64_t
+desc_make(bool write, unsigned int lcore, uint32_t slot, uint32_t gen)
+{
+	return (write ? DESC_WRITE : 0) | ((uint64_t)lcore << 48) |
+	       ((uint64_t)slot << 32) | gen;
+}
+
+static inline unsigned int
+desc_lcore(uint64_t d)
+{
+	return (unsigned int)((d >> 48) & 0x7fff);
+}
+
+static inline uint32_t
+desc_slot(uint64_t d)
+{
+	return (uint32_t)((d >> 32) & 0xffff);
+}
+
+static inline uint32_t
+desc_gen(uint64_t d)
+{
+	return (uint32_t)d;
+}
+
+/* Slot tag: generation in the high half, state in the low half. */
+enum slot_state {
+	SLOT_FREE,
+	SLOT_QUEUED,
+	SLOT_GRANTED,
+	SLOT_CANCELLED,
+};
+
+static inline uint64_t
+tag_make(uint32_t gen, enum slot_state st)
+{
+	return ((uint64_t)gen << 32) | (uint32_t)st;
+}
+
+struct hb_slot {
+	uint64_t tag;
+	struct hb_req *req;
+};
+
+/* An lcore's request slots and completion ring (created on first use). */
+struct hb_async_lcore {
+	struct rte_ring *cq;	/* descriptors of completed requests */
+	uint32_t nfree;		/* free slots on the stack */
+	uint16_t free[HB_ASYNC_LCORE_REQS];
+	struct hb_slot slot[HB_ASYNC_LCORE_REQS];
+};
+
+static uint32_t hb_ring_seq;
+/* Shared states given back by teardowns (MP/MC ring of pointers). */
+static struct rte_ring *hb_sh_pool;
+#define HB_SH_POOL_SIZE 4096
+
+/* ---------------------------------------------------------------------
+ * Reader and writer admission
+ */
+
+static void
+user_mark(struct hb_shared *sh, unsigned int id)
+{
+	uint64_t *w = &sh->users[id / 64];
+	uint64_t bit = UINT64_C(1) << (id % 64);
+
+	/* Ordered before the caller's rd[] increment (see the top comment). */
+	if ((__atomic_load_n(w, __ATOMIC_SEQ_CST) & bit) == 0)
+		__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST);
+}
+
+/* Does any lcore hold a reader? Pairs with the readers' rd[] increments. */
+static bool
+readers_present(struct hb_shared *sh)
+{
+	unsigned int i;
+
+	for (i = 0; i < USER_WORDS; i++) {
+		uint64_t bits = __atomic_load_n(&sh->users[i], __ATOMIC_SEQ_CST);
+
+		while (bits != 0) {
+			unsigned int id = i * 64 + (unsigned int)__builtin_ctzll(bits);
+
+			if (__atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0)
+				return true;
+			bits &= bits - 1;
+		}
+	}
+	return false;
+}
+
+static void grant_step(struct hb_shared *sh);
+
+/*
+ * Take @b (shared) for a reader counted on lcore @me, or exclusively; @call:
+ * for the length of a buffer call only, not a visit.
+ * Never waits: -EBUSY when a writer holds it or requests are queued.
+ */
+int
+hb_shared_enter(struct hb_buf *b, bool write, unsigned int me, bool call)
+{
+	struct hb_shared *sh = b->sh;
+	uint32_t expected = 0;
+
+	if (write) {
+		/* Only from 0: no writer, no waiter to overtake. */
+		if (!__atomic_compare_exchange_n(&sh->gate, &expected, GATE_W,
+						 false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			return -EBUSY;
+		if (!readers_present(sh))
+			return 0;
+		/* Readers in: back off; let queued readers in if any. */
+		__atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
+		grant_step(sh);
+		return -EBUSY;
+	}
+	user_mark(sh, me);
+	/*
+	 * A reading call (not a visit: it ends before returning) made while
+	 * this lcore already holds a reader needs no gate: no writer can be
+	 * in, and it delays nobody. Visits always respect the queue.
+	 */
+	if (__atomic_fetch_add(&sh->rd[me].n, 1, __ATOMIC_SEQ_CST) != 0 &&
+	    call)
+		return 0;
+	if (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) == 0)
+		return 0;
+	/* A writer or a waiter: back off, and grant in case we held it up. */
+	__atomic_fetch_sub(&sh->rd[me].n, 1, __ATOMIC_SEQ_CST);
+	grant_step(sh);
+	return -EBUSY;
+}
+
+/* Give back what hb_shared_enter() (or a grant to lcore @id) took. */
+void
+hb_shared_exit(struct hb_buf *b, bool write, unsigned int id)
+{
+	struct hb_shared *sh = b->sh;
+
+	if (write) {
+		uint32_t g = __atomic_fetch_and(&sh->gate, ~GATE_W,
+						__ATOMIC_SEQ_CST);
+
+		if ((g & ~GATE_W) != 0)
+			grant_step(sh);
+		return;
+	}
+	__atomic_fetch_sub(&sh->rd[id].n, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) != 0)
+		grant_step(sh);
+}
+
+/* Does the shared buffer hold what a visitor of this kind took? */
+bool
+hb_shared_holds(const struct hb_buf *b, bool write, unsigned int id)
+{
+	struct hb_shared *sh = b->sh;
+
+	if (sh == NULL || id >= RTE_MAX_LCORE)
+		return false;
+	if (write)
+		return (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0;
+	return __atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0;
+}
+
+/* Is the exclusive access to @b (shared) held by someone? */
+bool
+hb_shared_writing(const struct hb_buf *b)
+{
+	return b->sh != NULL &&
+	       (__atomic_load_n(&b->sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Per-lcore request slots and completion rings
+ */
+
+static struct hb_async_lcore *
+async_lcore(unsigned int id, bool create)
+{
+	struct hb_lcore *lc = &hb_lcores[id];
+	struct hb_async_lcore *a = lc->async;
+	char name[RTE_RING_NAMESIZE];
+	uint32_t i;
+
+	if (a != NULL || !create)
+		return a;
+	a = rte_zmalloc("hb_async_lcore", sizeof(*a), RTE_CACHE_LINE_SIZE);
+	if (a == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "hbcq%u_%" PRIu32, id,
+		 __atomic_fetch_add(&hb_ring_seq, 1, __ATOMIC_RELAXED));
+	/* MP: grants are posted from any lcore; SC: only the owner polls. */
+	a->cq = rte_ring_create_elem(name, sizeof(uint64_t),
+				     HB_ASYNC_LCORE_REQS, SOCKET_ID_ANY,
+				     RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (a->cq == NULL) {
+		rte_free(a);
+		return NULL;
+	}
+	for (i = 0; i < HB_ASYNC_LCORE_REQS; i++) {
+		a->free[i] = (uint16_t)(HB_ASYNC_LCORE_REQS - 1 - i);
+		a->slot[i].tag = tag_make(1, SLOT_FREE);
+	}
+	a->nfree = HB_ASYNC_LCORE_REQS;
+	/* Published once, read by the grant step of other lcores through
+	 * descriptors that are themselves published by the ring (release).
+	 */
+	__atomic_store_n(&lc->async, a, __ATOMIC_RELEASE);
+	return a;
+}
+
+static inline struct hb_slot *
+desc_to_slot(uint64_t d)
+{
+	struct hb_async_lcore *a = __atomic_load_n(
+		&hb_lcores[desc_lcore(d)].async, __ATOMIC_ACQUIRE);
+
+	return &a->slot[desc_slot(d)];
+}
+
+/* Owner only: give a slot back with a new generation. */
+static void
+slot_free(struct hb_async_lcore *a, uint32_t idx)
+{
+	struct hb_slot *s = &a->slot[idx];
+	uint32_t gen = (uint32_t)(s->tag >> 32) + 1;
+
+	if (gen == 0)
+		gen = 1;
+	__atomic_store_n(&s->tag, tag_make(gen, SLOT_FREE), __ATOMIC_SEQ_CST);
+	s->req = NULL;
+	a->free[a->nfree++] = (uint16_t)idx;
+}
+
+/* Post a completion to the owner; its ring holds as many as it has slots. */
+static void
+post(uint64_t d)
+{
+	struct hb_async_lcore *a = __atomic_load_n(
+		&hb_lcores[desc_lcore(d)].async, __ATOMIC_ACQUIRE);
+	int rc = rte_ring_mp_enqueue_elem(a->cq, &d, sizeof(d));
+
+	RTE_VERIFY(rc == 0);
+}
+
+/* Move a slot from QUEUED to @to; false if cancelled or reused meanwhile. */
+static bool
+slot_claim(uint64_t d, enum slot_state to)
+{
+	struct hb_slot *s = desc_to_slot(d);
+	uint64_t expected = tag_make(desc_gen(d), SLOT_QUEUED);
+
+	return __atomic_compare_exchange_n(&s->tag, &expected,
+					   tag_make(desc_gen(d), to), false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/* ---------------------------------------------------------------------
+ * The grant step
+ */
+
+/* One pass under dlock: grant the grantable head requests in FIFO order. */
+static void
+grants_locked(struct hb_shared *sh)
+{
+	for (;;) {
+		uint64_t d = sh->staged;
+		uint32_t g;
+		bool write;
+
+		if (d == 0 && rte_ring_sc_dequeue_elem(sh->wait, &d,
+						       sizeof(d)) != 0)
+			break;
+		sh->staged = 0;
+		write = (d & DESC_WRITE) != 0;
+		/* Pairs with the writers' and readers' seq_cst updates. */
+		g = __atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST);
+		if (g & GATE_CLOSING) {
+			/* Teardown: complete with -ECANCELED instead. */
+			if (slot_claim(d, SLOT_CANCELLED))
+				post(d);
+		} else if ((g & GATE_W) != 0 || (write && readers_present(sh))) {
+			sh->staged = d;
+			break;
+		} else if (slot_claim(d, SLOT_GRANTED)) {
+			/*
+			 * gate still counts this waiter, so no writer can
+			 * move it from 0 meanwhile: the grant is safe.
+			 */
+			if (write) {
+				__atomic_fetch_or(&sh->gate, GATE_W,
+						  __ATOMIC_SEQ_CST);
+			} else {
+				user_mark(sh, desc_lcore(d));
+				__atomic_fetch_add(&sh->rd[desc_lcore(d)].n, 1,
+						   __ATOMIC_SEQ_CST);
+			}
+			post(d);
+		}
+		/* Granted, cancelled or withdrawn: no longer waiting. */
+		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/*
+ * Run the grant step, or leave a note for the lcore running it. Never
+ * waits: the dlock holder re-runs while notes arrive (see the top comment
+ * of this file and the pairing below).
+ */
+static void
+grant_step(struct hb_shared *sh)
+{
+	uint32_t unlocked;
+
+	for (;;) {
+		/* The note: seen by the holder's load of again below. */
+		__atomic_store_n(&sh->again, 1, __ATOMIC_SEQ_CST);
+		unlocked = 0;
+		if (!__atomic_compare_exchange_n(&sh->dlock, &unlocked, 1,
+						 false, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			return; /* the holder will see the note */
+		do {
+			__atomic_store_n(&sh->again, 0, __ATOMIC_SEQ_CST);
+			grants_locked(sh);
+		} while (__atomic_load_n(&sh->again, __ATOMIC_SEQ_CST));
+		/* seq_cst store: not reordered with the load of again after. */
+		__atomic_store_n(&sh->dlock, 0, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&sh->again, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Share and unshare
+ */
+
+/* Reset a shared state for a new buffer (dlock held by the caller). */
+static void
+sh_reset(struct hb_shared *sh, struct hb_buf *b)
+{
+	unsigned int i;
+
+	__atomic_store_n(&sh->gate, 0, __ATOMIC_SEQ_CST);
+	for (i = 0; i < USER_WORDS; i++)
+		__atomic_store_n(&sh->users[i], 0, __ATOMIC_SEQ_CST);
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		__atomic_store_n(&sh->rd[i].n, 0, __ATOMIC_SEQ_CST);
+	sh->staged = 0;
+	sh->buf = b;
+}
+
+/* A shared state from the pool, or a new one; returned with dlock held. */
+static struct hb_shared *
+sh_get(int socket)
+{
+	struct hb_shared *sh = NULL;
+	char name[RTE_RING_NAMESIZE];
+	uint32_t unlocked = 0;
+
+	if (rte_ring_mc_dequeue(hb_sh_pool, (void **)&sh) == 0) {
+		/* A late grant step holds it: leave it for later. */
+		if (__atomic_compare_exchange_n(&sh->dlock, &unlocked, 1,
+						false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return sh;
+		if (rte_ring_mp_enqueue(hb_sh_pool, sh) != 0)
+			HB_LOG(WARNING, "shared state pool full: %p kept", sh);
+	}
+	sh = rte_zmalloc_socket("hb_shared", sizeof(*sh), RTE_CACHE_LINE_SIZE,
+				socket);
+	if (sh == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "hbw%" PRIu32,
+		 __atomic_fetch_add(&hb_ring_seq, 1, __ATOMIC_RELAXED));
+	/* MP: any lcore queues; SC: only the grant step dequeues. */
+	sh->wait = rte_ring_create_elem(name, sizeof(uint64_t),
+					HB_ASYNC_WAIT_RING, socket,
+					RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	if (sh->wait == NULL) {
+		rte_free(sh);
+		return NULL;
+	}
+	sh->dlock = 1;
+	return sh;
+}
+
+/* Back to the pool (dlock held by the caller, released here). */
+static void
+sh_put(struct hb_shared *sh)
+{
+	sh->buf = NULL;
+	sh->staged = 0;
+	__atomic_store_n(&sh->gate, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&sh->dlock, 0, __ATOMIC_SEQ_CST);
+	/* Never freed while lcores run: a full pool keeps it (logged). */
+	if (rte_ring_mp_enqueue(hb_sh_pool, sh) != 0)
+		HB_LOG(WARNING, "shared state pool full: %p kept", sh);
+}
+
+int
+hb_async_init(void)
+{
+	if (hb_sh_pool != NULL)
+		return 0;
+	hb_sh_pool = rte_ring_create("hb_sh_pool", HB_SH_POOL_SIZE,
+				     SOCKET_ID_ANY, RING_F_EXACT_SZ);
+	return hb_sh_pool != NULL ? 0 : -ENOMEM;
+}
+
+void
+hb_async_fini(void)
+{
+	struct hb_shared *sh;
+
+	if (hb_sh_pool == NULL)
+		return;
+	while (rte_ring_dequeue(hb_sh_pool, (void **)&sh) == 0) {
+		rte_ring_free(sh->wait);
+		rte_free(sh);
+	}
+	rte_ring_free(hb_sh_pool);
+	hb_sh_pool = NULL;
+}
+
+int
+hb_buf_share(struct hb_buf *b)
+{
+	struct hb_shared *sh;
+
+	if (!hb_buf_magic_ok(b))
+		return -EINVAL;
+	if (b->state & __HB_GUARD_SHARED)
+		return -EALREADY;
+	if ((uint32_t)b->state != 0)
+		return -EBUSY;
+	if (hb_sh_pool == NULL)
+		return -EPERM;
+	sh = sh_get(b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
+	if (sh == NULL)
+		return -ENOMEM;
+	sh_reset(sh, b);
+	__atomic_store_n(&sh->dlock, 0, __ATOMIC_SEQ_CST);
+	/* Readers cannot build the segment index: do it now (best effort). */
+	hb_buf_index(b);
+	b->sh = sh;
+	/*
+	 * Other lcores learn of the buffer through the application (a ring,
+	 * a message), which orders these stores before their first access.
+	 */
+	b->state |= __HB_GUARD_SHARED;
+	return 0;
+}
+
+/* Complete every queued request with -ECANCELED (dlock held). */
+static void
+cancel_waiters(struct hb_shared *sh)
+{
+	uint64_t d = sh->staged;
+
+	sh->staged = 0;
+	for (;;) {
+		if (d == 0 && rte_ring_sc_dequeue_elem(sh->wait, &d,
+						       sizeof(d)) != 0)
+			break;
+		if (slot_claim(d, SLOT_CANCELLED))
+			post(d);
+		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
+		d = 0;
+	}
+}
+
+int
+hb_buf_unshare(struct hb_buf *b)
+{
+	struct hb_shared *sh;
+	uint32_t unlocked = 0, g;
+
+	if (!hb_buf_magic_ok(b) || (b->state & __HB_GUARD_SHARED) == 0)
+		return -EINVAL;
+	sh = b->sh;
+	/* Close: no new request; queued ones are cancelled by the grant step. */
+	__atomic_fetch_or(&sh->gate, GATE_CLOSING, __ATOMIC_SEQ_CST);
+	grant_step(sh);
+	if (!__atomic_compare_exchange_n(&sh->dlock, &unlocked, 1, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return -EBUSY; /* a grant step is running: retry */
+	g = __atomic_fetch_or(&sh->gate, GATE_W, __ATOMIC_SEQ_CST);
+	if ((g & GATE_W) != 0) {
+		__atomic_store_n(&sh->dlock, 0, __ATOMIC_SEQ_CST);
+		return -EBUSY; /* a writer is live */
+	}
+	cancel_waiters(sh);
+	if (readers_present(sh) ||
+	    (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_WAITERS) != 0) {
+		/* Live readers, or a request being queued right now. */
+		__atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&sh->dlock, 0, __ATOMIC_SEQ_CST);
+		return -EBUSY;
+	}
+	b->sh = NULL;
+	b->state &= ~(uint64_t)__HB_GUARD_SHARED;
+	sh_put(sh);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Requests
+ */
+
+static void
+req_fill(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
+	 uint32_t off, uint32_t len, uint32_t grow, hb_visit_cb cb, void *arg,
+	 unsigned int lcore)
+{
+	req->buf = b;
+	req->cb = cb;
+	req->arg = arg;
+	req->off = off;
+	req->len = len;
+	req->grow = grow;
+	req->acc = (uint16_t)acc;
+	req->lcore = (uint16_t)lcore;
+	req->slot = UINT32_MAX;
+	req->gen = 0;
+}
+
+int
+hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
+	       uint32_t off, uint32_t len, uint32_t grow, hb_visit_cb cb,
+	       void *arg)
+{
+	const bool write = acc == HB_ACCESS_WRITE;
+	struct hb_async_lcore *a;
+	struct hb_shared *sh;
+	unsigned int me;
+	uint64_t d;
+	uint32_t idx;
+	int rc;
+
+	if (req == NULL || cb == NULL || !hb_buf_magic_ok(b) ||
+	    (acc != HB_ACCESS_READ && acc != HB_ACCESS_WRITE) || len == 0 ||
+	    (!write && grow != 0))
+		return -EINVAL;
+	req->v.state = 0;
+	if ((uint64_t)off + len > (uint64_t)hb_buf_len(b) + (write ? grow : 0))
+		return -ERANGE;
+	me = rte_lcore_id();
+	if (me >= RTE_MAX_LCORE)
+		return -ENOTSUP;
+	req_fill(req, b, acc, off, len, grow, cb, arg, me);
+
+	/* Granted at once if nothing conflicts and nobody waits. */
+	rc = __hb_visit_acquire(b, off, len, grow, 1, write, &req->v);
+	if (rc == 0) {
+		HB_STAT_ADD(async_now, 1);
+		return 0;
+	}
+	if (rc != -EBUSY || (b->state & __HB_GUARD_SHARED) == 0)
+		return rc;
+
+	/* Queue. */
+	a = async_lcore(me, true);
+	if (a == NULL)
+		return -ENOMEM;
+	if (a->nfree == 0)
+		return -ENOBUFS;
+	idx = a->free[--a->nfree];
+	req->slot = idx;
+	req->gen = (uint32_t)(a->slot[idx].tag >> 32);
+	a->slot[idx].req = req;
+	/* The request and slot are published by this seq_cst store. */
+	__atomic_store_n(&a->slot[idx].tag, tag_make(req->gen, SLOT_QUEUED),
+			 __ATOMIC_SEQ_CST);
+	sh = b->sh;
+	/* Count the waiter first: from now on nobody overtakes it. */
+	if (__atomic_fetch_add(&sh->gate, 1, __ATOMIC_SEQ_CST) & GATE_CLOSING) {
+		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
+		slot_free(a, idx);
+		req->slot = UINT32_MAX;
+		return -ECANCELED;
+	}
+	d = desc_make(write, me, idx, req->gen);
+	if (rte_ring_mp_enqueue_elem(sh->wait, &d, sizeof(d)) != 0) {
+		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
+		slot_free(a, idx);
+		req->slot = UINT32_MAX;
+		grant_step(sh); /* we may have held up a grant */
+		return -ENOBUFS;
+	}
+	HB_STAT_ADD(async_queued, 1);
+	grant_step(sh);
+	return -EINPROGRESS;
+}
+
+struct hb_visitor *
+hb_req_visitor(struct hb_req *req)
+{
+	return req != NULL ? &req->v : NULL;
+}
+
+int
+hb_req_cancel(struct hb_req *req)
+{
+	struct hb_async_lcore *a;
+	struct hb_shared *sh;
+	struct hb_slot *s;
+	uint64_t expected;
+	unsigned int me = rte_lcore_id();
+
+	if (req == NULL || req->slot >= HB_ASYNC_LCORE_REQS ||
+	    req->lcore >= RTE_MAX_LCORE)
+		return -EINVAL;
+	if (me != req->lcore)
+		return -EPERM;
+	a = async_lcore(me, false);
+	if (a == NULL)
+		return -EINVAL;
+	s = &a->slot[req->slot];
+	if (s->req != req)
+		return -EINVAL;
+	expected = tag_make(req->gen, SLOT_QUEUED);
+	/* Pairs with slot_claim() in the grant step and the teardown. */
+	if (!__atomic_compare_exchange_n(&s->tag, &expected,
+					 tag_make(req->gen, SLOT_FREE), false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return (uint32_t)expected == SLOT_FREE ? -EINVAL : -EALREADY;
+	/* The descriptor left in the ring is stale now; drop it soon. */
+	slot_free(a, req->slot);
+	req->slot = UINT32_MAX;
+	HB_STAT_ADD(async_cancelled, 1);
+	sh = __atomic_load_n(&req->buf->sh, __ATOMIC_RELAXED);
+	if (sh != NULL)
+		grant_step(sh);
+	return 0;
+}
+
+/* Deliver a granted request on its lcore: make the view, run the callback. */
+static void
+deliver(struct hb_req *req)
+{
+	const bool write = req->acc == HB_ACCESS_WRITE;
+	struct hb_buf *b = req->buf;
+	int rc;
+
+	rc = hb_visit_map_granted(b, req->off, req->len, req->grow, write,
+				  req->lcore, &req->v);
+	if (rc != 0)
+		hb_shared_exit(b, write, req->lcore);
+	HB_STAT_ADD(async_granted, 1);
+	req->cb(req, rc, req->arg);
+}
+
+unsigned int
+hb_poll(unsigned int max)
+{
+	uint64_t burst[32];
+	struct hb_async_lcore *a;
+	unsigned int me = rte_lcore_id(), done = 0, n, i;
+
+	if (me >= RTE_MAX_LCORE)
+		return 0;
+	a = async_lcore(me, false);
+	if (a == NULL)
+		return 0;
+	do {
+		unsigned int want = RTE_DIM(burst);
+
+		if (max != 0 && max - done < want)
+			want = max - done;
+		n = rte_ring_sc_dequeue_burst_elem(a->cq, burst, sizeof(uint64_t),
+						   want, NULL);
+		for (i = 0; i < n; i++) {
+			uint32_t idx = desc_slot(burst[i]);
+			struct hb_slot *s = &a->slot[idx];
+			uint64_t tag = __atomic_load_n(&s->tag, __ATOMIC_SEQ_CST);
+			struct hb_req *req = s->req;
+
+			slot_free(a, idx);
+			req->slot = UINT32_MAX;
+			if ((uint32_t)tag == SLOT_GRANTED) {
+				deliver(req);
+			} else {
+				HB_STAT_ADD(async_teardown, 1);
+				req->cb(req, -ECANCELED, req->arg);
+			}
+			done++;
+		}
+	} while (n == RTE_DIM(burst) && (max == 0 || done < max));
+	return done;
+}
+
+void
+hb_async_lcore_free(unsigned int id)
+{
+	struct hb_async_lcore *a = hb_lcores[id].async;
+
+	if (a == NULL)
+		return;
+	if (a->nfree != HB_ASYNC_LCORE_REQS) {
+		HB_LOG(ERR, "lcore %u still has %u queued requests", id,
+		       HB_ASYNC_LCORE_REQS - a->nfree);
+		return;
+	}
+	rte_ring_free(a->cq);
+	rte_free(a);
+	hb_lcores[id].async = NULL;
+}
