@@ -126,6 +126,8 @@ def header_functions(include_dir, cc):
         if keep and not line.startswith("#"):
             ours.append(line)
     text = strip_attributes("\n".join(ours))
+    # RTE_DECLARE_PER_LCORE: "extern __thread __typeof__(type) per_lcore_x".
+    text = re.sub(r"__typeof__\s*\([^()]*\)", "T", text)
 
     # Split into top-level declarations. A brace block after ")" is a
     # function body and ends the declaration; other blocks (struct, enum)
@@ -197,6 +199,8 @@ def main():
     for s in sorted(exp - decl):
         errors.append("exported but declared in no public header: " + s)
     for s, block in sorted(vmap.items()):
+        if s.startswith("per_lcore___hb_"):
+            s = s[len("per_lcore_"):]  # RTE_DEFINE_PER_LCORE(type, __hb_x)
         if not (s.startswith("hb_") or s.startswith("__hb_")):
             errors.append("exported name outside the hb_ namespace: " + s)
         elif s.startswith("__hb_") and block != "INTERNAL":

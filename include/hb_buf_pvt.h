@@ -18,6 +18,8 @@
 #include <stdalign.h>
 #include <assert.h>
 
+#include <rte_per_lcore.h>
+
 /** @internal "HBUF": marks an initialised struct hb_buf. */
 #define __HB_BUF_MAGIC UINT32_C(0x48425546)
 
@@ -57,6 +59,13 @@ __hb_seg_exclusive(const struct rte_mbuf *m)
 	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
 }
 
+/**
+ * @internal Layout generations handed out by this thread: a buffer
+ * (re)initialised by hb_buf_init() or hb_buf_attach() never gets back the
+ * generation a cursor on its previous content remembers.
+ */
+RTE_DECLARE_PER_LCORE(uint32_t, __hb_gen);
+
 /** @internal Initialise @p b empty with pool @p mp. */
 static inline void
 __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
@@ -65,7 +74,7 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 	b->tail = NULL;
 	b->pos_seg = NULL;
 	b->pos_off = 0;
-	b->gen = 0;
+	b->gen = ++RTE_PER_LCORE(__hb_gen);
 	b->state = __HB_STATE_IDLE;
 	b->mp = mp;
 	b->idx = NULL;

@@ -13,6 +13,8 @@
 
 RTE_LOG_REGISTER(hb_logtype, lib.hyperbuf, NOTICE);
 
+RTE_DEFINE_PER_LCORE(uint32_t, __hb_gen);
+
 /*
  * Invariants of a buffer holding segments (checked by hb_buf_check()):
  *  - head..NULL is a valid mbuf chain: head->nb_segs segments whose data_len
@@ -602,11 +604,14 @@ static int
 buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
 {
 	struct rte_mempool *mp = b->mp;
-	uint32_t cap = pool_seg_cap(mp), nb = 0, n;
+	uint32_t cap = pool_seg_cap(mp), nb = 0;
 	struct rte_mbuf *first, *end;
-	uint64_t first_cap = cap;
+	uint64_t first_cap = cap, n;
 	int rc;
 
+	/* A pool of clones (adopted chain): its mbufs hold no bytes. */
+	if (cap == 0)
+		return -ENOMEM;
 	if (b->head == NULL) {
 		/* The head keeps the pool's headroom for later prepends. */
 		first_cap = cap - RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM, cap);
@@ -617,10 +622,10 @@ buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
 	}
 	n = 1;
 	if (need > first_cap)
-		n += (uint32_t)((need - first_cap + cap - 1) / cap);
+		n += (need - first_cap + cap - 1) / cap;
 	if (nb + n > RTE_MBUF_MAX_NB_SEGS)
 		return -E2BIG;
-	rc = seg_list_alloc(mp, n, &first, &end);
+	rc = seg_list_alloc(mp, (uint32_t)n, &first, &end);
 	if (rc != 0)
 		return rc;
 	if (b->head == NULL) {
@@ -798,6 +803,7 @@ buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 	struct rte_mbuf *h, *first, *last, *m;
 	const char *p = src;
 	uint32_t cap, n, chunk;
+	uint64_t nsegs;
 	int rc;
 
 	if (len == 0)
@@ -818,9 +824,12 @@ buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 
 	/* New head segment(s), the bytes at their end, none in the old head. */
 	cap = pool_seg_cap(b->mp);
-	n = (len + cap - 1) / cap;
-	if ((uint32_t)h->nb_segs + n > RTE_MBUF_MAX_NB_SEGS)
+	if (cap == 0) /* a pool of clones: its mbufs hold no bytes */
+		return -ENOMEM;
+	nsegs = ((uint64_t)len + cap - 1) / cap; /* len + cap may wrap */
+	if (h->nb_segs + nsegs > RTE_MBUF_MAX_NB_SEGS)
 		return -E2BIG;
+	n = (uint32_t)nsegs;
 	rc = seg_list_alloc(b->mp, n, &first, &last);
 	if (rc != 0)
 		return rc;
@@ -1273,6 +1282,7 @@ hb_buf_dump(FILE *f, const struct hb_buf *b)
 	const struct rte_mbuf *m;
 	const char *why = "ok";
 	uint32_t i = 0, off = 0;
+	bool ok;
 
 	if (f == NULL)
 		return;
@@ -1281,15 +1291,18 @@ hb_buf_dump(FILE *f, const struct hb_buf *b)
 		return;
 	}
 	(void)hb_buf_check(b, &why);
+	/* Not initialised: its pointers are garbage, follow none. */
+	ok = hb_buf_magic_ok(b);
 	fprintf(f,
 		"hb_buf %p: len %" PRIu32 " segs %u pool %s state %#" PRIx64
 		" gen %" PRIu32 " index %s check: %s\n",
-		(const void *)b, hb_buf_magic_ok(b) ? hb_buf_len(b) : 0,
-		hb_buf_magic_ok(b) ? hb_buf_nb_segs(b) : 0,
-		b->mp != NULL ? b->mp->name : "-", b->state, b->gen,
-		b->idx == NULL ? "none" : b->idx->valid ? "valid" : "stale",
+		(const void *)b, ok ? hb_buf_len(b) : 0,
+		ok ? hb_buf_nb_segs(b) : 0,
+		ok && b->mp != NULL ? b->mp->name : "-", b->state, b->gen,
+		!ok || b->idx == NULL ? "none" :
+		b->idx->valid ? "valid" : "stale",
 		why);
-	if (!hb_buf_magic_ok(b))
+	if (!ok)
 		return;
 	for (m = b->head; m != NULL && i < RTE_MBUF_MAX_NB_SEGS; m = m->next) {
 		fprintf(f,
