@@ -76,6 +76,7 @@ struct hb_visitor {
 	uint32_t state;	      /**< @internal magic, kind and flags */
 	uint32_t bounce;      /**< @internal bounced: offset in the arena */
 	uint32_t lcore;	      /**< @internal bounced: arena's lcore */
+	uint32_t gen;	      /**< @internal buffer layout generation */
 };
 
 #include "hb_visit_pvt.h"
@@ -180,7 +181,9 @@ static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
  *   - 0: Success; @p v is no longer live.
  *   - -EALREADY: @p v was already released.
  *   - -EINVAL: @p v is NULL, was never granted, or does not match its
- *     buffer's visitor state (e.g. the buffer was re-initialised).
+ *     buffer's visitor state (e.g. the buffer was re-initialised: such a
+ *     visitor can no longer be released, and a bounced one keeps its
+ *     bounce memory).
  *   - -EPERM: @p v bounced on another lcore than the caller's.
  *   On failure nothing changes.
  */
@@ -301,15 +304,17 @@ hb_visit_release(struct hb_visitor *v)
 
 	if (likely(v != NULL && v->state == __HB_VIS_READ_DIRECT)) {
 		b = v->buf;
-		/* Local buffer, no writer, at least one reader. */
-		if (likely(b->state - __HB_STATE_IDLE - 1 < __HB_GUARD_READERS)) {
+		/* Local buffer, no writer, at least one reader; same life. */
+		if (likely(b->state - __HB_STATE_IDLE - 1 < __HB_GUARD_READERS &&
+			   b->gen == v->gen)) {
 			b->state--;
 			v->state = __HB_VIS_RELEASED;
 			return 0;
 		}
 	} else if (likely(v != NULL && v->state == __HB_VIS_WRITE_DIRECT)) {
 		b = v->buf;
-		if (likely(b->state == (__HB_STATE_IDLE | __HB_GUARD_WRITER))) {
+		if (likely(b->state == (__HB_STATE_IDLE | __HB_GUARD_WRITER) &&
+			   b->gen == v->gen)) {
 			b->state = __HB_STATE_IDLE;
 			v->state = __HB_VIS_RELEASED;
 			return 0;

@@ -53,6 +53,7 @@ __hb_visitor_set(struct hb_visitor *v, struct hb_buf *b, void *p, uint32_t off,
 	v->len = len;
 	v->buf = b;
 	v->state = state;
+	v->gen = b->gen;
 }
 
 /** @internal Slow path of the visit calls (bounce, grow, shared, errors). */

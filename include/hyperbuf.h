@@ -67,7 +67,7 @@ struct hb_stats {
 	uint64_t bounce_bytes;	 /**< bytes gathered into bounce memory */
 	uint64_t visits_grown;	 /**< write visits that grew their buffer */
 	uint64_t visits_busy;	 /**< visits refused with -EBUSY */
-	uint64_t visits_failed;	 /**< visits refused for lack of memory */
+	uint64_t visits_failed;	 /**< visits refused: -ENOMEM or -E2BIG */
 	uint64_t segs_alloc;	 /**< segments taken from pools by buffers */
 	uint64_t idx_builds;	 /**< segment indexes built */
 	uint64_t async_now;	 /**< hb_visit_async() granted at once */

@@ -33,10 +33,50 @@ hb_lcore_self(void)
 	return id < RTE_MAX_LCORE ? &hb_lcores[id] : NULL;
 }
 
+/*
+ * Bounce memory: HB_VISIT_BOUNCE_SIZE bytes cut in units of
+ * HB_VISIT_ALIGN_MAX bytes (so every block suits any aligned visit),
+ * followed by a bitmap of the units in use. A block is taken first fit and
+ * its units are free again as soon as it is released, in any order: a
+ * visit is refused only when no free stretch is long enough (a bump
+ * pointer would leak every block released out of order for as long as any
+ * other bounced visitor stays live).
+ */
+#define BOUNCE_UNIT HB_VISIT_ALIGN_MAX
+#define BOUNCE_UNITS (HB_VISIT_BOUNCE_SIZE / BOUNCE_UNIT)
+#define BOUNCE_MAP_WORDS (BOUNCE_UNITS / 64)
+
+static_assert(HB_VISIT_BOUNCE_SIZE % (BOUNCE_UNIT * 64) == 0,
+	      "bounce memory must be whole bitmap words of units");
+
+static uint64_t *
+bounce_map(const struct hb_lcore *lc)
+{
+	return (uint64_t *)(lc->bounce + HB_VISIT_BOUNCE_SIZE);
+}
+
+/* Mark the units [first, first + n) used or free. */
+static void
+bounce_mark(uint64_t *map, uint32_t first, uint32_t n, bool used)
+{
+	uint32_t u;
+
+	for (u = first; u < first + n; u++) {
+		uint64_t bit = UINT64_C(1) << (u % 64);
+
+		HB_ASSERT(((map[u / 64] & bit) != 0) != used);
+		if (used)
+			map[u / 64] |= bit;
+		else
+			map[u / 64] &= ~bit;
+	}
+}
+
 int
 hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 {
-	uint64_t o;
+	uint32_t n, u, run = 0;
+	uint64_t *map;
 
 	if (len > HB_VISIT_BOUNCE_SIZE)
 		return -E2BIG;
@@ -46,31 +86,45 @@ hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 			(int)rte_lcore_to_socket_id(id) : SOCKET_ID_ANY;
 
 		lc->bounce = rte_malloc_socket("hb_bounce",
-					       HB_VISIT_BOUNCE_SIZE,
+					       HB_VISIT_BOUNCE_SIZE +
+					       BOUNCE_MAP_WORDS * sizeof(*map),
 					       HB_VISIT_ALIGN_MAX, socket);
 		if (lc->bounce == NULL)
 			return -ENOMEM;
+		memset(bounce_map(lc), 0, BOUNCE_MAP_WORDS * sizeof(*map));
 	}
-	if (lc->live == 0)
-		lc->top = 0;
-	o = RTE_ALIGN_CEIL((uint64_t)lc->top, HB_VISIT_ALIGN_MAX);
-	if (o + len > HB_VISIT_BOUNCE_SIZE)
-		return -ENOMEM;
-	lc->top = (uint32_t)(o + len);
-	lc->live++;
-	*off = (uint32_t)o;
-	return 0;
+	map = bounce_map(lc);
+	n = (len + BOUNCE_UNIT - 1) / BOUNCE_UNIT;
+	/* First fit: the lowest run of n free units. */
+	for (u = 0; u < BOUNCE_UNITS; u++) {
+		if (u % 64 == 0 && map[u / 64] == UINT64_MAX) {
+			run = 0;
+			u += 63; /* a word of used units */
+			continue;
+		}
+		if (map[u / 64] & (UINT64_C(1) << (u % 64))) {
+			run = 0;
+			continue;
+		}
+		if (++run == n) {
+			u = u + 1 - n;
+			bounce_mark(map, u, n, true);
+			lc->live++;
+			*off = u * BOUNCE_UNIT;
+			return 0;
+		}
+	}
+	return -ENOMEM;
 }
 
 void
 hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len)
 {
 	HB_ASSERT(lc->live > 0);
+	HB_ASSERT(off % BOUNCE_UNIT == 0 && off + len <= HB_VISIT_BOUNCE_SIZE);
+	bounce_mark(bounce_map(lc), off / BOUNCE_UNIT,
+		    (len + BOUNCE_UNIT - 1) / BOUNCE_UNIT, false);
 	lc->live--;
-	if (lc->live == 0)
-		lc->top = 0;
-	else if (off + len == lc->top)
-		lc->top = off; /* the last block taken: take it back */
 }
 
 static void
@@ -207,7 +261,6 @@ hb_fini(void)
 		}
 		rte_free(lc->bounce);
 		lc->bounce = NULL;
-		lc->top = 0;
 		hb_async_lcore_free(i);
 	}
 	hb_async_fini();

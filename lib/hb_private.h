@@ -94,16 +94,15 @@ void hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u);
 
 /*
  * Per-lcore state, indexed by rte_lcore_id(), written by its lcore only.
- * bounce is a bump arena for spanning visits: taken at top, given back in
- * any order; the last block taken is reclaimed at once, the rest when no
- * bounced visitor remains (live == 0).
+ * bounce holds spanning visits: HB_VISIT_BOUNCE_SIZE bytes in 64-byte
+ * units plus a bitmap of the units in use (hb_lcore.c); blocks are taken
+ * first fit and given back in any order.
  */
 struct hb_async_lcore;
 
 struct hb_lcore {
 	uint8_t *bounce;	/* HB_VISIT_BOUNCE_SIZE bytes, on first need */
 	struct hb_async_lcore *async; /* request slots, completion ring */
-	uint32_t top;		/* first free byte */
 	uint32_t live;		/* bounced visitors holding arena bytes */
 	struct hb_stats stats;
 } __rte_cache_aligned;

@@ -97,6 +97,14 @@ visit_grant(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	if (end > blen) {
 		if ((kind & __HB_VIS_WRITE) == 0 || end - blen > grow)
 			return -ERANGE;
+		/*
+		 * Longer than any segment and than the bounce memory: it can
+		 * never be mapped, so take no mbuf for it.
+		 */
+		if (len > HB_VISIT_BOUNCE_SIZE) {
+			HB_STAT_ADD(visits_failed, 1);
+			return -E2BIG;
+		}
 		/* Zero bytes up to the end of the range, taken back on error. */
 		rc = hb_buf_grow_zero(b, (uint32_t)(end - blen), &undo);
 		if (rc != 0) {
@@ -196,7 +204,8 @@ __hb_visit_release(struct hb_visitor *v)
 	if ((st & __HB_VIS_LIVE) == 0)
 		return -EALREADY;
 	b = v->buf;
-	if (!hb_buf_magic_ok(b))
+	/* The layout cannot change while a visitor is live: same life. */
+	if (!hb_buf_magic_ok(b) || b->gen != v->gen)
 		return -EINVAL;
 	write = (st & __HB_VIS_WRITE) != 0;
 	shared = (st & __HB_VIS_SHARED) != 0;
