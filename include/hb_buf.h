@@ -114,7 +114,8 @@ struct hb_buf {
  *   with rte_pktmbuf_pool_init()).
  * @return
  *   - 0: Success.
- *   - -EINVAL: @p b or @p mp is NULL, or @p mp is not a packet mbuf pool.
+ *   - -EINVAL: @p b or @p mp is NULL, or @p mp is not a packet mbuf pool
+ *     whose mbufs hold data (a clone pool with data room 0 is refused).
  */
 int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
 
@@ -122,7 +123,9 @@ int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
  * Adopt an mbuf chain, without copying, as the content of @p b.
  *
  * @p b is initialised (its previous content is overwritten, not freed) and
- * takes ownership of @p m. New segments will come from @p m's pool.
+ * takes ownership of @p m. New segments will come from @p m's pool (if that
+ * pool's mbufs hold no data, e.g. a clone pool, growing fails with
+ * -ENOMEM).
  * A single-segment packet is adopted in O(1); a chain is walked once to
  * validate it and find its tail.
  *
@@ -263,7 +266,8 @@ static inline int hb_buf_append(struct hb_buf *b, const void *src,
  * tx_offload, dynamic fields) moves to the new head. The prepended bytes are
  * never split between a new segment and the old head.
  *
- * Offsets of existing bytes grow by @p len; cursors on @p b become stale.
+ * Offsets of existing bytes grow by @p len; cursors on @p b become stale
+ * (on an empty buffer a prepend is an append and they stay valid).
  *
  * @param b
  *   The buffer.
