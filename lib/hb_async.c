@@ -257,12 +257,24 @@ hb_shared_holds(const struct hb_buf *b, bool write, unsigned int id)
 	return __atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0;
 }
 
-/* Is the exclusive access to @b (shared) held by someone? */
+/*
+ * Does the caller, inside a visit or call on @b (shared), hold it
+ * exclusively (so that it may update the buffer's caches)? GATE_W alone
+ * does not say so: a writer trying to get in (hb_shared_enter()) or a
+ * teardown sets it for a moment while readers are in, and those readers
+ * must not take it for theirs. A holding writer never has a reader beside
+ * it, and a reader always sees its own count (false, also spuriously for a
+ * writer beside a reader backing off: the caches are then just not
+ * updated).
+ */
 bool
 hb_shared_writing(const struct hb_buf *b)
 {
-	return b->sh != NULL &&
-	       (__atomic_load_n(&b->sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0;
+	struct hb_shared *sh = b->sh;
+
+	return sh != NULL &&
+	       (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0 &&
+	       !readers_present(sh);
 }
 
 /* ---------------------------------------------------------------------
@@ -284,10 +296,15 @@ async_lcore(unsigned int id, bool create)
 		return NULL;
 	snprintf(name, sizeof(name), "hbcq%u_%" PRIu32, id,
 		 __atomic_fetch_add(&hb_ring_seq, 1, __ATOMIC_RELAXED));
-	/* MP: grants are posted from any lcore; SC: only the owner polls. */
+	/*
+	 * MP: grants are posted from any lcore; SC: only the owner polls.
+	 * RTS: a poster preempted mid-enqueue (lcores sharing a CPU, non-EAL
+	 * threads) does not make the other posters spin for it.
+	 */
 	a->cq = rte_ring_create_elem(name, sizeof(uint64_t),
 				     HB_ASYNC_LCORE_REQS, SOCKET_ID_ANY,
-				     RING_F_SC_DEQ | RING_F_EXACT_SZ);
+				     RING_F_MP_RTS_ENQ | RING_F_SC_DEQ |
+				     RING_F_EXACT_SZ);
 	if (a->cq == NULL) {
 		rte_free(a);
 		return NULL;
@@ -333,7 +350,7 @@ post(uint64_t d)
 {
 	struct hb_async_lcore *a = __atomic_load_n(
 		&hb_lcores[desc_lcore(d)].async, __ATOMIC_ACQUIRE);
-	int rc = rte_ring_mp_enqueue_elem(a->cq, &d, sizeof(d));
+	int rc = rte_ring_enqueue_elem(a->cq, &d, sizeof(d)); /* RTS */
 
 	RTE_VERIFY(rc == 0);
 }
@@ -348,6 +365,20 @@ slot_claim(uint64_t d, enum slot_state to)
 	return __atomic_compare_exchange_n(&s->tag, &expected,
 					   tag_make(desc_gen(d), to), false,
 					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Is the request still queued? A withdrawn one (hb_req_cancel()) must not
+ * be staged: it would hold up the requests behind it (and, as a writer,
+ * every reader) for nothing. Pairs with the CAS in hb_req_cancel(), which
+ * runs the grant step after it: either we see the request withdrawn, or
+ * its grant step re-examines what we staged.
+ */
+static bool
+slot_queued(uint64_t d)
+{
+	return __atomic_load_n(&desc_to_slot(d)->tag, __ATOMIC_SEQ_CST) ==
+	       tag_make(desc_gen(d), SLOT_QUEUED);
 }
 
 /* ---------------------------------------------------------------------
@@ -375,8 +406,11 @@ grants_locked(struct hb_shared *sh)
 			if (slot_claim(d, SLOT_CANCELLED))
 				post(d);
 		} else if ((g & GATE_W) != 0 || (write && readers_present(sh))) {
-			sh->staged = d;
-			break;
+			if (slot_queued(d)) {
+				sh->staged = d;
+				break;
+			}
+			/* Withdrawn: dropped below, not waited for. */
 		} else if (slot_claim(d, SLOT_GRANTED)) {
 			/*
 			 * gate still counts this waiter, so no writer can
@@ -468,10 +502,15 @@ sh_get(int socket)
 		return NULL;
 	snprintf(name, sizeof(name), "hbw%" PRIu32,
 		 __atomic_fetch_add(&hb_ring_seq, 1, __ATOMIC_RELAXED));
-	/* MP: any lcore queues; SC: only the grant step dequeues. */
+	/*
+	 * MP: any lcore queues; SC: only the grant step dequeues. RTS: no
+	 * queuer spins for one preempted mid-enqueue (see the cq above);
+	 * that one runs the grant step once its entry is in.
+	 */
 	sh->wait = rte_ring_create_elem(name, sizeof(uint64_t),
 					HB_ASYNC_WAIT_RING, socket,
-					RING_F_SC_DEQ | RING_F_EXACT_SZ);
+					RING_F_MP_RTS_ENQ | RING_F_SC_DEQ |
+					RING_F_EXACT_SZ);
 	if (sh->wait == NULL) {
 		rte_free(sh);
 		return NULL;
@@ -676,7 +715,7 @@ hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 		return -ECANCELED;
 	}
 	d = desc_make(write, me, idx, req->gen);
-	if (rte_ring_mp_enqueue_elem(sh->wait, &d, sizeof(d)) != 0) {
+	if (rte_ring_enqueue_elem(sh->wait, &d, sizeof(d)) != 0) { /* RTS */
 		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
 		slot_free(a, idx);
 		req->slot = UINT32_MAX;
