@@ -24,7 +24,9 @@
  * Nothing ever spins or blocks. A synchronous visit (hb_visit_read(),
  * hb_visit_write()) or buffer call (hb_buf_*()) on a shared buffer is
  * granted at once or fails with -EBUSY; it never jumps ahead of queued
- * requests. hb_visit_async() is granted at once (returns 0, the visitor is
+ * requests. (One exception, which delays nobody: a reading call made by an
+ * lcore that already holds a reader on the buffer does not wait for the
+ * queue.) hb_visit_async() is granted at once (returns 0, the visitor is
  * in the request) or queues the request and returns -EINPROGRESS.
  *
  * Grants: whoever releases the last conflicting visitor (or queues,
@@ -54,9 +56,11 @@
  * visits or calls on the buffer. The shared state is recycled, not freed,
  * so a release finishing on another lcore never touches freed memory.
  *
- * Limits: HB_ASYNC_WAIT_RING waiters per shared buffer and
- * HB_ASYNC_LCORE_REQS outstanding queued requests per lcore (-ENOBUFS
- * beyond, nothing queued).
+ * Limits: a shared buffer takes at least HB_ASYNC_WAIT_RING waiters (up to
+ * twice that: the grant step moves them from the ring into a backlog of the
+ * same size, where withdrawn requests are dropped at once), and an lcore
+ * has HB_ASYNC_LCORE_REQS outstanding queued requests; beyond, -ENOBUFS and
+ * nothing is queued.
  *
  * @warning
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
@@ -68,7 +72,7 @@
 extern "C" {
 #endif
 
-/** Waiters a shared buffer can queue. */
+/** Size of a shared buffer's wait ring (see the limits above). */
 #define HB_ASYNC_WAIT_RING 1024u
 /** Queued (not yet completed) requests one lcore can have outstanding. */
 #define HB_ASYNC_LCORE_REQS 1024u

@@ -72,7 +72,8 @@ struct hb_stats {
 	uint64_t idx_builds;	 /**< segment indexes built */
 	uint64_t async_now;	 /**< hb_visit_async() granted at once */
 	uint64_t async_queued;	 /**< hb_visit_async() requests queued */
-	uint64_t async_granted;	 /**< queued requests granted (hb_poll) */
+	uint64_t async_granted;	 /**< queued requests delivered by hb_poll
+				      (granted, or failed at delivery) */
 	uint64_t async_cancelled; /**< queued requests withdrawn */
 	uint64_t async_teardown; /**< queued requests ended by a teardown */
 };

@@ -17,8 +17,11 @@
  *             writer checks only those.
  *   wait      FIFO of request descriptors (MP enqueue, SC dequeue: only the
  *             grant step, under dlock, dequeues).
- *   staged    the head request, dequeued by the grant step but not
- *             grantable yet (owned by the dlock holder).
+ *   backlog   the older part of the FIFO, owned by the dlock holder: the
+ *             grant step moves the ring into it and grants from its head.
+ *             There a withdrawn request (hb_req_cancel()) is dropped at
+ *             once, so withdrawn entries never fill the ring while the
+ *             head waits.
  *   dlock     try-lock of the grant step; again: "run it once more".
  *
  * Ordering: every operation on gate, rd[], users, dlock and again is
@@ -81,7 +84,10 @@ struct hb_shared {
 	/* Grant step. */
 	uint32_t dlock __rte_cache_aligned;
 	uint32_t again;
-	uint64_t staged;
+	uint32_t withdrawn;	/* a request was withdrawn: compact */
+	uint32_t bhead;		/* oldest backlog entry */
+	uint32_t bn;		/* backlog entries */
+	uint64_t backlog[HB_ASYNC_WAIT_RING];
 	struct hb_rd rd[RTE_MAX_LCORE];
 } __rte_cache_aligned;
 
@@ -367,13 +373,7 @@ slot_claim(uint64_t d, enum slot_state to)
 					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
-/*
- * Is the request still queued? A withdrawn one (hb_req_cancel()) must not
- * be staged: it would hold up the requests behind it (and, as a writer,
- * every reader) for nothing. Pairs with the CAS in hb_req_cancel(), which
- * runs the grant step after it: either we see the request withdrawn, or
- * its grant step re-examines what we staged.
- */
+/* Is the request still queued (not withdrawn by hb_req_cancel())? */
 static bool
 slot_queued(uint64_t d)
 {
@@ -382,22 +382,88 @@ slot_queued(uint64_t d)
 }
 
 /* ---------------------------------------------------------------------
- * The grant step
+ * The grant step (everything below runs under dlock)
  */
 
-/* One pass under dlock: grant the grantable head requests in FIFO order. */
+/* One request leaves the queue: granted, cancelled or withdrawn. */
+static void
+waiter_gone(struct hb_shared *sh)
+{
+	__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
+}
+
+static void
+backlog_pop(struct hb_shared *sh)
+{
+	sh->bhead = (sh->bhead + 1) % HB_ASYNC_WAIT_RING;
+	sh->bn--;
+}
+
+/*
+ * Drop the withdrawn requests from the backlog, keeping the order of the
+ * others. Pairs with hb_req_cancel(): it moves the slot tag, sets
+ * withdrawn, then runs the grant step.
+ */
+static void
+backlog_compact(struct hb_shared *sh)
+{
+	uint32_t i, kept = 0;
+
+	if (__atomic_exchange_n(&sh->withdrawn, 0, __ATOMIC_SEQ_CST) == 0)
+		return;
+	for (i = 0; i < sh->bn; i++) {
+		uint64_t d = sh->backlog[(sh->bhead + i) % HB_ASYNC_WAIT_RING];
+
+		if (slot_queued(d))
+			sh->backlog[(sh->bhead + kept++) % HB_ASYNC_WAIT_RING] = d;
+		else
+			waiter_gone(sh);
+	}
+	sh->bn = kept;
+}
+
+/* Move what the ring holds into the backlog (withdrawn ones dropped). */
+static void
+backlog_fill(struct hb_shared *sh)
+{
+	uint64_t burst[32];
+	unsigned int n, i;
+
+	while (sh->bn < HB_ASYNC_WAIT_RING) {
+		n = rte_ring_sc_dequeue_burst_elem(sh->wait, burst,
+			sizeof(uint64_t),
+			RTE_MIN((unsigned int)RTE_DIM(burst),
+				HB_ASYNC_WAIT_RING - sh->bn), NULL);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (!slot_queued(burst[i])) {
+				waiter_gone(sh);
+				continue;
+			}
+			sh->backlog[(sh->bhead + sh->bn) % HB_ASYNC_WAIT_RING] =
+				burst[i];
+			sh->bn++;
+		}
+	}
+}
+
+/* One pass: grant the grantable head requests in FIFO order. */
 static void
 grants_locked(struct hb_shared *sh)
 {
+	backlog_compact(sh);
 	for (;;) {
-		uint64_t d = sh->staged;
+		uint64_t d;
 		uint32_t g;
 		bool write;
 
-		if (d == 0 && rte_ring_sc_dequeue_elem(sh->wait, &d,
-						       sizeof(d)) != 0)
-			break;
-		sh->staged = 0;
+		if (sh->bn == 0) {
+			backlog_fill(sh);
+			if (sh->bn == 0)
+				break;
+		}
+		d = sh->backlog[sh->bhead];
 		write = (d & DESC_WRITE) != 0;
 		/* Pairs with the writers' and readers' seq_cst updates. */
 		g = __atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST);
@@ -406,11 +472,9 @@ grants_locked(struct hb_shared *sh)
 			if (slot_claim(d, SLOT_CANCELLED))
 				post(d);
 		} else if ((g & GATE_W) != 0 || (write && readers_present(sh))) {
-			if (slot_queued(d)) {
-				sh->staged = d;
-				break;
-			}
-			/* Withdrawn: dropped below, not waited for. */
+			if (slot_queued(d))
+				break; /* the head waits; so do the others */
+			/* Withdrawn: dropped, not waited for. */
 		} else if (slot_claim(d, SLOT_GRANTED)) {
 			/*
 			 * gate still counts this waiter, so no writer can
@@ -426,9 +490,11 @@ grants_locked(struct hb_shared *sh)
 			}
 			post(d);
 		}
-		/* Granted, cancelled or withdrawn: no longer waiting. */
-		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
+		backlog_pop(sh);
+		waiter_gone(sh);
 	}
+	/* Leave the ring empty, so that it has room for new requests. */
+	backlog_fill(sh);
 }
 
 /*
@@ -475,7 +541,9 @@ sh_reset(struct hb_shared *sh, struct hb_buf *b)
 		__atomic_store_n(&sh->users[i], 0, __ATOMIC_SEQ_CST);
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		__atomic_store_n(&sh->rd[i].n, 0, __ATOMIC_SEQ_CST);
-	sh->staged = 0;
+	sh->bhead = 0;
+	sh->bn = 0;
+	__atomic_store_n(&sh->withdrawn, 0, __ATOMIC_SEQ_CST);
 	sh->buf = b;
 }
 
@@ -524,7 +592,7 @@ static void
 sh_put(struct hb_shared *sh)
 {
 	sh->buf = NULL;
-	sh->staged = 0;
+	sh->bn = 0;
 	__atomic_store_n(&sh->gate, 0, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&sh->dlock, 0, __ATOMIC_SEQ_CST);
 	/* Never freed while lcores run: a full pool keeps it (logged). */
@@ -590,18 +658,17 @@ hb_buf_share(struct hb_buf *b)
 static void
 cancel_waiters(struct hb_shared *sh)
 {
-	uint64_t d = sh->staged;
+	do {
+		backlog_fill(sh);
+		while (sh->bn > 0) {
+			uint64_t d = sh->backlog[sh->bhead];
 
-	sh->staged = 0;
-	for (;;) {
-		if (d == 0 && rte_ring_sc_dequeue_elem(sh->wait, &d,
-						       sizeof(d)) != 0)
-			break;
-		if (slot_claim(d, SLOT_CANCELLED))
-			post(d);
-		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
-		d = 0;
-	}
+			if (slot_claim(d, SLOT_CANCELLED))
+				post(d);
+			backlog_pop(sh);
+			waiter_gone(sh);
+		}
+	} while (rte_ring_count(sh->wait) != 0);
 }
 
 int
@@ -764,8 +831,11 @@ hb_req_cancel(struct hb_req *req)
 	req->slot = UINT32_MAX;
 	HB_STAT_ADD(async_cancelled, 1);
 	sh = __atomic_load_n(&req->buf->sh, __ATOMIC_RELAXED);
-	if (sh != NULL)
+	if (sh != NULL) {
+		/* Drop its entry now (backlog_compact()): no clogging. */
+		__atomic_store_n(&sh->withdrawn, 1, __ATOMIC_SEQ_CST);
 		grant_step(sh);
+	}
 	return 0;
 }
 

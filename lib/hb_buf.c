@@ -45,8 +45,12 @@ buf_mut_enter(struct hb_buf *b)
 		return -EINVAL;
 	if (likely((uint32_t)b->state == 0))
 		return 0;
-	if ((uint32_t)b->state == __HB_GUARD_SHARED)
+	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
+		/* Shared buffers are for lcores (EAL or registered) only. */
+		if (rte_lcore_id() >= RTE_MAX_LCORE)
+			return -ENOTSUP;
 		return hb_shared_enter(b, true, 0, true);
+	}
 	return -EBUSY;
 }
 
