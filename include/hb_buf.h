@@ -397,6 +397,39 @@ int hb_buf_adj(struct hb_buf *b, uint32_t len);
 int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
 
 /**
+ * Make [@p off, @p off + @p len) contiguous in one segment (like BSD's
+ * m_pullup()), so that visitors and hb_buf_peek() on it are direct.
+ *
+ * For headers split across segments: one call moves the few missing bytes,
+ * then every visit of the range is zero-copy (instead of gathering, and for
+ * write visitors scattering back, on every visit). The logical bytes do not
+ * change; their segments do:
+ *  - if the range already lies in one segment, nothing changes;
+ *  - else, if the segment holding @p off is exclusive (direct, refcnt 1)
+ *    and its tailroom holds the missing bytes, they are moved there from
+ *    the following segments;
+ *  - else one segment is taken from the pool and receives the range.
+ * Segments left empty are freed. This is a layout change: cursors on @p b
+ * become stale. The moved bytes are counted in hb_stats (pullup_bytes).
+ *
+ * @param b
+ *   The buffer.
+ * @param off
+ *   Offset of the first byte.
+ * @param len
+ *   Number of bytes; at most what one segment of the pool holds.
+ * @return
+ *   - 0: Success; [@p off, @p off + @p len) lies in one segment.
+ *   - -EINVAL: @p b is NULL or not initialised.
+ *   - -ERANGE: the range is not inside the buffer.
+ *   - -EBUSY: a visitor is live on @p b.
+ *   - -E2BIG: @p len is more than a segment of the pool holds.
+ *   - -ENOMEM: a segment was needed and the pool has none.
+ *   On failure @p b is unchanged.
+ */
+int hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len);
+
+/**
  * Get a pointer to @p len bytes at @p off; copy them only if they span
  * segments.
  *
@@ -577,7 +610,7 @@ hb_buf_detach(struct hb_buf *b)
 		b->tail = NULL;
 		b->pos_seg = NULL;
 		b->pos_off = 0;
-		b->gen++;
+		b->gen = __hb_gen_next(b->gen);
 		return h;
 	}
 	return __hb_buf_detach(b);

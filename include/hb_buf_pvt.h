@@ -60,11 +60,22 @@ __hb_seg_exclusive(const struct rte_mbuf *m)
 }
 
 /**
- * @internal Layout generations handed out by this thread: a buffer
- * (re)initialised by hb_buf_init() or hb_buf_attach() never gets back the
- * generation a cursor on its previous content remembers.
+ * @internal Layout generation of a buffer: an epoch in the high 16 bits,
+ * taken from this thread's counter when the buffer is (re)initialised by
+ * hb_buf_init() or hb_buf_attach(), and a count of layout changes in its
+ * life in the low 16 bits. Two lives of buffers on one thread never share
+ * a generation (until 65536 re-initialisations later), so a cursor on a
+ * previous content reports -ESTALE, and a layout change costs no
+ * thread-local access.
  */
 RTE_DECLARE_PER_LCORE(uint32_t, __hb_gen);
+
+/** @internal The generation after a layout change of a buffer at @p cur. */
+static inline uint32_t
+__hb_gen_next(uint32_t cur)
+{
+	return (cur & UINT32_C(0xffff0000)) | ((cur + 1) & UINT32_C(0xffff));
+}
 
 /** @internal Initialise @p b empty with pool @p mp. */
 static inline void
@@ -74,7 +85,7 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 	b->tail = NULL;
 	b->pos_seg = NULL;
 	b->pos_off = 0;
-	b->gen = ++RTE_PER_LCORE(__hb_gen);
+	b->gen = ++RTE_PER_LCORE(__hb_gen) << 16;
 	b->state = __HB_STATE_IDLE;
 	b->mp = mp;
 	b->idx = NULL;

@@ -70,6 +70,8 @@ struct hb_stats {
 	uint64_t visits_failed;	 /**< visits refused: -ENOMEM or -E2BIG */
 	uint64_t segs_alloc;	 /**< segments taken from pools by buffers */
 	uint64_t idx_builds;	 /**< segment indexes built */
+	uint64_t pullups;	 /**< hb_buf_pullup() calls that moved bytes */
+	uint64_t pullup_bytes;	 /**< bytes they moved */
 	uint64_t async_now;	 /**< hb_visit_async() granted at once */
 	uint64_t async_queued;	 /**< hb_visit_async() requests queued */
 	uint64_t async_granted;	 /**< queued requests delivered by hb_poll

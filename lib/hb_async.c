@@ -739,6 +739,9 @@ hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 	uint32_t idx;
 	int rc;
 
+	/* Not queued until it is: hb_req_cancel() on a refused one: -EINVAL. */
+	if (req != NULL)
+		req->slot = UINT32_MAX;
 	if (req == NULL || cb == NULL || !hb_buf_magic_ok(b) ||
 	    (acc != HB_ACCESS_READ && acc != HB_ACCESS_WRITE) || len == 0 ||
 	    (!write && grow != 0))

@@ -350,7 +350,6 @@ seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 	     uint32_t *ord)
 {
 	struct hb_buf *wb = (struct hb_buf *)(uintptr_t)b;
-	const bool local = buf_caches_writable(b);
 	struct rte_mbuf *m;
 	uint32_t s, n = 0, steps = 0;
 
@@ -362,32 +361,36 @@ seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 			m = b->tail;
 			goto found;
 		}
+		/* A few steps on from the cached position (sequential use). */
 		if (b->pos_seg != NULL && off >= b->pos_off) {
 			m = b->pos_seg;
 			s = b->pos_off;
-			goto walk;
+			while (off - s >= m->data_len && steps++ < HB_WALK_SEQ) {
+				s += m->data_len;
+				m = m->next;
+			}
+			if (off - s < m->data_len)
+				goto found;
 		}
+	}
+	/* Long chains: the segment index, never a long walk. */
+	if (b->head->nb_segs >= HB_IDX_MIN_SEGS &&
+	    ((b->idx != NULL && b->idx->valid) ||
+	     (buf_caches_writable(b) && idx_build(wb)))) {
+		n = idx_lookup(b->idx, off);
+		m = b->idx->seg[n];
+		s = b->idx->start[n];
+		goto found;
 	}
 	m = b->head;
 	s = 0;
-walk:
 	while (off - s >= m->data_len) {
-		if (++steps == HB_WALK_MAX && b->head->nb_segs >= HB_IDX_MIN_SEGS &&
-		    ((b->idx != NULL && b->idx->valid) ||
-		     (local && idx_build(wb)))) {
-			uint32_t i = idx_lookup(b->idx, off);
-
-			m = b->idx->seg[i];
-			s = b->idx->start[i];
-			n = i;
-			goto found;
-		}
 		s += m->data_len;
 		m = m->next;
 		n++;
 	}
 found:
-	if (local) {
+	if (buf_caches_writable(b)) {
 		wb->pos_seg = m;
 		wb->pos_off = s;
 	}
@@ -447,7 +450,7 @@ range_ok(uint32_t blen, uint32_t off, uint32_t len)
 static void
 buf_layout_changed(struct hb_buf *b)
 {
-	b->gen++;
+	b->gen = __hb_gen_next(b->gen);
 	b->pos_seg = b->head;
 	b->pos_off = 0;
 }
@@ -869,6 +872,115 @@ hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 	if (rc != 0)
 		return rc;
 	rc = buf_prepend(b, src, len);
+	buf_mut_exit(b);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Pullup
+ */
+
+/*
+ * Move the next @need bytes after @d's data into @d's tailroom (the caller
+ * checked it holds them), from the segments that follow; those left empty
+ * are unlinked and freed (reserved segments after the tail are not
+ * reached: the bytes run out before them).
+ */
+static void
+pull_into(struct hb_buf *b, struct rte_mbuf *d, uint32_t need)
+{
+	while (need > 0) {
+		struct rte_mbuf *s = d->next;
+		uint32_t k = RTE_MIN(need, (uint32_t)s->data_len);
+
+		memcpy(rte_pktmbuf_mtod_offset(d, char *, d->data_len),
+		       rte_pktmbuf_mtod(s, char *), k);
+		d->data_len = (uint16_t)(d->data_len + k);
+		s->data_off = (uint16_t)(s->data_off + k);
+		s->data_len = (uint16_t)(s->data_len - k);
+		need -= k;
+		if (s->data_len == 0) {
+			d->next = s->next;
+			s->next = NULL;
+			b->head->nb_segs--;
+			if (b->tail == s)
+				b->tail = d;
+			rte_pktmbuf_free_seg(s);
+		}
+	}
+}
+
+static int
+buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *m, *n;
+	uint32_t start, rel, cap, k;
+
+	if (!range_ok(hb_buf_len(b), off, len))
+		return -ERANGE;
+	if (len == 0)
+		return 0;
+	m = hb_seg_find(b, off, &start);
+	rel = off - start;
+	if ((uint64_t)rel + len <= m->data_len)
+		return 0;
+
+	if (seg_exclusive(m) &&
+	    rte_pktmbuf_tailroom(m) >= rel + len - m->data_len) {
+		k = rel + len - m->data_len;
+		pull_into(b, m, k);
+		goto done;
+	}
+
+	/* A new segment for the range: m keeps [start, off). */
+	cap = pool_seg_cap(b->mp);
+	if (cap == 0)
+		return -ENOMEM;
+	if (len > cap)
+		return -E2BIG;
+	n = rte_pktmbuf_alloc(b->mp);
+	if (n == NULL)
+		return -ENOMEM;
+	HB_STAT_ADD(segs_alloc, 1);
+	/* Keep headroom for prepends when the range may become the head. */
+	n->data_off = (uint16_t)RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM,
+					cap - len);
+	k = m->data_len - rel;
+	memcpy(rte_pktmbuf_mtod(n, char *),
+	       rte_pktmbuf_mtod_offset(m, char *, rel), k);
+	n->data_len = (uint16_t)k;
+	m->data_len = (uint16_t)rel;
+	n->next = m->next;
+	m->next = n;
+	b->head->nb_segs++;
+	pull_into(b, n, len - k);
+	if (rel == 0 && m == b->head) {
+		/* The old head is empty: n takes its place. */
+		seg_move_meta(n, m);
+		n->pkt_len = m->pkt_len;
+		n->nb_segs = (uint16_t)(m->nb_segs - 1);
+		b->head = n;
+		m->next = NULL;
+		rte_pktmbuf_free_seg(m);
+	}
+	k = len;
+done:
+	HB_STAT_ADD(pullups, 1);
+	HB_STAT_ADD(pullup_bytes, k);
+	idx_invalidate(b);
+	buf_layout_changed(b);
+	HB_BUF_VERIFY(b);
+	return 0;
+}
+
+int
+hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
+{
+	int rc = buf_mut_enter(b);
+
+	if (rc != 0)
+		return rc;
+	rc = buf_pullup(b, off, len);
 	buf_mut_exit(b);
 	return rc;
 }

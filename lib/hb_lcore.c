@@ -55,32 +55,54 @@ bounce_map(const struct hb_lcore *lc)
 	return (uint64_t *)(lc->bounce + HB_VISIT_BOUNCE_SIZE);
 }
 
-/* Mark the units [first, first + n) used or free. */
+/* Mark the units [first, first + n) used or free, a word at a time. */
 static void
 bounce_mark(uint64_t *map, uint32_t first, uint32_t n, bool used)
 {
-	uint32_t u;
+	while (n > 0) {
+		uint32_t bit = first % 64, k = RTE_MIN(n, 64 - bit);
+		uint64_t mask = (k == 64 ? UINT64_MAX :
+				 ((UINT64_C(1) << k) - 1)) << bit;
 
-	for (u = first; u < first + n; u++) {
-		uint64_t bit = UINT64_C(1) << (u % 64);
-
-		HB_ASSERT(((map[u / 64] & bit) != 0) != used);
+		HB_ASSERT(used ? (map[first / 64] & mask) == 0 :
+				 (map[first / 64] & mask) == mask);
 		if (used)
-			map[u / 64] |= bit;
+			map[first / 64] |= mask;
 		else
-			map[u / 64] &= ~bit;
+			map[first / 64] &= ~mask;
+		first += k;
+		n -= k;
 	}
+}
+
+/* Lowest start of a run of n (<= 64) free units inside one word, or -1. */
+static int
+bounce_fit_word(uint64_t used, uint32_t n)
+{
+	uint64_t run = ~used;
+	uint32_t have = 1;
+
+	/* run: bit i set if units i..i+have-1 are all free. */
+	while (have < n) {
+		uint32_t step = RTE_MIN(have, n - have);
+
+		run &= run >> step;
+		have += step;
+	}
+	/* A run may not leave the word: the high units shifted in are 0. */
+	return run != 0 ? __builtin_ctzll(run) : -1;
 }
 
 int
 hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 {
-	uint32_t n, u, run = 0;
+	uint32_t n, u, w, run = 0;
 	uint64_t *map;
+	int bit;
 
 	if (len > HB_VISIT_BOUNCE_SIZE)
 		return -E2BIG;
-	if (lc->bounce == NULL) {
+	if (unlikely(lc->bounce == NULL)) {
 		unsigned int id = (unsigned int)(lc - hb_lcores);
 		int socket = rte_lcore_is_enabled(id) ?
 			(int)rte_lcore_to_socket_id(id) : SOCKET_ID_ANY;
@@ -95,7 +117,19 @@ hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 	}
 	map = bounce_map(lc);
 	n = (len + BOUNCE_UNIT - 1) / BOUNCE_UNIT;
-	/* First fit: the lowest run of n free units. */
+	/* Headers and small ranges: first fit inside one word. */
+	if (n <= 64) {
+		for (w = 0; w < BOUNCE_MAP_WORDS; w++) {
+			if (map[w] == UINT64_MAX)
+				continue;
+			bit = bounce_fit_word(map[w], n);
+			if (bit >= 0) {
+				u = w * 64 + (uint32_t)bit;
+				goto found;
+			}
+		}
+	}
+	/* First fit across words: the lowest run of n free units. */
 	for (u = 0; u < BOUNCE_UNITS; u++) {
 		if (u % 64 == 0 && map[u / 64] == UINT64_MAX) {
 			run = 0;
@@ -108,13 +142,15 @@ hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 		}
 		if (++run == n) {
 			u = u + 1 - n;
-			bounce_mark(map, u, n, true);
-			lc->live++;
-			*off = u * BOUNCE_UNIT;
-			return 0;
+			goto found;
 		}
 	}
 	return -ENOMEM;
+found:
+	bounce_mark(map, u, n, true);
+	lc->live++;
+	*off = u * BOUNCE_UNIT;
+	return 0;
 }
 
 void
@@ -174,7 +210,8 @@ hb_stats_reset(void)
 
 #define STATS_FIELDS(F)                                                        \
 	F(visits_bounced) F(bounce_bytes) F(visits_grown) F(visits_busy)       \
-	F(visits_failed) F(segs_alloc) F(idx_builds) F(async_now)             \
+	F(visits_failed) F(segs_alloc) F(idx_builds) F(pullups)               \
+	F(pullup_bytes) F(async_now)                                           \
 	F(async_queued) F(async_granted) F(async_cancelled) F(async_teardown)
 
 static int

@@ -60,9 +60,12 @@ struct hb_idx {
 	struct rte_mbuf **seg;	/* segment pointers */
 };
 
-/* Walk at most this many segments before using the segment index ... */
-#define HB_WALK_MAX 8
-/* ... which is only built for chains of at least this many segments. */
+/*
+ * Lookup: the tail, then at most HB_WALK_SEQ steps on from the cached
+ * position (sequential access), then the segment index on chains of at
+ * least HB_IDX_MIN_SEGS segments, else a walk (short chains).
+ */
+#define HB_WALK_SEQ 2
 #define HB_IDX_MIN_SEGS 16
 
 /* Segment lookup shared by the buffer, cursor and visitor modules. */
