@@ -8,17 +8,16 @@
 #
 #   devtools/run.sh [APP OPTIONS]
 #
-# APP OPTIONS go to the program after "--"; see devtools/run.sh --help.
-# HB_EAL_ARGS, if set, replaces the default EAL arguments.
-#
-# Today the main program is the example app/hb-example: it builds a
-# multi-segment message, parses it, cuts it into packets without copying
-# and checks that every mbuf went back to its pool.
+# The main program is app/hb-fwd: macswap forwarding through HyperBuf
+# visitors between two net_null vdev ports, 5 seconds, printing per-port
+# statistics and the Mpps. APP OPTIONS replace the default hb-fwd options
+# (see devtools/run.sh --help). HB_EAL_ARGS, if set, replaces the default
+# EAL arguments.
 
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-APP=$ROOT/build/app/hb-example/hb-example
+APP=$ROOT/build/app/hb-fwd/hb-fwd
 
 "$ROOT/devtools/setup.sh"
 
@@ -27,7 +26,11 @@ if [ -n "${HB_EAL_ARGS:-}" ]; then
 	read -r -a eal <<<"$HB_EAL_ARGS"
 else
 	eal=(--no-huge -m 512 --no-pci --no-shconf
-		--file-prefix "$prefix" --log-level=lib.eal:notice)
+		--file-prefix "$prefix" --log-level=lib.eal:notice
+		--vdev net_null0 --vdev net_null1 -l 0-1)
+fi
+if [ $# -eq 0 ]; then
+	set -- --mode macswap --duration 5 --stats-period 1
 fi
 
 # The EAL leaves an empty runtime directory named after the file prefix.

@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+/*
+ * hb-fwd command line: the application's own options, after the EAL's and
+ * a "--". Every value is checked (whole string, range); a bad one names
+ * the option and what was expected, then the caller prints the usage.
+ */
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "hb_fwd.h"
+
+struct fwd_config fwd_cfg;
+
+const char *const fwd_mode_names[FWD_MODE_MAX] = {
+	[FWD_MODE_IO] = "io",
+	[FWD_MODE_MACSWAP] = "macswap",
+	[FWD_MODE_ROUTE] = "route",
+	[FWD_MODE_ENCAP] = "encap",
+	[FWD_MODE_DECAP] = "decap",
+};
+
+static const char short_options[] =
+	":"   /* report a missing value as ':' */
+	"p:"  /* portmask */
+	"q:"  /* RX queues per lcore */
+	"b:"  /* burst size */
+	"T:"  /* statistics period, as l2fwd */
+	"h"   /* help */
+	;
+
+/* Long options without a short form. */
+enum {
+	OPT_MODE_NUM = 256,
+	OPT_BURST_NUM,
+	OPT_RXQ_NUM,
+	OPT_RXD_NUM,
+	OPT_TXD_NUM,
+	OPT_PORTMAP_NUM,
+	OPT_STATS_PERIOD_NUM,
+	OPT_DURATION_NUM,
+	OPT_MAX_PACKETS_NUM,
+	OPT_STATS_JSON_NUM,
+	OPT_MBUF_SIZE_NUM,
+	OPT_NB_MBUFS_NUM,
+	OPT_MBUF_CACHE_NUM,
+	OPT_NO_PROMISC_NUM,
+	OPT_VNI_NUM,
+	OPT_VXLAN_SRC_NUM,
+	OPT_VXLAN_DST_NUM,
+	OPT_VXLAN_MAC_NUM,
+	OPT_TUNNEL_DEPTH_NUM,
+	OPT_HELP_NUM,
+};
+
+static const struct option long_options[] = {
+	{ "mode", required_argument, 0, OPT_MODE_NUM },
+	{ "burst", required_argument, 0, OPT_BURST_NUM },
+	{ "rxq", required_argument, 0, OPT_RXQ_NUM },
+	{ "rxd", required_argument, 0, OPT_RXD_NUM },
+	{ "txd", required_argument, 0, OPT_TXD_NUM },
+	{ "portmap", required_argument, 0, OPT_PORTMAP_NUM },
+	{ "stats-period", required_argument, 0, OPT_STATS_PERIOD_NUM },
+	{ "duration", required_argument, 0, OPT_DURATION_NUM },
+	{ "max-packets", required_argument, 0, OPT_MAX_PACKETS_NUM },
+	{ "stats-json", required_argument, 0, OPT_STATS_JSON_NUM },
+	{ "mbuf-size", required_argument, 0, OPT_MBUF_SIZE_NUM },
+	{ "nb-mbufs", required_argument, 0, OPT_NB_MBUFS_NUM },
+	{ "mbuf-cache", required_argument, 0, OPT_MBUF_CACHE_NUM },
+	{ "no-promisc", no_argument, 0, OPT_NO_PROMISC_NUM },
+	{ "vni", required_argument, 0, OPT_VNI_NUM },
+	{ "vxlan-src", required_argument, 0, OPT_VXLAN_SRC_NUM },
+	{ "vxlan-dst", required_argument, 0, OPT_VXLAN_DST_NUM },
+	{ "vxlan-mac", required_argument, 0, OPT_VXLAN_MAC_NUM },
+	{ "tunnel-depth", required_argument, 0, OPT_TUNNEL_DEPTH_NUM },
+	{ "help", no_argument, 0, OPT_HELP_NUM },
+	{ NULL, 0, 0, 0 },
+};
+
+/* What fwd_parse_args() found wrong, for the exit message. */
+char fwd_args_error[256];
+
+void
+fwd_usage_to(FILE *f, const char *prgname)
+{
+	fprintf(f, "Usage: %s [EAL options] -- [options]\n"
+	       "\n"
+	       "Forward packets between DPDK ports, every packet through HyperBuf.\n"
+	       "\n"
+	       "  -p PORTMASK         hexadecimal mask of the ports to use (default: all)\n"
+	       "  --mode MODE         io | macswap | route | encap | decap (default io)\n"
+	       "  -b, --burst N       packets per RX burst, 1..%u (default %u)\n"
+	       "  -q NQ               RX queues polled per forwarding lcore, 1..%u\n"
+	       "                      (default: all queues spread evenly over the lcores)\n"
+	       "  --rxq N             RX queues per port, RSS when the device has it, 1..%u\n"
+	       "                      (default 1); TX queues: one per lcore sending to the port\n"
+	       "  --rxd N, --txd N    descriptors per RX / TX queue (default %u / %u)\n"
+	       "  --portmap MAP       port pairs, e.g. \"(0,1)(2,3)\"; unlisted ports pair in\n"
+	       "                      order (0<->1, 2<->3, ...), a lone port forwards to itself\n"
+	       "  -T, --stats-period S  print statistics every S seconds, 0 = off (default 1)\n"
+	       "  --duration S        stop cleanly after S seconds (default 0: until\n"
+	       "                      SIGINT or SIGTERM)\n"
+	       "  --max-packets N     stop once N packets have been received and handled\n"
+	       "                      (default 0: no limit; for scripts replaying pcaps)\n"
+	       "  --stats-json FILE   write the final counters to FILE as JSON\n"
+	       "  --mbuf-size N       mbuf data room in bytes, the %u-byte headroom included\n"
+	       "                      (default %u); smaller makes multi-segment packets\n"
+	       "  --nb-mbufs N        mbufs in the pool (default: enough for the queues,\n"
+	       "                      at least %u)\n"
+	       "  --mbuf-cache N      per-lcore mempool cache, 0..%u (default %u)\n"
+	       "  --no-promisc        leave promiscuous mode off\n"
+	       "  --vni N             encap: VXLAN network identifier, 0..16777215 (default 1)\n"
+	       "  --vxlan-src IP      encap: outer IPv4 source (default 192.0.2.1)\n"
+	       "  --vxlan-dst IP      encap: outer IPv4 destination (default 192.0.2.2)\n"
+	       "  --vxlan-mac MAC     encap: outer destination MAC (default 02:00:00:00:00:02);\n"
+	       "                      the outer source MAC is the TX port's\n"
+	       "  --tunnel-depth N    encap/decap: VXLAN headers added / removed per packet,\n"
+	       "                      1..%u (default 1)\n"
+	       "  -h, --help          this help\n"
+	       "\n"
+	       "Example: %s --no-pci --vdev net_null0 --vdev net_null1 -l 0-1 -- --mode macswap\n",
+	       prgname, FWD_MAX_BURST, FWD_DEF_BURST, FWD_MAX_STREAMS,
+	       FWD_MAX_RXQ, FWD_DEF_RXD, FWD_DEF_TXD, RTE_PKTMBUF_HEADROOM,
+	       RTE_MBUF_DEFAULT_BUF_SIZE, FWD_MIN_MBUFS,
+	       RTE_MEMPOOL_CACHE_MAX_SIZE, FWD_DEF_MBUF_CACHE,
+	       FWD_MAX_TUNNEL_DEPTH, prgname);
+}
+
+void
+fwd_usage(const char *prgname)
+{
+	fwd_usage_to(stdout, prgname);
+}
+
+#define args_error(...)                                                        \
+	snprintf(fwd_args_error, sizeof(fwd_args_error), __VA_ARGS__)
+
+static void
+bad_value(const char *opt, const char *arg, const char *expected)
+{
+	args_error("invalid %s value '%s': expected %s", opt, arg, expected);
+}
+
+/*
+ * Parse an unsigned integer in [min, max] (decimal, or any base strtoull
+ * accepts with @base 0). The whole string must be the number: no sign, no
+ * trailing characters.
+ */
+static int
+parse_u64(const char *opt, const char *arg, int base, uint64_t min,
+	  uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char expected[96];
+	char *end;
+
+	snprintf(expected, sizeof(expected),
+		 "an integer in %" PRIu64 "..%" PRIu64, min, max);
+	if (arg == NULL || *arg == '\0' || isspace((unsigned char)*arg) ||
+	    *arg == '-' || *arg == '+') {
+		bad_value(opt, arg != NULL ? arg : "", expected);
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(arg, &end, base);
+	if (errno != 0 || *end != '\0' || v < min || v > max) {
+		bad_value(opt, arg, expected);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_uint(const char *opt, const char *arg, unsigned int min,
+	   unsigned int max, unsigned int *out)
+{
+	uint64_t v;
+
+	if (parse_u64(opt, arg, 10, min, max, &v) != 0)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int
+parse_u16(const char *opt, const char *arg, uint16_t min, uint16_t max,
+	  uint16_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(opt, arg, 10, min, max, &v) != 0)
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+static int
+parse_portmask(const char *arg)
+{
+	uint64_t max = RTE_MAX_ETHPORTS >= 64 ? UINT64_MAX :
+		       (UINT64_C(1) << RTE_MAX_ETHPORTS) - 1;
+	uint64_t v;
+
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
+		arg += 2;
+	if (parse_u64("-p (port mask)", arg, 16, 1, max, &v) != 0)
+		return -1;
+	fwd_cfg.portmask = v;
+	return 0;
+}
+
+static int
+parse_mode(const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < FWD_MODE_MAX; i++) {
+		if (strcmp(arg, fwd_mode_names[i]) == 0) {
+			fwd_cfg.mode = (enum fwd_mode)i;
+			return 0;
+		}
+	}
+	bad_value("--mode", arg, "io, macswap, route, encap or decap");
+	return -1;
+}
+
+/* "(0,1)(2,3)": each port in at most one pair; "(2,2)" loops port 2. */
+static int
+parse_portmap(const char *arg)
+{
+	const char *expected = "pairs of port ids like \"(0,1)(2,3)\", "
+			       "each port at most once";
+	const char *p = arg;
+	bool any = false;
+
+	while (*p != '\0') {
+		unsigned long a, b;
+		char *end;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p++ != '(' || !isdigit((unsigned char)*p))
+			goto bad;
+		a = strtoul(p, &end, 10);
+		if (*end != ',' || !isdigit((unsigned char)end[1]))
+			goto bad;
+		b = strtoul(end + 1, &end, 10);
+		if (*end != ')')
+			goto bad;
+		p = end + 1;
+		if (a >= RTE_MAX_ETHPORTS || b >= RTE_MAX_ETHPORTS) {
+			args_error("--portmap: port id above %u in '%s'",
+				   RTE_MAX_ETHPORTS - 1, arg);
+			return -1;
+		}
+		if (fwd_cfg.portmap[a] >= 0 || fwd_cfg.portmap[b] >= 0) {
+			args_error("--portmap: port %lu appears twice in '%s'",
+				   fwd_cfg.portmap[a] >= 0 ? a : b, arg);
+			return -1;
+		}
+		fwd_cfg.portmap[a] = (int)b;
+		fwd_cfg.portmap[b] = (int)a;
+		any = true;
+	}
+	if (any)
+		return 0;
+bad:
+	bad_value("--portmap", arg, expected);
+	return -1;
+}
+
+static int
+parse_ipv4(const char *opt, const char *arg, rte_be32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, arg, &a) != 1) {
+		bad_value(opt, arg, "an IPv4 address like 192.0.2.1");
+		return -1;
+	}
+	*out = a.s_addr;
+	return 0;
+}
+
+static void
+config_defaults(void)
+{
+	unsigned int i;
+
+	memset(&fwd_cfg, 0, sizeof(fwd_cfg));
+	fwd_cfg.mode = FWD_MODE_IO;
+	fwd_cfg.burst = FWD_DEF_BURST;
+	fwd_cfg.rxq = 1;
+	fwd_cfg.rxd = FWD_DEF_RXD;
+	fwd_cfg.txd = FWD_DEF_TXD;
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		fwd_cfg.portmap[i] = -1;
+	fwd_cfg.stats_period = 1;
+	fwd_cfg.mbuf_size = RTE_MBUF_DEFAULT_BUF_SIZE;
+	fwd_cfg.mbuf_cache = FWD_DEF_MBUF_CACHE;
+	fwd_cfg.promisc = true;
+	fwd_cfg.vni = 1;
+	/* 192.0.2.1 and 192.0.2.2 (RFC 5737 documentation addresses) */
+	fwd_cfg.vxlan_src = RTE_BE32(UINT32_C(0xc0000201));
+	fwd_cfg.vxlan_dst = RTE_BE32(UINT32_C(0xc0000202));
+	fwd_cfg.vxlan_mac = (struct rte_ether_addr){
+		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x02 } };
+	fwd_cfg.tunnel_depth = 1;
+}
+
+/*
+ * Parse the application's arguments (argv[0] is the program name).
+ * Returns 0, 1 if --help was given (usage printed), or -1 with what is
+ * wrong in fwd_args_error.
+ */
+int
+fwd_parse_args(int argc, char **argv)
+{
+	int opt, option_index;
+	unsigned int v;
+	uint64_t v64;
+
+	config_defaults();
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, short_options, long_options,
+				  &option_index)) != EOF) {
+		switch (opt) {
+		case 'p':
+			if (parse_portmask(optarg) != 0)
+				return -1;
+			break;
+		case 'q':
+			if (parse_uint("-q", optarg, 1, FWD_MAX_STREAMS,
+				       &fwd_cfg.queues_per_lcore) != 0)
+				return -1;
+			break;
+		case 'b':
+		case OPT_BURST_NUM:
+			if (parse_u16("--burst", optarg, 1, FWD_MAX_BURST,
+				      &fwd_cfg.burst) != 0)
+				return -1;
+			break;
+		case 'T':
+		case OPT_STATS_PERIOD_NUM:
+			if (parse_uint("--stats-period", optarg, 0, 86400,
+				       &fwd_cfg.stats_period) != 0)
+				return -1;
+			break;
+		case OPT_MODE_NUM:
+			if (parse_mode(optarg) != 0)
+				return -1;
+			break;
+		case OPT_RXQ_NUM:
+			if (parse_u16("--rxq", optarg, 1, FWD_MAX_RXQ,
+				      &fwd_cfg.rxq) != 0)
+				return -1;
+			break;
+		case OPT_RXD_NUM:
+			if (parse_u16("--rxd", optarg, 1, 32768,
+				      &fwd_cfg.rxd) != 0)
+				return -1;
+			break;
+		case OPT_TXD_NUM:
+			if (parse_u16("--txd", optarg, 1, 32768,
+				      &fwd_cfg.txd) != 0)
+				return -1;
+			break;
+		case OPT_PORTMAP_NUM:
+			if (parse_portmap(optarg) != 0)
+				return -1;
+			break;
+		case OPT_DURATION_NUM:
+			if (parse_uint("--duration", optarg, 0, 1000000000,
+				       &fwd_cfg.duration) != 0)
+				return -1;
+			break;
+		case OPT_MAX_PACKETS_NUM:
+			if (parse_u64("--max-packets", optarg, 10, 0,
+				      UINT64_MAX, &fwd_cfg.max_packets) != 0)
+				return -1;
+			break;
+		case OPT_STATS_JSON_NUM:
+			if (*optarg == '\0') {
+				bad_value("--stats-json", optarg, "a file name");
+				return -1;
+			}
+			fwd_cfg.stats_json = optarg;
+			break;
+		case OPT_MBUF_SIZE_NUM:
+			if (parse_uint("--mbuf-size", optarg,
+				       RTE_PKTMBUF_HEADROOM + 1, UINT16_MAX,
+				       &fwd_cfg.mbuf_size) != 0)
+				return -1;
+			break;
+		case OPT_NB_MBUFS_NUM:
+			if (parse_uint("--nb-mbufs", optarg, 64, 1u << 30,
+				       &fwd_cfg.nb_mbufs) != 0)
+				return -1;
+			break;
+		case OPT_MBUF_CACHE_NUM:
+			if (parse_uint("--mbuf-cache", optarg, 0,
+				       RTE_MEMPOOL_CACHE_MAX_SIZE,
+				       &fwd_cfg.mbuf_cache) != 0)
+				return -1;
+			break;
+		case OPT_NO_PROMISC_NUM:
+			fwd_cfg.promisc = false;
+			break;
+		case OPT_VNI_NUM:
+			if (parse_u64("--vni", optarg, 0, 0, 0xffffff, &v64) != 0)
+				return -1;
+			fwd_cfg.vni = (uint32_t)v64;
+			break;
+		case OPT_VXLAN_SRC_NUM:
+			if (parse_ipv4("--vxlan-src", optarg,
+				       &fwd_cfg.vxlan_src) != 0)
+				return -1;
+			break;
+		case OPT_VXLAN_DST_NUM:
+			if (parse_ipv4("--vxlan-dst", optarg,
+				       &fwd_cfg.vxlan_dst) != 0)
+				return -1;
+			break;
+		case OPT_VXLAN_MAC_NUM:
+			if (rte_ether_unformat_addr(optarg,
+						    &fwd_cfg.vxlan_mac) != 0) {
+				bad_value("--vxlan-mac", optarg,
+					  "a MAC address like 02:00:00:00:00:02");
+				return -1;
+			}
+			break;
+		case OPT_TUNNEL_DEPTH_NUM:
+			if (parse_uint("--tunnel-depth", optarg, 1,
+				       FWD_MAX_TUNNEL_DEPTH, &v) != 0)
+				return -1;
+			fwd_cfg.tunnel_depth = v;
+			break;
+		case 'h':
+		case OPT_HELP_NUM:
+			fwd_usage(argv[0]);
+			return 1;
+		case ':':
+			args_error("option '%s' needs a value",
+				   argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt > 0 && optopt < 256)
+				args_error("unknown option '-%c'", optopt);
+			else
+				args_error("unknown option '%s'",
+					   argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		args_error("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}

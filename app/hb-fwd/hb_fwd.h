@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#ifndef HB_FWD_H
+#define HB_FWD_H
+
+/*
+ * hb-fwd: declarations shared by the files of the sample forwarding
+ * application (main.c: setup and shutdown, args.c: command line, fwd.c:
+ * the forwarding lcores, stats.c: statistics, JSON and telemetry).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_udp.h>
+#include <rte_vxlan.h>
+
+/* Packets per RX burst: default and largest accepted. */
+#define FWD_DEF_BURST 32
+#define FWD_MAX_BURST 512
+/* RX queues (streams) one lcore may poll. */
+#define FWD_MAX_STREAMS 16
+/* RX queues per port. */
+#define FWD_MAX_RXQ 64
+/* Descriptors per queue: default. */
+#define FWD_DEF_RXD 1024
+#define FWD_DEF_TXD 1024
+/* mbufs: least pool size, default per-lcore cache (as dpdk-testpmd). */
+#define FWD_MIN_MBUFS 8192
+#define FWD_DEF_MBUF_CACHE 250
+/* VXLAN nesting depth for encap/decap. */
+#define FWD_MAX_TUNNEL_DEPTH 8
+
+/* Forwarding modes (--mode). */
+enum fwd_mode {
+	FWD_MODE_IO,	  /* attach and detach only: HyperBuf's floor cost */
+	FWD_MODE_MACSWAP, /* swap source and destination MAC */
+	FWD_MODE_ROUTE,	  /* IPv4 TTL decrement, RFC 1624 checksum update */
+	FWD_MODE_ENCAP,	  /* VXLAN encapsulation (50 bytes in front) */
+	FWD_MODE_DECAP,	  /* VXLAN decapsulation */
+	FWD_MODE_MAX
+};
+
+/*
+ * Why a received packet was dropped. Each has a name used in the output,
+ * the JSON file and telemetry; docs/hb-fwd.md says which mode checks what,
+ * in which order.
+ */
+enum fwd_drop {
+	FWD_DROP_SHORT,		/* too short for its headers */
+	FWD_DROP_NOT_IPV4,	/* route: EtherType is not IPv4 */
+	FWD_DROP_BAD_VERSION,	/* IPv4 version is not 4 */
+	FWD_DROP_BAD_IHL,	/* IPv4 IHL below 5 */
+	FWD_DROP_BAD_TOTAL_LEN, /* IPv4 total length below IHL or past the frame */
+	FWD_DROP_TTL_EXCEEDED,	/* route: TTL 0 or 1 */
+	FWD_DROP_NOT_VXLAN,	/* decap: not IPv4/UDP/4789 with the VXLAN I flag */
+	FWD_DROP_FRAGMENT,	/* decap: outer IPv4 is a fragment */
+	FWD_DROP_BAD_UDP_LEN,	/* decap: UDP length below 8 or past the datagram */
+	FWD_DROP_TOO_BIG,	/* encap: result would pass IPv4 or mbuf limits */
+	FWD_DROP_NO_MBUF,	/* encap: no mbuf for a new head segment */
+	FWD_DROP_BAD_MBUF,	/* the PMD gave an inconsistent mbuf chain */
+	FWD_DROP_HB_ERROR,	/* unexpected HyperBuf error (logged) */
+	FWD_DROP_MAX
+};
+
+/* Returned by the per-packet functions for a packet to transmit. */
+#define FWD_PASS (-1)
+
+extern const char *const fwd_mode_names[FWD_MODE_MAX];
+extern const char *const fwd_drop_names[FWD_DROP_MAX];
+
+/* The 50 bytes VXLAN encapsulation puts in front of a frame. */
+struct fwd_encap_hdr {
+	struct rte_ether_hdr eth;
+	struct rte_ipv4_hdr ip;
+	struct rte_udp_hdr udp;
+	struct rte_vxlan_hdr vxlan;
+};
+#define FWD_ENCAP_LEN 50
+/* Outer IPv4 total length = frame + this. */
+#define FWD_ENCAP_IP_EXTRA (FWD_ENCAP_LEN - RTE_ETHER_HDR_LEN)
+/* Largest frame that can be encapsulated (IPv4 total length <= 65535). */
+#define FWD_ENCAP_MAX_FRAME (UINT16_MAX - FWD_ENCAP_IP_EXTRA)
+/* VXLAN flags: the I flag (valid VNI), first byte of the header. */
+#define FWD_VXLAN_FLAG_I 0x08
+
+/* Options (args.c fills it, everything else reads it). */
+struct fwd_config {
+	uint64_t portmask;	   /* 0: every available port */
+	enum fwd_mode mode;
+	uint16_t burst;
+	unsigned int queues_per_lcore; /* 0: spread queues evenly */
+	uint16_t rxq;		   /* RX queues per port */
+	uint16_t rxd, txd;
+	int portmap[RTE_MAX_ETHPORTS]; /* peer from --portmap, or -1 */
+	unsigned int stats_period; /* seconds, 0: no periodic output */
+	unsigned int duration;	   /* seconds, 0: until a signal */
+	uint64_t max_packets;	   /* stop after this many received, 0: no */
+	const char *stats_json;	   /* file for the final counters, or NULL */
+	unsigned int mbuf_size;	   /* data room, headroom included */
+	unsigned int nb_mbufs;	   /* 0: computed */
+	unsigned int mbuf_cache;
+	bool promisc;
+	/* VXLAN */
+	uint32_t vni;
+	rte_be32_t vxlan_src, vxlan_dst;
+	struct rte_ether_addr vxlan_mac;
+	unsigned int tunnel_depth;
+};
+
+extern struct fwd_config fwd_cfg;
+
+/*
+ * One RX queue polled by one lcore, and where its packets go. The
+ * counters are written by the polling lcore only (relaxed stores) and
+ * read by the main lcore and telemetry (relaxed loads).
+ */
+struct fwd_stream {
+	uint16_t rx_port;
+	uint16_t rx_queue;
+	uint16_t tx_port;
+	uint16_t tx_queue;
+	/* encap: outer IPv4 checksum with total length 0, host order */
+	uint16_t encap_cksum;
+	/* encap: outer headers for tx_port, per-packet fields 0 */
+	struct fwd_encap_hdr encap_hdr;
+
+	uint64_t rx_pkts __rte_cache_aligned;
+	uint64_t tx_pkts;    /* handed to tx_port */
+	uint64_t tx_dropped; /* refused by tx_port's queue, freed */
+	uint64_t drops[FWD_DROP_MAX];
+} __rte_cache_aligned;
+
+/* Per-lcore forwarding state, cache aligned, written by its lcore only. */
+struct fwd_lcore {
+	uint16_t nb_streams;
+	bool housekeeper; /* main lcore forwarding alone: also runs timers */
+	uint64_t visits __rte_cache_aligned; /* visitors acquired */
+	uint64_t visits_bounced;	     /* ... of them not direct */
+	struct fwd_stream streams[FWD_MAX_STREAMS];
+} __rte_cache_aligned;
+
+extern struct fwd_lcore fwd_lcores[RTE_MAX_LCORE];
+
+/* Per-port configuration, set up before forwarding starts. */
+struct fwd_port {
+	bool enabled;
+	uint16_t peer;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	bool rss;
+	struct rte_ether_addr mac;
+};
+
+extern struct fwd_port fwd_ports[RTE_MAX_ETHPORTS];
+
+/* Every port in use (also after the ports are closed). */
+#define FWD_FOREACH_PORT(p)                                                    \
+	for ((p) = 0; (p) < RTE_MAX_ETHPORTS; (p)++)                           \
+		if (fwd_ports[(p)].enabled)
+
+/* Set by the signal handlers, --duration or --max-packets. */
+extern volatile bool force_quit;
+
+/* Counter update by its only writer: a relaxed store, never torn. */
+static inline void
+fwd_ctr_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+/* Counter read by anyone. */
+static inline uint64_t
+fwd_ctr_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/* args.c */
+#include <stdio.h>
+extern char fwd_args_error[256];
+void fwd_usage(const char *prgname);
+void fwd_usage_to(FILE *f, const char *prgname);
+int fwd_parse_args(int argc, char **argv);
+
+/* fwd.c */
+int fwd_lcore_main(void *arg);
+void fwd_stream_init_encap(struct fwd_stream *fs);
+
+/* main.c: timers (stats, --duration, --max-packets); main lcore only. */
+void fwd_housekeeping(uint64_t now);
+
+/* stats.c */
+struct fwd_totals {
+	uint64_t rx, tx, rx_dropped, tx_dropped;
+	uint64_t drops[FWD_DROP_MAX];
+	uint64_t visits, visits_bounced;
+};
+
+struct fwd_port_totals {
+	uint64_t rx, tx, rx_dropped, tx_dropped;
+	uint64_t drops[FWD_DROP_MAX]; /* of packets received on the port */
+};
+
+void fwd_stats_port(uint16_t port, struct fwd_port_totals *pt);
+void fwd_stats_lcore(unsigned int lcore, struct fwd_totals *t);
+void fwd_stats_totals(struct fwd_totals *t);
+uint64_t fwd_stats_rx_total(void);
+void fwd_stats_start(uint64_t now);
+void fwd_stats_sample(uint64_t now);
+void fwd_stats_print_periodic(void);
+void fwd_stats_print_final(void);
+void fwd_stats_set_pool(struct rte_mempool *mp);
+void fwd_stats_set_exit(unsigned int in_use, unsigned int pool_size);
+int fwd_stats_write_json(const char *path);
+void fwd_telemetry_register(void);
+double fwd_stats_elapsed(void);
+
+#endif /* HB_FWD_H */

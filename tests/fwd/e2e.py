@@ -1,0 +1,695 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 HyperBuf developers
+"""hb-fwd end-to-end tests (standard library only).
+
+Each case runs the real hb-fwd binary on DPDK vdevs: net_pcap ports fed by
+pcaps from gen_pcap.py, whose output is checked byte for byte against the
+reference model (model.py, independent of HyperBuf), with every drop
+counted under the right reason (--stats-json); or net_null ports for runs
+that must shut down cleanly (zero mbufs in use, exit status 0), signals and
+telemetry; or bad command lines.
+
+Usage: e2e.py --hb-fwd PATH --workdir DIR [--tag TAG] CASE
+       e2e.py --list
+Exit: 0 pass, 1 fail, 77 skipped (the EAL cannot start here).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import gen_pcap
+import model
+import pcapio
+
+EAL_BASE = ["--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+            "--log-level=lib.eal:error"]
+# Forwarding lcore 1, main lcore 0 keeps time (as dpdk-testpmd).
+LCORES_1 = ["-l", "0-1"]
+# Two forwarding lcores, also on a 2-CPU machine.
+LCORES_2 = ["--lcores=0@0,1@0,2@1"]
+# Sizes of the mbuf data room for multi-segment runs: after the 128-byte
+# headroom the head segment holds 8, 14, 20, 32 or 50 bytes, splitting the
+# Ethernet, IPv4, UDP and VXLAN headers in turn; later segments hold the
+# whole data room.
+MULTISEG_SIZES = (136, 142, 148, 160, 178)
+# Safety net only: pcap runs stop at --max-packets long before.
+PCAP_DURATION = "60"
+RUN_TIMEOUT = 120
+
+
+class Fail(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+class Ctx:
+    def __init__(self, hbfwd, workdir, tag, case):
+        self.hbfwd = hbfwd
+        self.workdir = workdir
+        self.tag = tag
+        self.case = case
+        self.runs = 0
+
+    @property
+    def prefix(self):
+        return "hbfwd-%s-%s" % (self.tag, self.case)
+
+    def path(self, name):
+        return os.path.join(self.workdir, name)
+
+    def command(self, eal, app):
+        return ([self.hbfwd] + EAL_BASE + ["--file-prefix", self.prefix] +
+                eal + ["--"] + app)
+
+    def run(self, eal, app, timeout=RUN_TIMEOUT):
+        """Run hb-fwd to completion; keep its output in the work dir."""
+        cmd = self.command(eal, app)
+        self.runs += 1
+        log = self.path("run%d.log" % self.runs)
+        print("+ " + " ".join(cmd), flush=True)
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               timeout=timeout, errors="replace")
+        except subprocess.TimeoutExpired as e:
+            raise Fail("hb-fwd did not finish in %d s: %s" % (timeout, e))
+        with open(log, "w") as f:
+            f.write("$ %s\n--- exit %d after %.2f s\n--- stdout\n%s\n"
+                    "--- stderr\n%s\n" % (" ".join(cmd), p.returncode,
+                                          time.monotonic() - t0, p.stdout,
+                                          p.stderr))
+        if "Cannot init EAL" in p.stderr or "Cannot init EAL" in p.stdout:
+            raise Skip("the EAL cannot start here (see %s)" % log)
+        check_sanitizers(p.stderr, log)
+        p.log = log
+        return p
+
+
+def check_sanitizers(stderr, log):
+    """A sanitizer report fails the case even if the exit status is 0."""
+    for mark in ("runtime error:", "ERROR: AddressSanitizer",
+                 "ERROR: LeakSanitizer"):
+        check(mark not in stderr, "sanitizer report (see %s): %s" %
+              (log, stderr[stderr.index(mark) - 200:][:600]
+               if mark in stderr else ""))
+
+
+def load_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def expect_clean_exit(p, st=None):
+    check(p.returncode == 0, "hb-fwd exited %d (see %s):\n%s" %
+          (p.returncode, p.log, (p.stderr or "")[-2000:]))
+    check("mbufs in use after shutdown: 0 of" in p.stdout,
+          "no clean 'mbufs in use after shutdown: 0' line (see %s)" % p.log)
+    if st is not None:
+        check(st["mbufs_in_use"] == 0, "JSON: mbufs_in_use %d" %
+              st["mbufs_in_use"])
+
+
+def mac_bytes(text):
+    return bytes.fromhex(text.replace(":", ""))
+
+
+def hexdiff(a, b):
+    n = min(len(a), len(b))
+    for i in range(n):
+        if a[i] != b[i]:
+            lo = max(0, i - 8)
+            return ("first difference at byte %d: expected %s, got %s" %
+                    (i, a[lo:i + 8].hex(" "), b[lo:i + 8].hex(" ")))
+    return "lengths differ: expected %d, got %d" % (len(a), len(b))
+
+
+def compare_output(label, expected, got_records, names=None):
+    """@expected: list of (input index, frame); got: pcap records."""
+    check(len(got_records) == len(expected),
+          "%s: %d packets out, %d expected" % (label, len(got_records),
+                                               len(expected)))
+    for (idx, exp), rec in zip(expected, got_records):
+        name = names[idx] if names else str(idx)
+        if rec.truncated:
+            # net_pcap captures at most 9728 bytes of a multi-segment
+            # packet: the prefix and the length on the wire must match.
+            ok = rec.wire_len == len(exp) and exp[:len(rec.data)] == rec.data
+        else:
+            ok = rec.data == exp
+        if not ok:
+            raise Fail("%s: packet %d (input %s, %d bytes) differs: %s" %
+                       (label, expected.index((idx, exp)), name, len(exp),
+                        hexdiff(exp, rec.data)))
+
+
+def expected_pairs(mode, frames, cfg=None, depth=1):
+    outs, drops = [], dict.fromkeys(model.DROP_REASONS, 0)
+    for i, f in enumerate(frames):
+        out, why = model.apply(mode, f, cfg, depth)
+        if why:
+            drops[why] += 1
+        else:
+            outs.append((i, out))
+    return outs, drops
+
+
+def check_drops(label, st_drops, exp_drops):
+    bad = ["%s: got %d, expected %d" % (r, st_drops.get(r, -1), n)
+           for r, n in exp_drops.items() if st_drops.get(r, -1) != n]
+    check(not bad, "%s: drop counters differ: %s" % (label, "; ".join(bad)))
+
+
+def check_properties(mode, inputs, outputs, depth=1):
+    """Checks that do not use the model's output bytes at all."""
+    for idx, out in outputs:
+        src = inputs[idx]
+        if mode == "route" and model.checksum_ok(src[14:14 + (src[14] & 15) * 4]):
+            hl = (out[14] & 15) * 4
+            check(model.checksum_ok(out[14:14 + hl]),
+                  "route: packet from input %d has a bad IPv4 checksum" % idx)
+            check(out[22] == src[22] - 1, "route: TTL not decremented")
+        if mode == "encap":
+            check(model.checksum_ok(out[14:34]),
+                  "encap: outer IPv4 checksum of input %d is bad" % idx)
+            check(int.from_bytes(out[16:18], "big") == len(out) - 14,
+                  "encap: outer total length of input %d" % idx)
+            check(int.from_bytes(out[38:40], "big") == len(out) - 34,
+                  "encap: UDP length of input %d" % idx)
+            check(out[50 * depth:] == src,
+                  "encap: inner frame of input %d" % idx)
+
+
+def pcap_run(ctx, mode, frames, tag, eal_extra=(), app_extra=(),
+             mbuf_size=None, depth=1, names=None, encap_cfg=None):
+    """One hb-fwd run on one net_pcap port (forwarding to itself);
+    returns (output records, stats)."""
+    inp = ctx.path("%s-in.pcap" % tag)
+    out = ctx.path("%s-out.pcap" % tag)
+    js = ctx.path("%s-stats.json" % tag)
+    for f in (out, js):
+        if os.path.exists(f):
+            os.unlink(f)
+    pcapio.write(inp, frames)
+    app = ["--mode", mode, "--stats-period", "0", "--max-packets",
+           str(len(frames)), "--duration", PCAP_DURATION, "--stats-json",
+           js, "--tunnel-depth", str(depth)] + list(app_extra)
+    if mbuf_size:
+        app += ["--mbuf-size", str(mbuf_size)]
+    eal = LCORES_1 + ["--vdev=net_pcap0,rx_pcap=%s,tx_pcap=%s" %
+                      (inp, out)] + list(eal_extra)
+    p = ctx.run(eal, app)
+    check(os.path.exists(js), "no stats JSON written (see %s)" % p.log)
+    st = load_json(js)
+    expect_clean_exit(p, st)
+    cfg = model.EncapConfig(src_mac=mac_bytes(st["ports"][0]["mac"]),
+                            **(encap_cfg or {}))
+    exp, drops = expected_pairs(mode, frames, cfg, depth)
+    label = "%s (mode %s, mbuf size %s, depth %d)" % (
+        tag, mode, mbuf_size or "default", depth)
+    got = pcapio.read(out)
+    compare_output(label, exp, got, names)
+    check_drops(label, st["drops"], drops)
+    check(st["totals"]["rx"] == len(frames), "%s: rx %d, sent %d" %
+          (label, st["totals"]["rx"], len(frames)))
+    check(st["totals"]["tx"] == len(exp), "%s: tx %d, expected %d" %
+          (label, st["totals"]["tx"], len(exp)))
+    check(st["totals"]["tx_dropped"] == 0, "%s: TX drops" % label)
+    # The app counts bounced visits itself (hb_visitor_is_direct); the
+    # library counts them too: both must agree.
+    check(st["visits"]["bounced"] == st["hyperbuf"]["visits_bounced"],
+          "%s: app counted %d bounced visits, library %d" %
+          (label, st["visits"]["bounced"], st["hyperbuf"]["visits_bounced"]))
+    check_properties(mode, frames, exp, depth)
+    return got, st
+
+
+def mixed():
+    pk = gen_pcap.generate("mixed")
+    return [f for _, f in pk], [n for n, _ in pk]
+
+
+# ---------------------------------------------------------------------
+# Cases
+
+
+def case_model_selftest(ctx):
+    """The model and the generator: every drop reason each mode can give is
+    exercised by the mixed set; encap/decap invert each other."""
+    frames, names = mixed()
+    cfg = model.EncapConfig(src_mac=bytes.fromhex("027063617000"))
+    want = {
+        "io": set(),
+        "macswap": {"short"},
+        "route": {"short", "not_ipv4", "bad_version", "bad_ihl",
+                  "bad_total_len", "ttl_exceeded"},
+        "encap": {"short"},
+        "decap": {"short", "not_vxlan", "bad_version", "bad_ihl",
+                  "bad_total_len", "fragment", "bad_udp_len"},
+    }
+    for mode, reasons in want.items():
+        _, drops = model.expect(mode, frames, cfg)
+        got = {r for r, n in drops.items() if n}
+        check(got == reasons, "mixed set, mode %s: drop reasons %s, want %s"
+              % (mode, sorted(got), sorted(reasons)))
+    _, drops = model.expect("encap", [f for _, f in gen_pcap.generate("huge")],
+                            cfg)
+    check(drops["too_big"] == 2, "huge set: %d too-big" % drops["too_big"])
+    for depth in (1, 3):
+        for f in frames:
+            e, why = model.encap(f, cfg, depth)
+            if why:
+                continue
+            d, why = model.decap(e, depth)
+            check(why is None and d == f, "decap(encap(x)) != x")
+    # RFC 1624 update equals a full recomputation on valid headers.
+    for f, n in zip(frames, names):
+        out, why = model.route(f)
+        if why is None and model.checksum_ok(f[14:14 + (f[14] & 15) * 4]):
+            check(model.checksum_ok(out[14:14 + (out[14] & 15) * 4]),
+                  "RFC 1624 update broke %s" % n)
+    # The pcap writer and reader agree.
+    path = ctx.path("selftest.pcap")
+    pcapio.write(path, frames)
+    check([r.data for r in pcapio.read(path)] == frames, "pcap round trip")
+    print("model self-test: %d frames" % len(frames))
+
+
+def make_mode_case(mode):
+    def case(ctx):
+        frames, names = mixed()
+        pcap_run(ctx, mode, frames, mode, names=names)
+    case.__doc__ = "mode %s on the mixed set, default pool" % mode
+    return case
+
+
+def make_multiseg_case(mode):
+    def case(ctx):
+        frames, names = mixed()
+        bounced = 0
+        for size in MULTISEG_SIZES:
+            _, st = pcap_run(ctx, mode, frames, "%s-%d" % (mode, size),
+                             mbuf_size=size, names=names)
+            bounced += st["visits"]["bounced"]
+        if mode != "io":
+            check(bounced > 0, "no visit bounced: headers were never split")
+        print("%s: %d bounced visits over %d pool sizes" %
+              (mode, bounced, len(MULTISEG_SIZES)))
+    case.__doc__ = ("mode %s on the mixed set with small mbufs: headers "
+                    "split across segments" % mode)
+    return case
+
+
+def roundtrip(ctx, frames, names, depth, mbuf_size=None):
+    enc, st = pcap_run(ctx, "encap", frames, "enc%d" % depth, depth=depth,
+                       mbuf_size=mbuf_size, names=names)
+    cfg = model.EncapConfig(src_mac=mac_bytes(st["ports"][0]["mac"]))
+    kept = [(i, f) for i, f in enumerate(frames)
+            if model.encap(f, cfg, depth)[1] is None]
+    check(all(not r.truncated for r in enc), "encap output truncated")
+    enc_frames = [r.data for r in enc]
+    dec, _ = pcap_run(ctx, "decap", enc_frames, "dec%d" % depth, depth=depth,
+                      mbuf_size=mbuf_size)
+    compare_output("encap then decap (depth %d)" % depth, kept, dec, names)
+    return st
+
+
+def case_encap_decap(ctx):
+    """encap then decap gives back the original packets (default pool and
+    small mbufs)."""
+    frames, names = mixed()
+    roundtrip(ctx, frames, names, 1)
+    roundtrip(ctx, frames, names, 1, mbuf_size=148)
+
+
+def case_no_headroom(ctx):
+    """Three nested VXLAN headers need 150 bytes in front: the third finds
+    no headroom left (128 - 100 < 50) and HyperBuf chains a new head
+    segment; decap of all three gives the originals back."""
+    frames, names = mixed()
+    st = roundtrip(ctx, frames, names, 3)
+    check(st["hyperbuf"]["segs_alloc"] == st["totals"]["tx"],
+          "segs_alloc %d, expected one new head segment per packet (%d)" %
+          (st["hyperbuf"]["segs_alloc"], st["totals"]["tx"]))
+    st = roundtrip(ctx, frames, names, 3, mbuf_size=160)
+    check(st["hyperbuf"]["segs_alloc"] == st["totals"]["tx"],
+          "small mbufs: segs_alloc %d, tx %d" %
+          (st["hyperbuf"]["segs_alloc"], st["totals"]["tx"]))
+
+
+def case_encap_options(ctx):
+    """--vni, --vxlan-src, --vxlan-dst and --vxlan-mac end up in the outer
+    headers."""
+    frames, names = mixed()
+    pcap_run(ctx, "encap", frames, "opts", names=names,
+             app_extra=["--vni", "703710", "--vxlan-src", "10.9.8.7",
+                        "--vxlan-dst", "172.16.254.3", "--vxlan-mac",
+                        "02:aa:bb:cc:dd:ee"],
+             encap_cfg={"vni": 703710, "src_ip": bytes([10, 9, 8, 7]),
+                        "dst_ip": bytes([172, 16, 254, 3]),
+                        "dst_mac": bytes.fromhex("02aabbccddee")})
+
+
+def case_too_big(ctx):
+    """encap drops frames whose outer IPv4 would pass 65535 bytes."""
+    pk = gen_pcap.generate("huge")
+    _, st = pcap_run(ctx, "encap", [f for _, f in pk], "huge",
+                     names=[n for n, _ in pk])
+    check(st["drops"]["too_big"] == 2, "too-big %d" % st["drops"]["too_big"])
+
+
+def case_pairs(ctx):
+    """Three pcap ports, default pairing: 0<->1, port 2 alone to itself;
+    then --portmap (0,2) with port 1 alone."""
+    frames, _ = mixed()
+    parts = [frames[i::3] for i in range(3)]
+    for label, portmap, peer in (("default", [], {0: 1, 1: 0, 2: 2}),
+                                 ("portmap", ["--portmap", "(0,2)"],
+                                  {0: 2, 2: 0, 1: 1})):
+        eal = list(LCORES_1)
+        for p in range(3):
+            inp = ctx.path("%s-in%d.pcap" % (label, p))
+            pcapio.write(inp, parts[p])
+            eal.append("--vdev=net_pcap%d,rx_pcap=%s,tx_pcap=%s" %
+                       (p, inp, ctx.path("%s-out%d.pcap" % (label, p))))
+        js = ctx.path("%s-stats.json" % label)
+        p = ctx.run(eal, ["--mode", "macswap", "--stats-period", "0",
+                          "--max-packets", str(len(frames)), "--duration",
+                          PCAP_DURATION, "--stats-json", js] + portmap)
+        st = load_json(js)
+        expect_clean_exit(p, st)
+        for port in range(3):
+            check(st["ports"][port]["peer"] == peer[port],
+                  "%s: port %d peer %d, expected %d" %
+                  (label, port, st["ports"][port]["peer"], peer[port]))
+            exp, _ = expected_pairs("macswap", parts[port])
+            got = pcapio.read(ctx.path("%s-out%d.pcap" % (label,
+                                                          peer[port])))
+            compare_output("%s: port %d -> %d" % (label, port, peer[port]),
+                           exp, got)
+
+
+def case_multiqueue(ctx):
+    """Two forwarding lcores, two RX and two TX queues on one pcap port:
+    each lcore polls one RX queue and owns one TX queue."""
+    frames, names = mixed()
+    parts = [frames[0::2], frames[1::2]]
+    ins = [ctx.path("mq-in%d.pcap" % q) for q in range(2)]
+    outs = [ctx.path("mq-out%d.pcap" % q) for q in range(2)]
+    for q in range(2):
+        pcapio.write(ins[q], parts[q])
+    js = ctx.path("mq-stats.json")
+    vdev = "--vdev=net_pcap0,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s" % (
+        ins[0], ins[1], outs[0], outs[1])
+    p = ctx.run(LCORES_2 + [vdev],
+                ["--mode", "route", "--rxq", "2", "--stats-period", "0",
+                 "--max-packets", str(len(frames)), "--duration",
+                 PCAP_DURATION, "--stats-json", js])
+    st = load_json(js)
+    expect_clean_exit(p, st)
+    check(len(st["lcores"]) == 2, "%d forwarding lcores" % len(st["lcores"]))
+    check(st["ports"][0]["tx_queues"] == 2, "TX queues: %d" %
+          st["ports"][0]["tx_queues"])
+    total = dict.fromkeys(model.DROP_REASONS, 0)
+    for q in range(2):
+        exp, drops = expected_pairs("route", parts[q])
+        compare_output("queue %d" % q, exp, pcapio.read(outs[q]))
+        check(st["lcores"][q]["rx"] == len(parts[q]), "lcore %d rx %d" %
+              (st["lcores"][q]["lcore"], st["lcores"][q]["rx"]))
+        for r, n in drops.items():
+            total[r] += n
+    check_drops("multiqueue", st["drops"], total)
+
+
+def null_run(ctx, mode, eal=None, app=(), seconds=2):
+    js = ctx.path("%s-stats.json" % mode)
+    eal = (eal if eal is not None else LCORES_1 +
+           ["--vdev", "net_null0", "--vdev", "net_null1"])
+    p = ctx.run(eal, ["--mode", mode, "--duration", str(seconds),
+                      "--stats-period", "1", "--stats-json", js] + list(app))
+    st = load_json(js)
+    expect_clean_exit(p, st)
+    t = st["totals"]
+    check(t["rx"] > 0, "nothing received")
+    check("--duration elapsed" in p.stdout, "no duration stop message")
+    check("all: RX" in p.stdout, "no periodic statistics")
+    check(t["rx"] == t["tx"] + t["rx_dropped"] + t["tx_dropped"],
+          "rx %d != tx + drops" % t["rx"])
+    return p, st
+
+
+def make_null_case(mode):
+    def case(ctx):
+        _, st = null_run(ctx, mode)
+        t = st["totals"]
+        # net_null delivers 64-byte frames of zeros: EtherType 0.
+        if mode in ("io", "macswap", "encap"):
+            check(t["tx"] + t["tx_dropped"] == t["rx"], "drops in " + mode)
+        elif mode == "route":
+            check(st["drops"]["not_ipv4"] == t["rx"], "route: not-ipv4")
+        elif mode == "decap":
+            check(st["drops"]["not_vxlan"] == t["rx"], "decap: not-vxlan")
+        print("%s: %.2f Mpps for %.1f s" % (mode, t["rx"] / st["seconds"] / 1e6,
+                                            st["seconds"]))
+    case.__doc__ = ("mode %s on two net_null ports for 2 s: clean exit, "
+                    "zero mbufs in use" % mode)
+    return case
+
+
+def case_null_multiqueue(ctx):
+    """net_null with RSS: 2 RX queues per port over 2 forwarding lcores."""
+    eal = LCORES_2 + ["--vdev", "net_null0", "--vdev", "net_null1"]
+    _, st = null_run(ctx, "macswap", eal, ["--rxq", "2"])
+    check(all(p["rss"] for p in st["ports"]), "RSS not enabled")
+    check(len(st["lcores"]) == 2 and
+          all(l["streams"] == 2 and l["rx"] > 0 for l in st["lcores"]),
+          "lcores: %s" % st["lcores"])
+
+
+def case_single_lcore(ctx):
+    """The main lcore alone forwards and keeps time; a lone port forwards
+    to itself."""
+    _, st = null_run(ctx, "macswap", ["-l", "0", "--vdev", "net_null0"])
+    check(st["ports"][0]["peer"] == 0, "lone port not paired to itself")
+
+
+def telemetry_path(prefix):
+    base = "/var/run" if os.getuid() == 0 else \
+        os.environ.get("XDG_RUNTIME_DIR", "/tmp")
+    return os.path.join(base, "dpdk", prefix, "dpdk_telemetry.v2")
+
+
+def telemetry_query(path, cmds):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(10)
+    s.connect(path)
+    try:
+        info = json.loads(s.recv(16384).decode())
+        bufsz = int(info.get("max_output_len", 16384))
+        out = {}
+        for c in cmds:
+            s.send(c.encode())
+            out[c] = json.loads(s.recv(bufsz).decode())
+        return out
+    finally:
+        s.close()
+
+
+def signal_case(ctx, signum, cmds):
+    eal = LCORES_1 + ["--vdev", "net_null0", "--vdev", "net_null1"]
+    js = ctx.path("stats.json")
+    cmd = ctx.command(eal, ["--mode", "macswap", "--stats-period", "1",
+                            "--stats-json", js])
+    print("+ " + " ".join(cmd), flush=True)
+    path = telemetry_path(ctx.prefix)
+    with open(ctx.path("run.log"), "w") as log:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log,
+                             text=True, errors="replace")
+        try:
+            deadline = time.monotonic() + 60
+            res = None
+            while time.monotonic() < deadline:
+                check(p.poll() is None, "hb-fwd exited early (%s)" %
+                      p.returncode)
+                try:
+                    res = telemetry_query(path, cmds)
+                    if res[cmds[0]]["/hb_fwd/stats"]["rx"] > 0:
+                        break
+                except (OSError, ValueError, KeyError, TypeError):
+                    pass
+                time.sleep(0.2)
+            check(res is not None, "telemetry never answered at %s" % path)
+            os.kill(p.pid, signum)
+            out, _ = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    log_path = ctx.path("run.log")
+    with open(log_path) as log:
+        check_sanitizers(log.read(), log_path)
+    with open(log_path, "a") as log:
+        log.write("--- stdout\n" + out)
+    p.log = log_path
+    p.stdout = out
+    st = load_json(js)
+    expect_clean_exit(p, st)
+    check("signal %d received" % signum in out, "no signal message")
+    return res, st
+
+
+def case_sigint_telemetry(ctx):
+    """SIGINT stops cleanly; meanwhile every /hb_fwd/ telemetry command
+    answers with the documented fields."""
+    cmds = ["/hb_fwd/stats", "/hb_fwd/port_stats,0", "/hb_fwd/port_stats,1",
+            "/hb_fwd/lcore_stats,1", "/hb_fwd/info", "/hyperbuf/stats"]
+    res, st = signal_case(ctx, signal.SIGINT, cmds)
+    s = res["/hb_fwd/stats"]["/hb_fwd/stats"]
+    for k in ("mode", "running", "rx", "tx", "rx_dropped", "tx_dropped",
+              "rx_pps", "tx_pps", "visits_direct", "visits_bounced",
+              "mbufs_in_use", "mbufs_total", "drops", "hyperbuf"):
+        check(k in s, "/hb_fwd/stats has no %s: %s" % (k, s))
+    check(s["mode"] == "macswap" and s["running"] == 1, "stats: %s" % s)
+    check(set(s["drops"]) == set(model.DROP_REASONS), "drop names")
+    check("segs_alloc" in s["hyperbuf"], "hyperbuf counters")
+    p0 = res["/hb_fwd/port_stats,0"]["/hb_fwd/port_stats"]
+    check(p0["port"] == 0 and p0["peer"] == 1 and p0["rx"] > 0,
+          "port_stats,0: %s" % p0)
+    l1 = res["/hb_fwd/lcore_stats,1"]["/hb_fwd/lcore_stats"]
+    check(l1["lcore"] == 1 and l1["streams"] == 2 and
+          l1["visits_direct"] > 0, "lcore_stats,1: %s" % l1)
+    info = res["/hb_fwd/info"]["/hb_fwd/info"]
+    check(info["ports"] == [0, 1] and info["forwarding_lcores"] == [1],
+          "info: %s" % info)
+    check(st["totals"]["rx"] >= s["rx"], "final counters below telemetry")
+
+
+def case_sigterm(ctx):
+    """SIGTERM stops cleanly too."""
+    signal_case(ctx, signal.SIGTERM, ["/hb_fwd/stats"])
+
+
+BAD_ARGS = [
+    (["--mode", "bogus"], "invalid --mode value 'bogus'"),
+    (["--burst", "0"], "invalid --burst value '0'"),
+    (["--burst", "513"], "invalid --burst value '513'"),
+    (["-b", "12x"], "invalid --burst value '12x'"),
+    (["-p", "0"], "invalid -p (port mask) value '0'"),
+    (["-p", "zz"], "invalid -p (port mask) value 'zz'"),
+    (["-p", "0x4"], "port 2 is in the port mask but does not exist"),
+    (["--stats-period", "-1"], "invalid --stats-period value '-1'"),
+    (["--duration", "abc"], "invalid --duration value 'abc'"),
+    (["--max-packets", "1e3"], "invalid --max-packets value '1e3'"),
+    (["--rxq", "0"], "invalid --rxq value '0'"),
+    (["--rxq", "65"], "invalid --rxq value '65'"),
+    (["-q", "0"], "invalid -q value '0'"),
+    (["--portmap", "(0,1"], "invalid --portmap value '(0,1'"),
+    (["--portmap", "(0,1)(1,0)"], "port 1 appears twice"),
+    (["--portmap", "(0,5)"], "pairs port 0 with port 5"),
+    (["--mbuf-size", "100"], "invalid --mbuf-size value '100'"),
+    (["--mbuf-cache", "600"], "invalid --mbuf-cache value '600'"),
+    (["--nb-mbufs", "100"], "cannot create a pool of 100 mbufs"),
+    (["--vni", "16777216"], "invalid --vni value '16777216'"),
+    (["--vxlan-src", "1.2.3"], "invalid --vxlan-src value '1.2.3'"),
+    (["--vxlan-mac", "xx"], "invalid --vxlan-mac value 'xx'"),
+    (["--tunnel-depth", "9"], "invalid --tunnel-depth value '9'"),
+    (["--stats-json", ""], "invalid --stats-json value ''"),
+    (["-q", "1", "--rxq", "2"], "need 4 forwarding lcores at -q 1"),
+    (["--no-such-option"], "unknown option '--no-such-option'"),
+    (["-x"], "unknown option '-x'"),
+    (["--mode"], "option '--mode' needs a value"),
+    (["extra"], "unexpected argument 'extra'"),
+]
+
+
+def case_bad_args(ctx):
+    """Bad command lines exit non-zero, print the usage and say what is
+    wrong; --help exits 0."""
+    eal = ["-l", "0-1", "--vdev", "net_null0", "--vdev", "net_null1"]
+    for app, msg in BAD_ARGS:
+        p = ctx.run(eal, app)
+        check(p.returncode != 0, "%s: exit status 0" % app)
+        check(msg in p.stderr, "%s: no '%s' in stderr:\n%s" %
+              (app, msg, p.stderr[-600:]))
+        if "invalid" in msg or "option" in msg or "argument" in msg:
+            check("Usage:" in p.stderr, "%s: no usage printed" % app)
+    p = ctx.run(eal, ["--help"])
+    check(p.returncode == 0, "--help: exit %d" % p.returncode)
+    check("Usage:" in p.stdout and "--mode MODE" in p.stdout,
+          "--help: no usage")
+    print("%d bad command lines rejected" % len(BAD_ARGS))
+
+
+CASES = {"model-selftest": case_model_selftest}
+for _m in model.MODES:
+    CASES[_m] = make_mode_case(_m)
+    CASES[_m + "-multiseg"] = make_multiseg_case(_m)
+CASES.update({
+    "encap-decap": case_encap_decap,
+    "no-headroom": case_no_headroom,
+    "encap-options": case_encap_options,
+    "too-big": case_too_big,
+    "pairs": case_pairs,
+    "multiqueue": case_multiqueue,
+})
+for _m in model.MODES:
+    CASES["null-" + _m] = make_null_case(_m)
+CASES.update({
+    "null-multiqueue": case_null_multiqueue,
+    "single-lcore": case_single_lcore,
+    "sigint-telemetry": case_sigint_telemetry,
+    "sigterm": case_sigterm,
+    "bad-args": case_bad_args,
+})
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--hb-fwd")
+    ap.add_argument("--workdir")
+    ap.add_argument("--tag", default="t")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("case", nargs="?")
+    a = ap.parse_args(argv)
+    if a.list:
+        for name, fn in CASES.items():
+            print("%-18s %s" % (name, " ".join((fn.__doc__ or "").split())))
+        return 0
+    if a.case not in CASES or not a.hb_fwd or not a.workdir:
+        ap.error("need --hb-fwd, --workdir and one of: " + ", ".join(CASES))
+    wd = os.path.join(a.workdir, a.case)
+    shutil.rmtree(wd, ignore_errors=True)
+    os.makedirs(wd)
+    ctx = Ctx(os.path.abspath(a.hb_fwd), wd, a.tag, a.case)
+    t0 = time.monotonic()
+    try:
+        CASES[a.case](ctx)
+    except Skip as e:
+        print("SKIP %s: %s" % (a.case, e))
+        return 77
+    except Fail as e:
+        print("FAIL %s: %s" % (a.case, e))
+        return 1
+    print("PASS %s (%.1f s, %d hb-fwd runs)" % (a.case, time.monotonic() - t0,
+                                               ctx.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 HyperBuf developers
+"""Input packets for the hb-fwd end-to-end tests, standard library only.
+
+Sets (deterministic for a given seed):
+  mixed  valid IPv4 UDP/TCP/ICMP of many sizes (jumbo included), IPv4
+         options, Ethernet padding, fragments, bad checksums; malformed
+         frames (truncated Ethernet/IPv4/UDP, bad version, bad IHL, bad
+         total length, TTL 0/1, non-IPv4); VXLAN and non-VXLAN for decap.
+  huge   frames around the largest size VXLAN can encapsulate.
+
+Usage: gen_pcap.py SET OUT.pcap [--seed N] [--names OUT.txt]
+"""
+
+import argparse
+import random
+import struct
+import sys
+
+import model
+import pcapio
+
+
+def mac(rng):
+    # Locally administered unicast.
+    return bytes([0x02 | (rng.randrange(256) & 0xFC)]) + \
+        bytes(rng.randrange(256) for _ in range(5))
+
+
+def payload(rng, n):
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+def eth(rng, ethertype, dst=None, src=None):
+    return (dst or mac(rng)) + (src or mac(rng)) + struct.pack("!H", ethertype)
+
+
+def ipv4(rng, proto, body_len, ttl=64, ihl=5, version=4, total_length=None,
+         frag=0, checksum=None, src=None, dst=None, tos=0):
+    """An IPv4 header (options of IHL > 5 are NOPs then END)."""
+    hl = ihl * 4
+    opts = b""
+    if ihl > 5:
+        opts = b"\x01" * (hl - 20 - 1) + b"\x00"
+    tl = hl + body_len if total_length is None else total_length
+    hdr = bytearray(struct.pack("!BBHHHBBH4s4s", (version << 4) | (ihl & 0xF),
+                                tos, tl & 0xFFFF, rng.randrange(65536), frag,
+                                ttl, proto, 0,
+                                src or bytes([10, 0, rng.randrange(256), 1]),
+                                dst or bytes([10, 1, rng.randrange(256), 2])))
+    hdr += opts
+    if ihl >= 5:
+        c = model.checksum(bytes(hdr)) if checksum is None else checksum
+        hdr[10:12] = struct.pack("!H", c)
+    return bytes(hdr)
+
+
+def udp(rng, body, sport=None, dport=None, length=None):
+    return struct.pack("!HHHH", sport if sport is not None else
+                       rng.randrange(1024, 65536),
+                       dport if dport is not None else rng.randrange(1, 65536),
+                       len(body) + 8 if length is None else length,
+                       rng.randrange(65536)) + body
+
+
+def tcp(rng, body):
+    return struct.pack("!HHIIBBHHH", rng.randrange(1024, 65536), 80,
+                       rng.randrange(1 << 32), rng.randrange(1 << 32), 0x50,
+                       0x18, 65535, rng.randrange(65536), 0) + body
+
+
+def ipv4_frame(rng, proto, l4, pad_to=0, **kw):
+    f = eth(rng, 0x0800) + ipv4(rng, proto, len(l4), **kw) + l4
+    if len(f) < pad_to:
+        f += bytes(pad_to - len(f))  # Ethernet padding after the datagram
+    return f
+
+
+def udp_frame(rng, frame_len, **kw):
+    body = payload(rng, max(0, frame_len - 14 - 20 - 8))
+    return ipv4_frame(rng, 17, udp(rng, body), **kw)
+
+
+def vxlan_frame(rng, inner, vni=None, flags=0x08, dport=4789, ihl=5,
+                udp_length=None, total_length=None, frag=0x4000, proto=17,
+                pad=0, version=4, ttl=64):
+    """An outer Ethernet/IPv4/UDP/VXLAN around @inner, built here (not by
+    the model) so that decap is checked against an independent encoder."""
+    vx = struct.pack("!II", flags << 24,
+                     (rng.randrange(1 << 24) if vni is None else vni) << 8)
+    u = udp(rng, vx + inner, sport=rng.randrange(49152, 65536), dport=dport,
+            length=udp_length)
+    f = eth(rng, 0x0800) + ipv4(rng, proto, len(u), ihl=ihl, frag=frag,
+                                total_length=total_length, version=version,
+                                ttl=ttl) + u
+    return f + bytes(pad)
+
+
+def set_mixed(rng):
+    pk = []
+
+    def add(name, frame):
+        pk.append((name, frame))
+
+    # Valid IPv4 of many sizes, UDP/TCP/ICMP; several are multi-segment
+    # even in the default pool (data room 2048 after the headroom).
+    for n in (42, 60, 64, 65, 100, 127, 128, 129, 255, 256, 511, 512, 1000,
+              1023, 1024, 1500, 1514, 2000, 2047, 2048, 2049, 4000, 9000):
+        add("udp-%d" % n, udp_frame(rng, n, ttl=rng.choice((2, 3, 64, 255))))
+    for i in range(60):
+        n = rng.choice((rng.randrange(42, 1515), rng.randrange(42, 128),
+                        rng.randrange(1515, 9001)))
+        add("udp-random-%d" % n, udp_frame(rng, n,
+                                           ttl=rng.randrange(2, 256)))
+    for n in (54, 60, 200, 1514, 3000):
+        add("tcp-%d" % n, ipv4_frame(rng, 6, tcp(rng, payload(rng, n - 54)),
+                                     ttl=rng.randrange(2, 256)))
+    for n in (42, 98, 1000):
+        add("icmp-%d" % n, ipv4_frame(rng, 1, b"\x08\x00\0\0" +
+                                      payload(rng, n - 38)))
+    for ihl in (6, 7, 10, 15):
+        add("options-ihl%d" % ihl, ipv4_frame(
+            rng, 17, udp(rng, payload(rng, 30)), ihl=ihl))
+    add("padded-udp-hdr-only", ipv4_frame(rng, 17, udp(rng, b""), pad_to=60))
+    add("padded-small", ipv4_frame(rng, 17, udp(rng, b"xy"), pad_to=64))
+    add("bad-checksum", ipv4_frame(rng, 17, udp(rng, payload(rng, 40)),
+                                   checksum=0x1234))
+    add("checksum-ffff", ipv4_frame(rng, 17, udp(rng, payload(rng, 40)),
+                                    checksum=0xFFFF))
+    add("fragment-mf", ipv4_frame(rng, 17, udp(rng, payload(rng, 100)),
+                                  frag=0x2000))
+    add("fragment-offset", ipv4_frame(rng, 17, payload(rng, 100),
+                                      frag=0x0010))
+    add("ttl-2", udp_frame(rng, 80, ttl=2))
+    add("ipv4-no-l4", ipv4_frame(rng, 17, b""))
+    add("udp-truncated-l4", ipv4_frame(rng, 17, b"\x12\x34\x12"))
+
+    # Malformed.
+    for n in (0, 1, 6, 12, 13):
+        add("eth-truncated-%d" % n, payload(rng, n))
+    add("eth-only-ipv4-type", eth(rng, 0x0800))
+    for n in (15, 20, 33):
+        add("ipv4-truncated-%d" % n, (eth(rng, 0x0800) +
+                                      ipv4(rng, 17, 100))[:n])
+    add("ipv4-options-truncated", (eth(rng, 0x0800) +
+                                   ipv4(rng, 17, 8, ihl=15))[:14 + 40])
+    for v in (0, 5, 6, 15):
+        add("bad-version-%d" % v, ipv4_frame(rng, 17, udp(rng, payload(rng, 20)),
+                                             version=v))
+    for ihl in (0, 1, 4):
+        add("bad-ihl-%d" % ihl, ipv4_frame(rng, 17, udp(rng, payload(rng, 20)),
+                                           ihl=ihl))
+    add("bad-total-len-below-ihl", ipv4_frame(
+        rng, 17, udp(rng, payload(rng, 20)), total_length=12))
+    add("bad-total-len-past-frame", ipv4_frame(
+        rng, 17, udp(rng, payload(rng, 20)), total_length=500))
+    add("bad-total-len-by-one", ipv4_frame(
+        rng, 17, udp(rng, payload(rng, 20)), total_length=20 + 8 + 20 + 1))
+    for ttl in (0, 1):
+        add("ttl-%d" % ttl, udp_frame(rng, 100, ttl=ttl))
+    add("arp", eth(rng, 0x0806) + payload(rng, 28))
+    add("ipv6", eth(rng, 0x86DD) + payload(rng, 60))
+    add("vlan-ipv4", eth(rng, 0x8100) + b"\x00\x05\x08\x00" +
+        ipv4(rng, 17, 28) + udp(rng, payload(rng, 20)))
+    add("lldp", eth(rng, 0x88CC) + payload(rng, 40))
+    add("ethertype-0", eth(rng, 0x0000) + payload(rng, 50))
+
+    # VXLAN: valid, of many inner sizes.
+    for n in (14, 42, 60, 64, 128, 1514, 2048, 8900):
+        inner = udp_frame(rng, n) if n >= 42 else payload(rng, n)
+        add("vxlan-inner-%d" % n, vxlan_frame(rng, inner))
+    add("vxlan-outer-options", vxlan_frame(rng, udp_frame(rng, 100), ihl=6))
+    add("vxlan-outer-padding", vxlan_frame(rng, payload(rng, 14), pad=8))
+    add("vxlan-udp-shorter-than-ip", vxlan_frame(
+        rng, udp_frame(rng, 70), udp_length=8 + 8 + 60))
+    add("vxlan-reserved-flags", vxlan_frame(rng, udp_frame(rng, 90),
+                                            flags=0x0C))
+    add("vxlan-vni-0", vxlan_frame(rng, udp_frame(rng, 90), vni=0))
+    add("vxlan-ttl-1", vxlan_frame(rng, udp_frame(rng, 90), ttl=1))
+    add("vxlan-nested", vxlan_frame(rng, vxlan_frame(rng, udp_frame(rng, 64))))
+    # ... and not VXLAN, or malformed VXLAN.
+    add("vxlan-flag-i-clear", vxlan_frame(rng, udp_frame(rng, 90), flags=0x00))
+    add("udp-port-4790", vxlan_frame(rng, udp_frame(rng, 90), dport=4790))
+    add("tcp-port-4789", vxlan_frame(rng, udp_frame(rng, 90), proto=6))
+    add("vxlan-fragment-mf", vxlan_frame(rng, udp_frame(rng, 90),
+                                         frag=0x2000))
+    add("vxlan-fragment-offset", vxlan_frame(rng, udp_frame(rng, 90),
+                                             frag=0x0001))
+    add("vxlan-udp-len-past-ip", vxlan_frame(rng, udp_frame(rng, 90),
+                                             udp_length=8 + 8 + 90 + 1))
+    add("vxlan-udp-len-7", vxlan_frame(rng, udp_frame(rng, 90), udp_length=7))
+    add("vxlan-udp-len-12", vxlan_frame(rng, udp_frame(rng, 90),
+                                        udp_length=12))
+    add("vxlan-inner-13", vxlan_frame(rng, payload(rng, 13)))
+    add("vxlan-header-truncated",
+        vxlan_frame(rng, udp_frame(rng, 90))[:14 + 20 + 8 + 4])
+    add("vxlan-udp-truncated",
+        vxlan_frame(rng, udp_frame(rng, 90))[:14 + 20 + 5])
+    add("vxlan-udp-past-total-len", vxlan_frame(
+        rng, udp_frame(rng, 90), total_length=20 + 4))
+    add("vxlan-outer-bad-version", vxlan_frame(rng, udp_frame(rng, 90),
+                                               version=6))
+    add("vxlan-outer-non-ipv4", eth(rng, 0x86DD) +
+        vxlan_frame(rng, udp_frame(rng, 90))[14:])
+    return pk
+
+
+def set_huge(rng):
+    limit = 0xFFFF - 36  # largest frame VXLAN can carry in IPv4
+    return [
+        ("udp-100", udp_frame(rng, 100)),
+        ("frame-at-limit", eth(rng, 0x0800) + payload(rng, limit - 14)),
+        ("frame-over-limit", eth(rng, 0x0800) + payload(rng, limit + 1 - 14)),
+        ("frame-65535", eth(rng, 0x0806) + payload(rng, 65535 - 14)),
+        ("udp-200", udp_frame(rng, 200)),
+    ]
+
+
+SETS = {"mixed": set_mixed, "huge": set_huge}
+
+
+def generate(name, seed=1):
+    return SETS[name](random.Random("%s-%d" % (name, seed)))
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("set", choices=sorted(SETS))
+    ap.add_argument("out")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--names", help="also write the packet names, one a line")
+    a = ap.parse_args(argv)
+    pk = generate(a.set, a.seed)
+    pcapio.write(a.out, [f for _, f in pk])
+    if a.names:
+        with open(a.names, "w") as f:
+            for i, (n, fr) in enumerate(pk):
+                f.write("%d %s %d\n" % (i, n, len(fr)))
+    print("%s: %d packets" % (a.out, len(pk)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
