@@ -39,6 +39,11 @@
  * byte for byte and segment for segment as before, and every mbuf the call
  * took is back in its pool.
  *
+ * Adopted chains: hb_buf_attach() reads nothing from the chain; the first
+ * call that needs more than the head segment's data checks it (nb_segs and
+ * pkt_len against the segments). Every such call fails with -EINVAL on an
+ * inconsistent chain and changes nothing.
+ *
  * Ownership: a buffer that holds segments owns them; hb_buf_free() or
  * hb_buf_detach() ends that ownership. An empty buffer (no segments) owns
  * nothing and may be dropped without a call.
@@ -126,18 +131,22 @@ int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
  * takes ownership of @p m. New segments will come from @p m's pool (if that
  * pool's mbufs hold no data, e.g. a clone pool, growing fails with
  * -ENOMEM).
- * A single-segment packet is adopted in O(1); a chain is walked once to
- * validate it and find its tail.
+ *
+ * O(1), and reads nothing from @p m: a forwarding loop that only attaches
+ * and detaches never touches the mbuf. The chain is checked (nb_segs and
+ * pkt_len against its segments) and its tail found by the first call that
+ * needs more than the head segment's data; trailing empty segments are then
+ * freed. An inconsistent chain makes that call fail with -EINVAL and change
+ * nothing; hb_buf_detach() still hands it back exactly as adopted, and
+ * hb_buf_free() frees it.
  *
  * @param b
  *   The buffer to initialise.
  * @param m
- *   The head of a valid mbuf chain (pkt_len and nb_segs consistent).
+ *   The head of an mbuf chain.
  * @return
  *   - 0: Success; @p b owns @p m.
- *   - -EINVAL: @p b or @p m is NULL, or @p m is not a consistent chain
- *     (its nb_segs or pkt_len disagree with its segments); the caller still
- *     owns @p m.
+ *   - -EINVAL: @p b or @p m is NULL; the caller still owns @p m.
  */
 static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
 
@@ -146,7 +155,9 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  *
  * The returned chain is a valid packet (pkt_len, nb_segs and next
  * consistent, no empty trailing segment) that can go straight to
- * rte_eth_tx_burst(). Segments reserved but not filled are freed.
+ * rte_eth_tx_burst(). Segments reserved but not filled are freed. A chain
+ * adopted by hb_buf_attach() and never used beyond its head segment is
+ * handed back exactly as adopted.
  *
  * @param b
  *   The buffer.
@@ -246,7 +257,8 @@ int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
  *   Number of bytes.
  * @return
  *   - 0: Success.
- *   - -EINVAL: @p b or @p src is NULL, or @p b is not initialised.
+ *   - -EINVAL: @p b or @p src is NULL, @p b is not initialised, or holds
+ *     an inconsistent adopted chain (see hb_buf_attach()).
  *   - -EBUSY: a visitor is live on @p b.
  *   - -E2BIG: the length would pass UINT32_MAX or the chain
  *     RTE_MBUF_MAX_NB_SEGS segments.
@@ -497,7 +509,8 @@ int hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
 static inline struct rte_mempool *
 hb_buf_pool(const struct hb_buf *b)
 {
-	return b->mp;
+	/* Not yet known after hb_buf_attach(): the head's pool. */
+	return b->mp != NULL ? b->mp : b->head != NULL ? b->head->pool : NULL;
 }
 
 /**
@@ -588,15 +601,13 @@ __HB_BUF_INT_ACCESSORS(le64, uint64_t, rte_le_to_cpu_64, rte_cpu_to_le_64)
 static inline int
 hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 {
-	if (likely(b != NULL && m != NULL && m->next == NULL &&
-		   m->nb_segs == 1 && m->pkt_len == m->data_len)) {
-		__hb_buf_reset(b, m->pool);
-		b->head = m;
-		b->tail = m;
-		b->pos_seg = m;
-		return 0;
-	}
-	return __hb_buf_attach(b, m);
+	if (unlikely(b == NULL || m == NULL))
+		return -EINVAL;
+	/* Reads nothing from m: tail and pool are found when first needed. */
+	__hb_buf_reset(b, NULL);
+	b->head = m;
+	b->pos_seg = m;
+	return 0;
 }
 
 static inline struct rte_mbuf *
@@ -604,8 +615,16 @@ hb_buf_detach(struct hb_buf *b)
 {
 	struct rte_mbuf *h;
 
+	/*
+	 * Not checked since attach (tail unknown): as adopted. One segment:
+	 * no reserved segment after it (nb_segs, in the first cache line).
+	 */
 	if (likely(b != NULL && b->state == __HB_STATE_IDLE && b->idx == NULL &&
-		   (h = b->head) != NULL && b->tail->next == NULL)) {
+		   (h = b->head) != NULL &&
+		   (b->tail == NULL || (b->tail == h && h->nb_segs == 1)))) {
+		/* The pool stays known for later appends (first cache line). */
+		if (b->mp == NULL)
+			b->mp = h->pool;
 		b->head = NULL;
 		b->tail = NULL;
 		b->pos_seg = NULL;

@@ -94,8 +94,6 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 
 /* Out-of-line slow paths ("rare case") of the inline calls. */
 
-/** @internal Slow path of hb_buf_attach(). */
-int __hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
 /** @internal Slow path of hb_buf_detach(). */
 struct rte_mbuf *__hb_buf_detach(struct hb_buf *b);
 /** @internal Slow path of hb_buf_append(). */

@@ -638,6 +638,9 @@ hb_buf_share(struct hb_buf *b)
 		return -EBUSY;
 	if (hb_sh_pool == NULL)
 		return -EPERM;
+	/* Check an adopted chain now: readers never modify the buffer. */
+	if (hb_buf_resolve(b) != 0)
+		return -EINVAL;
 	sh = sh_get(b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
 	if (sh == NULL)
 		return -ENOMEM;

@@ -44,7 +44,7 @@ buf_mut_enter(struct hb_buf *b)
 	if (unlikely(!hb_buf_magic_ok(b)))
 		return -EINVAL;
 	if (likely((uint32_t)b->state == 0))
-		return 0;
+		return hb_buf_resolve(b);
 	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
 		/* Shared buffers are for lcores (EAL or registered) only. */
 		if (rte_lcore_id() >= RTE_MAX_LCORE)
@@ -71,7 +71,7 @@ hb_buf_read_enter(const struct hb_buf *b, unsigned int *id)
 	if (unlikely(!hb_buf_magic_ok(b)))
 		return -EINVAL;
 	if (likely(__hb_state_readable(b->state)))
-		return 0;
+		return hb_buf_resolve(b);
 	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
 		*id = rte_lcore_id();
 		if (*id >= RTE_MAX_LCORE)
@@ -361,9 +361,14 @@ seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 			m = b->tail;
 			goto found;
 		}
-		/* A few steps on from the cached position (sequential use). */
-		if (b->pos_seg != NULL && off >= b->pos_off) {
-			m = b->pos_seg;
+		/*
+		 * Sequential use: a step or two on from the cached position.
+		 * Only when @off is that close (judged by the cached segment's
+		 * length): random use must not touch unrelated segments.
+		 */
+		m = b->pos_seg;
+		if (m != NULL && off >= b->pos_off &&
+		    off - b->pos_off < (uint32_t)m->data_len * HB_WALK_SEQ) {
 			s = b->pos_off;
 			while (off - s >= m->data_len && steps++ < HB_WALK_SEQ) {
 				s += m->data_len;
@@ -480,15 +485,19 @@ hb_buf_init(struct hb_buf *b, struct rte_mempool *mp)
 	return 0;
 }
 
-int
-__hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
+/*
+ * Check an adopted chain: consistent nb_segs and pkt_len, no loop. Sets
+ * *last_data to its last segment holding data (the head if none does).
+ */
+static int
+chain_check(const struct rte_mbuf *m, const struct rte_mbuf **last_data)
 {
-	struct rte_mbuf *s, *last_data;
+	const struct rte_mbuf *s;
 	uint32_t nb = 0, len = 0;
 
-	if (b == NULL || m == NULL || m->nb_segs == 0)
+	if (m->nb_segs == 0)
 		return -EINVAL;
-	last_data = m;
+	*last_data = m;
 	for (s = m; s != NULL; s = s->next) {
 		if (++nb > RTE_MBUF_MAX_NB_SEGS)
 			return -EINVAL;
@@ -496,27 +505,41 @@ __hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 		if (len < s->data_len)
 			return -EINVAL;
 		if (s->data_len != 0)
-			last_data = s;
+			*last_data = s;
 	}
-	if (nb != m->nb_segs || len != m->pkt_len)
+	return nb == m->nb_segs && len == m->pkt_len ? 0 : -EINVAL;
+}
+
+/*
+ * hb_buf_attach() reads nothing from the chain (a forwarding loop that
+ * only attaches and detaches never touches the mbuf); the first call that
+ * needs more than the head segment's data checks the chain and finds its
+ * tail here. -EINVAL (nothing changed) for an inconsistent chain: it can
+ * still be detached (handed back as given) or freed.
+ */
+static int
+buf_resolve(struct hb_buf *b)
+{
+	const struct rte_mbuf *last;
+
+	if (chain_check(b->head, &last) != 0)
 		return -EINVAL;
-
-	/* Trailing empty segments are not ours to reserve: free them. */
-	if (last_data->next != NULL) {
-		struct rte_mbuf *extra = last_data->next;
-
-		last_data->next = NULL;
-		for (s = extra; s != NULL; s = s->next)
-			nb--;
-		seg_list_free(extra);
-		m->nb_segs = (uint16_t)nb;
-	}
-	__hb_buf_reset(b, m->pool);
-	b->head = m;
-	b->tail = last_data;
-	b->pos_seg = m;
+	/*
+	 * Only caches are set: trailing empty segments stay, as reserved
+	 * capacity (appends use those not shared; detach frees those left).
+	 */
+	b->tail = (struct rte_mbuf *)(uintptr_t)last;
+	b->mp = b->head->pool;
 	HB_BUF_VERIFY(b);
 	return 0;
+}
+
+int
+hb_buf_resolve(const struct hb_buf *b)
+{
+	if (likely(b->tail != NULL || b->head == NULL))
+		return 0;
+	return buf_resolve((struct hb_buf *)(uintptr_t)b);
 }
 
 /*
@@ -528,12 +551,15 @@ buf_teardown_enter(struct hb_buf *b)
 {
 	int rc;
 
-	if (hb_buf_magic_ok(b) && (b->state & __HB_GUARD_SHARED) != 0) {
+	if (!hb_buf_magic_ok(b))
+		return -EINVAL;
+	if ((b->state & __HB_GUARD_SHARED) != 0) {
 		rc = hb_buf_unshare(b);
 		if (rc != 0)
 			return rc;
 	}
-	return buf_mut_enter(b);
+	/* No chain check: an inconsistent chain can still be handed back. */
+	return (uint32_t)b->state == 0 ? 0 : -EBUSY;
 }
 
 struct rte_mbuf *
@@ -552,7 +578,10 @@ __hb_buf_detach(struct hb_buf *b)
 		return NULL;
 	}
 	h = b->head;
-	extra = b->tail->next;
+	if (b->mp == NULL)
+		b->mp = h->pool;
+	/* Never checked (tail unknown): handed back exactly as adopted. */
+	extra = b->tail != NULL ? b->tail->next : NULL;
 	if (extra != NULL) {
 		b->tail->next = NULL;
 		for (s = extra; s != NULL; s = s->next)
@@ -567,8 +596,11 @@ __hb_buf_detach(struct hb_buf *b)
 static void
 buf_drop_all(struct hb_buf *b)
 {
-	if (b->head != NULL)
+	if (b->head != NULL) {
+		if (b->mp == NULL) /* adopted, never used: keep its pool */
+			b->mp = b->head->pool;
 		rte_pktmbuf_free_bulk(&b->head, 1);
+	}
 	buf_make_empty(b);
 }
 
@@ -596,7 +628,7 @@ buf_capacity(const struct hb_buf *b, struct rte_mbuf **last)
 
 	while (m->next != NULL) {
 		m = m->next;
-		cap += rte_pktmbuf_tailroom(m);
+		cap += seg_tailroom(m); /* an adopted one may be shared */
 	}
 	*last = m;
 	return cap;
@@ -659,6 +691,7 @@ buf_make_room(struct hb_buf *b, uint32_t len)
 
 	if (len > UINT32_MAX - hb_buf_len(b))
 		return -E2BIG;
+	HB_ASSERT(b->mp != NULL);
 	if (b->head != NULL)
 		have = buf_capacity(b, &last);
 	if (have >= len)
@@ -1348,7 +1381,19 @@ hb_buf_check(const struct hb_buf *b, const char **reason)
 
 	CHECK(b != NULL, "buffer is NULL");
 	CHECK(hb_buf_magic_ok(b), "buffer not initialised (bad magic)");
-	CHECK(b->mp != NULL, "no mempool");
+	if (b->head != NULL && b->tail == NULL) {
+		/* Adopted, not used yet: only the chain itself can be wrong. */
+		const struct rte_mbuf *last;
+
+		CHECK(b->pos_seg == b->head && b->pos_off == 0,
+		      "adopted buffer with a cached position");
+		CHECK(b->idx == NULL && b->mp == NULL,
+		      "adopted buffer with an index or a pool");
+		CHECK(chain_check(b->head, &last) == 0,
+		      "adopted chain inconsistent (nb_segs or pkt_len)");
+		return 0;
+	}
+	CHECK(b->mp != NULL || b->head == NULL, "no mempool");
 	if (b->head == NULL) {
 		CHECK(b->tail == NULL, "empty buffer with a tail");
 		CHECK(b->pos_seg == NULL, "empty buffer with a cached position");
@@ -1361,10 +1406,8 @@ hb_buf_check(const struct hb_buf *b, const char **reason)
 		CHECK(rte_mbuf_check(m, m == b->head, &mwhy) == 0,
 		      mwhy != NULL ? mwhy : "rte_mbuf_check failed");
 		CHECK(++nb <= RTE_MBUF_MAX_NB_SEGS, "chain too long (loop?)");
-		if (seen_tail) {
+		if (seen_tail)
 			CHECK(m->data_len == 0, "data after the tail");
-			CHECK(seg_exclusive(m), "shared reserved segment");
-		}
 		if (m == b->pos_seg) {
 			CHECK(b->pos_off == off, "position cache offset wrong");
 			seen_pos = true;

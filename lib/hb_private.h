@@ -120,6 +120,8 @@ void hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len);
 /* Count an event on the calling lcore (nothing on unregistered threads). */
 #define HB_STAT_ADD(field, n)                                                  	do {                                                                   		unsigned int __id = rte_lcore_id();                            		if (__id < RTE_MAX_LCORE) {                                    			uint64_t *__c = &hb_lcores[__id].stats.field;          			__atomic_store_n(__c, *__c + (n), __ATOMIC_RELAXED);   		}                                                              	} while (0)
 
+/* Check an adopted chain and find its tail, once (hb_buf_attach() is lazy). */
+int hb_buf_resolve(const struct hb_buf *b);
 /* Entry and exit of reading calls (hb_buf.c; shared buffers: a reader). */
 int hb_buf_read_enter(const struct hb_buf *b, unsigned int *id);
 void hb_buf_read_exit(const struct hb_buf *b, unsigned int id);

@@ -171,6 +171,8 @@ __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 		}
 	} else {
 		rc = local_admit(b, write);
+		if (rc == 0)
+			rc = hb_buf_resolve(b); /* an adopted chain, first use */
 		if (rc == 0) {
 			rc = visit_grant(b, off, len, grow, align, kind, v);
 			if (rc == 0) {

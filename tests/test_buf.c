@@ -1678,6 +1678,27 @@ test_attach_single(void **state)
 			  in_use(c) - base);
 		rte_pktmbuf_free(h);
 		EXPECT_EQ(in_use(c), base);
+
+		CTX("%s: attach, detach at once, reuse: %u bytes", c->name, dl);
+		m = seg_new(c, ref, dl, 0);
+		EXPECT_EQ(hb_buf_attach(&b, m), 0);
+		EXPECT_PTR(hb_buf_pool(&b), c->mp);
+		h = hb_buf_detach(&b);
+		EXPECT_PTR(h, m);
+		EXPECT_EQ(h->pkt_len, dl);
+		rte_pktmbuf_free(h);
+		/* The buffer keeps the pool: it can grow again. */
+		EXPECT_PTR(hb_buf_pool(&b), c->mp);
+		EXPECT_EQ(hb_buf_append(&b, ref2, c->seg + 1), 0);
+		check_content(&b, ref2, c->seg + 1);
+		EXPECT_EQ(hb_buf_free(&b), 0);
+		/* The same after free of an adopted, unused chain. */
+		EXPECT_EQ(hb_buf_attach(&b, seg_new(c, ref, dl, 0)), 0);
+		EXPECT_EQ(hb_buf_free(&b), 0);
+		EXPECT_EQ(hb_buf_prepend(&b, ref2, 7), 0);
+		check_content(&b, ref2, 7);
+		EXPECT_EQ(hb_buf_free(&b), 0);
+		EXPECT_EQ(in_use(c), base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1820,7 +1841,11 @@ test_attach_chain_split(void **state)
 	hb_assert_pool_at(c->mp, base);
 }
 
-/* Trailing empty segments of an attached chain are freed. */
+/*
+ * Trailing empty segments of an attached chain: attach reads nothing (the
+ * chain is handed back as adopted if unused); once used they are reserved
+ * capacity, and detach frees those left empty.
+ */
 static void
 test_attach_trailing_empty(void **state)
 {
@@ -1829,7 +1854,7 @@ test_attach_trailing_empty(void **state)
 	struct rte_mbuf *m, *h;
 	struct hb_buf b;
 
-	CTX("%s: attach a chain with 3 empty trailing segments", c->name);
+	CTX("%s: attach and detach, unused: as adopted", c->name);
 	m = seg_new(c, ref, 100, 0);
 	EXPECT_EQ(rte_pktmbuf_chain(m, seg_new(c, ref + 100, 50, 10)), 0);
 	for (i = 0; i < 3; i++)
@@ -1837,15 +1862,25 @@ test_attach_trailing_empty(void **state)
 	EXPECT_EQ(in_use(c), base + 5);
 	EXPECT_EQ(hb_buf_attach(&b, m), 0);
 	BUF_OK(&b);
-	EXPECT_EQ(in_use(c), base + 2);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 2);
+	h = hb_buf_detach(&b);
+	EXPECT_PTR(h, m);
+	EXPECT_EQ(h->nb_segs, 5);
+	EXPECT_EQ(in_use(c), base + 5);
+
+	CTX("%s: attach a chain with 3 empty trailing segments, use it",
+	    c->name);
+	EXPECT_EQ(hb_buf_attach(&b, m), 0);
 	EXPECT_EQ(hb_buf_len(&b), 150);
 	check_content(&b, ref, 150);
+	BUF_OK(&b);
+	EXPECT_EQ(in_use(c), base + 5);
 	EXPECT_EQ(hb_buf_append(&b, ref + 150, 10), 0);
 	check_content(&b, ref, 160);
+	EXPECT_EQ(in_use(c), base + 5);
 	h = hb_buf_detach(&b);
 	EXPECT_PTR(h, m);
 	EXPECT_EQ(check_detached(h, ref, 160), in_use(c) - base);
+	EXPECT_TRUE(in_use(c) < base + 5);
 	rte_pktmbuf_free(h);
 	EXPECT_EQ(in_use(c), base);
 
@@ -1855,8 +1890,7 @@ test_attach_trailing_empty(void **state)
 		EXPECT_EQ(rte_pktmbuf_chain(m, seg_new(c, ref, 0, 0)), 0);
 	EXPECT_EQ(hb_buf_attach(&b, m), 0);
 	BUF_OK(&b);
-	EXPECT_EQ(in_use(c), base + 1);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 1);
+	EXPECT_EQ(in_use(c), base + 3);
 	EXPECT_EQ(hb_buf_len(&b), 0);
 	EXPECT_EQ(hb_buf_append(&b, ref, 3 * c->seg), 0);
 	check_content(&b, ref, 3 * c->seg);

@@ -432,14 +432,22 @@ seg_exclusive(const struct rte_mbuf *m)
 static uint32_t
 buf_room(const struct hb_buf *b)
 {
-	const struct rte_mbuf *m = b->tail;
+	const struct rte_mbuf *m = b->tail, *s;
 	uint32_t room;
 
+	if (m == NULL && b->head != NULL) {
+		/* Adopted, not used yet: the tail is the last data segment. */
+		m = b->head;
+		for (s = b->head; s != NULL; s = s->next)
+			if (s->data_len != 0)
+				m = s;
+	}
 	if (m == NULL)
 		return 0;
 	room = seg_exclusive(m) ? rte_pktmbuf_tailroom(m) : 0;
+	/* Empty segments after it (reserved, or adopted): if not shared. */
 	for (m = m->next; m != NULL; m = m->next)
-		room += rte_pktmbuf_tailroom(m);
+		room += seg_exclusive(m) ? rte_pktmbuf_tailroom(m) : 0;
 	return room;
 }
 
