@@ -660,16 +660,12 @@ hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 static inline int
 hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 {
-	const struct rte_mbuf *m;
+	const char *p;
 
 	if (likely(b != NULL && dst != NULL && __hb_state_readable(b->state) &&
-		   (m = b->pos_seg) != NULL)) {
-		uint32_t rel = off - b->pos_off;
-
-		if (likely((uint64_t)rel + len <= m->data_len)) {
-			memcpy(dst, rte_pktmbuf_mtod_offset(m, char *, rel), len);
-			return 0;
-		}
+		   (p = __hb_buf_direct(b, off, len)) != NULL)) {
+		memcpy(dst, p, len);
+		return 0;
 	}
 	return __hb_buf_read(b, off, dst, len);
 }
@@ -677,16 +673,12 @@ hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 static inline int
 hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 {
-	struct rte_mbuf *m;
+	char *p;
 
 	if (likely(b != NULL && src != NULL && b->state == __HB_STATE_IDLE &&
-		   (m = b->pos_seg) != NULL)) {
-		uint32_t rel = off - b->pos_off;
-
-		if (likely((uint64_t)rel + len <= m->data_len)) {
-			memcpy(rte_pktmbuf_mtod_offset(m, char *, rel), src, len);
-			return 0;
-		}
+		   (p = __hb_buf_direct(b, off, len)) != NULL)) {
+		memcpy(p, src, len);
+		return 0;
 	}
 	return __hb_buf_write(b, off, src, len);
 }
@@ -694,15 +686,11 @@ hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 static inline const void *
 hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *scratch)
 {
-	const struct rte_mbuf *m;
+	const char *p;
 
 	if (likely(b != NULL && __hb_state_readable(b->state) &&
-		   (m = b->pos_seg) != NULL)) {
-		uint32_t rel = off - b->pos_off;
-
-		if (likely((uint64_t)rel + len <= m->data_len))
-			return rte_pktmbuf_mtod_offset(m, const char *, rel);
-	}
+		   (p = __hb_buf_direct(b, off, len)) != NULL))
+		return p;
 	return __hb_buf_peek(b, off, len, scratch);
 }
 

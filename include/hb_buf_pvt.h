@@ -19,6 +19,7 @@
 #include <assert.h>
 
 #include <rte_per_lcore.h>
+#include <rte_reciprocal.h>
 
 /** @internal "HBUF": marks an initialised struct hb_buf. */
 #define __HB_BUF_MAGIC UINT32_C(0x48425546)
@@ -75,6 +76,66 @@ static inline uint32_t
 __hb_gen_next(uint32_t cur)
 {
 	return (cur & UINT32_C(0xffff0000)) | ((cur + 1) & UINT32_C(0xffff));
+}
+
+/**
+ * @internal Segment index of a long chain (built by the library on first
+ * random access): for each segment from head to tail, its logical start,
+ * its mbuf and its data pointer. Random reads and writes find their
+ * segment inline from the stride of the middle segments (exact for chains
+ * built by appends), without touching an mbuf header.
+ */
+struct hb_idx {
+	uint32_t n;		    /**< live entries */
+	uint32_t cap;		    /**< entries allocated */
+	uint32_t valid;		    /**< 0: rebuild before use */
+	uint32_t stride;	    /**< start[2] - start[1]; 0: no guess */
+	struct rte_reciprocal recip; /**< divides by stride */
+	uint32_t *start;	    /**< logical offset of each segment */
+	struct rte_mbuf **seg;	    /**< the segments */
+	char **ptr;		    /**< rte_pktmbuf_mtod() of each */
+};
+
+/**
+ * @internal Pointer to [@p off, @p off + @p len) if it lies in one
+ * segment that the segment index finds by its stride, else NULL.
+ */
+static inline char *
+__hb_idx_direct(const struct hb_buf *b, uint32_t off, uint32_t len)
+{
+	const struct hb_idx *x = b->idx;
+	const uint32_t *st;
+	uint32_t g, s, end;
+
+	/* stride is 0 while the index is invalid or too short to guess. */
+	if (x == NULL || x->stride == 0)
+		return NULL;
+	st = x->start;
+	if (off < st[1])
+		return NULL;
+	g = 1 + rte_reciprocal_divide(off - st[1], x->recip);
+	if (g >= x->n)
+		return NULL;
+	s = st[g];
+	end = g + 1 < x->n ? st[g + 1] : b->head->pkt_len;
+	if (off < s || (uint64_t)off + len > end)
+		return NULL;
+	return x->ptr[g] + (off - s);
+}
+
+/**
+ * @internal Pointer to [@p off, @p off + @p len) if it lies in the cached
+ * segment, or in a segment the index finds at once; else NULL (slow path).
+ */
+static inline char *
+__hb_buf_direct(const struct hb_buf *b, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *m = b->pos_seg;
+	uint32_t rel = off - b->pos_off;
+
+	if (likely(m != NULL && (uint64_t)rel + len <= m->data_len))
+		return rte_pktmbuf_mtod_offset(m, char *, rel);
+	return __hb_idx_direct(b, off, len);
 }
 
 /** @internal Initialise @p b empty with pool @p mp. */

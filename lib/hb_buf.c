@@ -208,8 +208,23 @@ hb_idx_free(struct hb_buf *b)
 static void
 idx_invalidate(struct hb_buf *b)
 {
-	if (b->idx != NULL)
+	if (b->idx != NULL) {
 		b->idx->valid = 0;
+		b->idx->stride = 0; /* no inline guess either */
+	}
+}
+
+/* Set the inline guess from the entries (after they changed). */
+static void
+idx_stride(struct hb_idx *x)
+{
+	uint32_t stride = x->valid && x->n > 2 ? x->start[2] - x->start[1] : 0;
+
+	if (stride != x->stride) {
+		x->stride = stride;
+		if (stride != 0)
+			x->recip = rte_reciprocal_value(stride);
+	}
 }
 
 /* Make room for @want entries; false (index dropped) if memory is short. */
@@ -223,7 +238,7 @@ idx_grow(struct hb_buf *b, uint32_t want)
 	if (want <= cap)
 		return true;
 	cap = RTE_MAX(RTE_MAX(cap * 2, want), (uint32_t)HB_IDX_MIN_SEGS * 2);
-	sz = sizeof(*x) + (size_t)cap * (sizeof(uint32_t) + sizeof(void *));
+	sz = sizeof(*x) + (size_t)cap * (sizeof(uint32_t) + 2 * sizeof(void *));
 	x = rte_malloc_socket("hb_idx", sz, RTE_CACHE_LINE_SIZE,
 			      b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
 	if (x == NULL) {
@@ -231,13 +246,17 @@ idx_grow(struct hb_buf *b, uint32_t want)
 		return false;
 	}
 	x->seg = (struct rte_mbuf **)(x + 1);
-	x->start = (uint32_t *)(x->seg + cap);
+	x->ptr = (char **)(x->seg + cap);
+	x->start = (uint32_t *)(x->ptr + cap);
 	x->cap = cap;
+	x->stride = 0;
 	if (old != NULL && old->valid) {
 		x->n = old->n;
 		x->valid = 1;
 		memcpy(x->seg, old->seg, old->n * sizeof(*x->seg));
+		memcpy(x->ptr, old->ptr, old->n * sizeof(*x->ptr));
 		memcpy(x->start, old->start, old->n * sizeof(*x->start));
+		idx_stride(x);
 	} else {
 		x->n = 0;
 		x->valid = 0;
@@ -259,8 +278,11 @@ idx_push(struct hb_buf *b, struct rte_mbuf *m, uint32_t start)
 		return;
 	x = b->idx;
 	x->seg[x->n] = m;
+	x->ptr[x->n] = rte_pktmbuf_mtod(m, char *);
 	x->start[x->n] = start;
 	x->n++;
+	if (x->n == 3)
+		idx_stride(x);
 }
 
 /* Drop the entries of segments starting at or after @end. */
@@ -273,6 +295,7 @@ idx_cut(struct hb_buf *b, uint32_t end)
 		return;
 	while (x->n > 1 && x->start[x->n - 1] >= end)
 		x->n--;
+	idx_stride(x);
 }
 
 static bool idx_build(struct hb_buf *b);
@@ -297,6 +320,7 @@ idx_build(struct hb_buf *b)
 	x = b->idx;
 	for (m = b->head;; m = m->next) {
 		x->seg[i] = m;
+		x->ptr[i] = rte_pktmbuf_mtod(m, char *);
 		x->start[i] = off;
 		off += m->data_len;
 		i++;
@@ -305,6 +329,7 @@ idx_build(struct hb_buf *b)
 	}
 	x->n = i;
 	x->valid = 1;
+	idx_stride(x);
 	HB_STAT_ADD(idx_builds, 1);
 	return true;
 }
@@ -320,8 +345,9 @@ idx_lookup(const struct hb_idx *x, uint32_t off)
 	 * Guess from the length of the second segment: exact for chains of
 	 * equal middle segments (what appends build).
 	 */
-	if (n > 2 && st[2] > st[1]) {
-		uint32_t g = off < st[1] ? 0 : 1 + (off - st[1]) / (st[2] - st[1]);
+	if (x->stride != 0) {
+		uint32_t g = off < st[1] ? 0 :
+			1 + rte_reciprocal_divide(off - st[1], x->recip);
 
 		if (g < n && st[g] <= off && (g + 1 == n || off < st[g + 1]))
 			return g;
@@ -1415,6 +1441,8 @@ hb_buf_check(const struct hb_buf *b, const char **reason)
 		if (x != NULL && !seen_tail) {
 			CHECK(i < x->n, "segment index too short");
 			CHECK(x->seg[i] == m, "segment index: wrong segment");
+			CHECK(x->ptr[i] == rte_pktmbuf_mtod(m, char *),
+			      "segment index: wrong data pointer");
 			CHECK(x->start[i] == off, "segment index: wrong offset");
 			i++;
 		}

@@ -52,13 +52,7 @@ extern int hb_logtype;
  * built by appends have equal middle segments: O(1)) and falls back to a
  * binary search.
  */
-struct hb_idx {
-	uint32_t n;		/* live entries */
-	uint32_t cap;		/* entries allocated */
-	uint32_t valid;		/* 0: rebuild before use */
-	uint32_t *start;	/* logical offset of each segment's first byte */
-	struct rte_mbuf **seg;	/* segment pointers */
-};
+/* struct hb_idx is in hb_buf_pvt.h: hb_buf.h looks it up inline. */
 
 /*
  * Lookup: the tail, then at most HB_WALK_SEQ steps on from the cached
