@@ -201,6 +201,8 @@ seg_move_meta(struct rte_mbuf *dst, const struct rte_mbuf *src)
 void
 hb_idx_free(struct hb_buf *b)
 {
+	if (b->idx == NULL)
+		return;
 	rte_free(b->idx);
 	b->idx = NULL;
 }
@@ -404,6 +406,20 @@ seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 				goto found;
 		}
 	}
+	/*
+	 * Near the head (a split cutting packets off the front, a trim at a
+	 * small offset): a short walk from it, so that no index is built for
+	 * a buffer used that way.
+	 */
+	m = b->head;
+	s = 0;
+	while (off - s >= m->data_len && n < HB_WALK_HEAD) {
+		s += m->data_len;
+		m = m->next;
+		n++;
+	}
+	if (off - s < m->data_len)
+		goto found;
 	/* Long chains: the segment index, never a long walk. */
 	if (b->head->nb_segs >= HB_IDX_MIN_SEGS &&
 	    ((b->idx != NULL && b->idx->valid) ||
@@ -413,8 +429,6 @@ seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 		s = b->idx->start[n];
 		goto found;
 	}
-	m = b->head;
-	s = 0;
 	while (off - s >= m->data_len) {
 		s += m->data_len;
 		m = m->next;
@@ -625,7 +639,11 @@ buf_drop_all(struct hb_buf *b)
 	if (b->head != NULL) {
 		if (b->mp == NULL) /* adopted, never used: keep its pool */
 			b->mp = b->head->pool;
-		rte_pktmbuf_free_bulk(&b->head, 1);
+		/* One segment: the inline free, not the bulk machinery. */
+		if (b->head->next == NULL)
+			rte_pktmbuf_free_seg(b->head);
+		else
+			rte_pktmbuf_free_bulk(&b->head, 1);
 	}
 	buf_make_empty(b);
 }
@@ -773,6 +791,60 @@ buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	return 0;
 }
 
+/*
+ * The common growth of an append, without the general machinery: the
+ * bytes fill the tail's room and one new segment (or the first segment of
+ * an empty buffer). Returns 1 when the case is not this one (no reserved
+ * segment, one segment enough): the general path then runs.
+ */
+static int
+buf_append_one(struct hb_buf *b, const void *src, uint32_t len)
+{
+	struct rte_mbuf *t = b->tail, *h = b->head, *m;
+	const char *p = src;
+	uint32_t room;
+
+	if (h == NULL) {
+		m = rte_pktmbuf_alloc(b->mp);
+		if (m == NULL)
+			return -ENOMEM;
+		if (len > rte_pktmbuf_tailroom(m)) {
+			rte_pktmbuf_free_seg(m);
+			return 1;
+		}
+		HB_STAT_ADD(segs_alloc, 1);
+		memcpy(rte_pktmbuf_mtod(m, char *), p, len);
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		b->head = m;
+		b->tail = m;
+		b->pos_seg = m;
+		b->pos_off = 0;
+		return 0;
+	}
+	if (t->next != NULL || h->nb_segs >= RTE_MBUF_MAX_NB_SEGS ||
+	    len > UINT32_MAX - h->pkt_len)
+		return 1;
+	room = seg_tailroom(t);
+	if (len <= room || len - room > pool_seg_cap(b->mp))
+		return 1;
+	m = rte_pktmbuf_alloc(b->mp);
+	if (m == NULL)
+		return -ENOMEM;
+	HB_STAT_ADD(segs_alloc, 1);
+	m->data_off = 0;
+	memcpy(rte_pktmbuf_mtod_offset(t, char *, t->data_len), p, room);
+	t->data_len = (uint16_t)(t->data_len + room);
+	memcpy(rte_pktmbuf_mtod(m, char *), p + room, len - room);
+	m->data_len = (uint16_t)(len - room);
+	t->next = m;
+	h->nb_segs++;
+	idx_push(b, m, h->pkt_len + room);
+	h->pkt_len += len;
+	b->tail = m;
+	return 0;
+}
+
 int
 __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
@@ -783,7 +855,9 @@ __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	rc = buf_mut_enter(b);
 	if (rc != 0)
 		return rc;
-	rc = buf_append(b, src, len);
+	rc = len != 0 ? buf_append_one(b, src, len) : 0;
+	if (rc > 0)
+		rc = buf_append(b, src, len);
 	buf_mut_exit(b);
 	return rc;
 }

@@ -56,10 +56,12 @@ extern int hb_logtype;
 
 /*
  * Lookup: the tail, then at most HB_WALK_SEQ steps on from the cached
- * position (sequential access), then the segment index on chains of at
- * least HB_IDX_MIN_SEGS segments, else a walk (short chains).
+ * position (sequential access), then at most HB_WALK_HEAD steps from the
+ * head, then the segment index on chains of at least HB_IDX_MIN_SEGS
+ * segments, else the rest of the walk (short chains).
  */
 #define HB_WALK_SEQ 2
+#define HB_WALK_HEAD 4
 #define HB_IDX_MIN_SEGS 16
 
 /* Segment lookup shared by the buffer, cursor and visitor modules. */
