@@ -846,6 +846,29 @@ buf_append_one(struct hb_buf *b, const void *src, uint32_t len)
 }
 
 int
+hb_buf_append_held(struct hb_buf *b, const void *src, uint32_t len)
+{
+	int rc = len != 0 ? buf_append_one(b, src, len) : 0;
+
+	return rc > 0 ? buf_append(b, src, len) : rc;
+}
+
+uint32_t
+hb_buf_tail_room(const struct hb_buf *b, char **p)
+{
+	struct rte_mbuf *t = b->tail;
+	uint32_t room;
+
+	if (t == NULL)
+		return 0;
+	room = seg_tailroom(t);
+	/* Never past the 32-bit length. */
+	room = RTE_MIN(room, UINT32_MAX - b->head->pkt_len);
+	*p = rte_pktmbuf_mtod_offset(t, char *, t->data_len);
+	return room;
+}
+
+int
 __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
 	int rc;
@@ -855,9 +878,7 @@ __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	rc = buf_mut_enter(b);
 	if (rc != 0)
 		return rc;
-	rc = len != 0 ? buf_append_one(b, src, len) : 0;
-	if (rc > 0)
-		rc = buf_append(b, src, len);
+	rc = hb_buf_append_held(b, src, len);
 	buf_mut_exit(b);
 	return rc;
 }

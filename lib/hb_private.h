@@ -121,6 +121,10 @@ int hb_buf_resolve(const struct hb_buf *b);
 /* Entry and exit of reading calls (hb_buf.c; shared buffers: a reader). */
 int hb_buf_read_enter(const struct hb_buf *b, unsigned int *id);
 void hb_buf_read_exit(const struct hb_buf *b, unsigned int id);
+/* hb_buf_append() for a caller holding the buffer exclusively. */
+int hb_buf_append_held(struct hb_buf *b, const void *src, uint32_t len);
+/* Writable room after the tail's data (exclusive tail) and where it is. */
+uint32_t hb_buf_tail_room(const struct hb_buf *b, char **p);
 /* hb_buf_peek() for a caller already holding the buffer for reading. */
 const void *hb_buf_peek_held(const struct hb_buf *b, uint32_t off,
 			     uint32_t len, void *scratch);
