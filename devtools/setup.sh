@@ -6,6 +6,7 @@
 #
 #   devtools/setup.sh            packages, then build/ (release)
 #   devtools/setup.sh --asan     also build-asan/ (ASan + UBSan, debug checks)
+#   devtools/setup.sh --fuzz     also build-fuzz/ (clang, libFuzzer targets)
 #   devtools/setup.sh --no-build packages only
 #
 # Idempotent: a package is installed only if missing (apt-get update only
@@ -24,6 +25,7 @@ PACKAGES=(
 	gcc libc6-dev binutils
 	libcmocka-dev libpcap-dev
 	python3 python3-pyelftools
+	clang libclang-rt-14-dev valgrind
 )
 
 # Build directories: name, then the options that define it.
@@ -34,15 +36,22 @@ ASAN_DIR=build-asan
 # shellcheck disable=SC2054 # the comma is part of the option value
 ASAN_OPTS=(-Dbuildtype=debug -Db_sanitize=address,undefined
 	-Ddebug_checks=true -Db_lundef=false -Dtests=true)
+# libFuzzer targets (tests/fuzz, docs/hardening.md): clang, sanitizers.
+FUZZ_DIR=build-fuzz
+# shellcheck disable=SC2054 # the comma is part of the option value
+FUZZ_OPTS=(-Dbuildtype=debug -Db_sanitize=address,undefined
+	-Ddebug_checks=true -Db_lundef=false -Dtests=true -Dfuzz=true)
 
 want_asan=0
+want_fuzz=0
 want_build=1
 
 usage()
 {
 	cat <<EOF
-Usage: $0 [--asan] [--no-build] [-h]
+Usage: $0 [--asan] [--fuzz] [--no-build] [-h]
   --asan      also configure and build $ASAN_DIR/ (sanitizers, debug checks)
+  --fuzz      also configure and build $FUZZ_DIR/ (clang, libFuzzer targets)
   --no-build  only install the missing packages
 EOF
 }
@@ -50,6 +59,7 @@ EOF
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--asan) want_asan=1 ;;
+	--fuzz) want_fuzz=1 ;;
 	--no-build) want_build=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "setup.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -211,5 +221,9 @@ if [ $want_build -eq 1 ]; then
 	build_dir "$RELEASE_DIR" "${RELEASE_OPTS[@]}"
 	if [ $want_asan -eq 1 ]; then
 		build_dir "$ASAN_DIR" "${ASAN_OPTS[@]}"
+	fi
+	if [ $want_fuzz -eq 1 ]; then
+		# libFuzzer is clang's: this directory is configured with it.
+		CC=clang build_dir "$FUZZ_DIR" "${FUZZ_OPTS[@]}"
 	fi
 fi

@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 HyperBuf developers
 #
-# Run every test: set up (packages, build/ and build-asan/), then every
-# meson test suite in both build directories, then print a summary.
+# Run every test: set up (packages, build/, build-asan/ and build-fuzz/),
+# then every meson test suite in build/ and build-asan/, the 'fuzz' suite
+# (short libFuzzer runs) in build-fuzz/, then print a summary.
 # Exit status 0 only if everything passed.
 #
 #   devtools/test.sh                  everything
 #   devtools/test.sh --no-asan        skip the sanitizer build
+#   devtools/test.sh --no-fuzz        skip the libFuzzer build and runs
+#   devtools/test.sh --valgrind       also the unit tests under valgrind
+#                                     (opt-in: ~10 minutes, docs/hardening.md)
 #   devtools/test.sh --suite unit     only that meson suite (repeatable)
 #
 # Adding tests:
@@ -27,13 +31,17 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 
 want_asan=1
+want_fuzz=1
+want_valgrind=0
 suites=()
 
 usage()
 {
 	cat <<EOF
-Usage: $0 [--no-asan] [--suite NAME]... [-h]
+Usage: $0 [--no-asan] [--no-fuzz] [--valgrind] [--suite NAME]... [-h]
   --no-asan     do not build or test build-asan/
+  --no-fuzz     do not build build-fuzz/ or run the 'fuzz' suite
+  --valgrind    also run the 'unit' suite of build/ under valgrind
   --suite NAME  run only this meson test suite (may be repeated)
 EOF
 }
@@ -41,6 +49,8 @@ EOF
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-asan) want_asan=0 ;;
+	--no-fuzz) want_fuzz=0 ;;
+	--valgrind) want_valgrind=1 ;;
 	--suite) [ $# -ge 2 ] || { usage >&2; exit 2; }
 		suites+=(--suite "$2"); shift ;;
 	--suite=*) suites+=(--suite "${1#--suite=}") ;;
@@ -129,6 +139,24 @@ print(p, f, s)
 EOF
 }
 
+# Was suite $1 selected (no --suite given selects every suite)?
+suite_selected()
+{
+	[ ${#suites[@]} -eq 0 ] && return 0
+	[[ " ${suites[*]} " == *" --suite $1 "* ]]
+}
+
+# Is 'fuzz' the only suite selected? (build/ and build-asan/ have none.)
+only_fuzz_selected()
+{
+	local a
+
+	[ ${#suites[@]} -gt 0 ] || return 1
+	for a in "${suites[@]}"; do
+		[ "$a" = --suite ] || [ "$a" = fuzz ] || return 1
+	done
+}
+
 # meson_tests NAME BUILD_DIR [MESON TEST ARGS...]: the selected suites
 # of one build directory.
 meson_tests()
@@ -149,12 +177,31 @@ meson_tests()
 t0=$SECONDS
 setup_args=()
 [ $want_asan -eq 1 ] && setup_args+=(--asan)
+suite_selected fuzz || want_fuzz=0
+[ $want_fuzz -eq 1 ] && setup_args+=(--fuzz)
 step setup devtools/setup.sh "${setup_args[@]}"
 if [ "$status" -eq 0 ]; then
-	meson_tests release build
-	[ $want_asan -eq 1 ] && meson_tests asan build-asan
-	# Later runs go here, e.g. (with add_test_setup('valgrind', ...)):
-	# meson_tests valgrind build --setup valgrind --suite unit
+	if ! only_fuzz_selected; then
+		meson_tests release build
+		[ $want_asan -eq 1 ] && meson_tests asan build-asan
+	fi
+	# build-fuzz/: only the libFuzzer runs (its unit tests are build-asan's).
+	if [ $want_fuzz -eq 1 ]; then
+		saved=("${suites[@]}")
+		suites=()
+		meson_tests fuzz build-fuzz --suite fuzz
+		suites=("${saved[@]}")
+	fi
+	if [ $want_valgrind -eq 1 ] && suite_selected unit; then
+		# Every unit test but async_stress: its 15 s wall-clock
+		# deadlines do not hold with valgrind's serialised threads.
+		mapfile -t vg_tests < <(meson test -C build --list 2>/dev/null |
+			sed -n 's|^hyperbuf:unit / ||p' | grep -vx async_stress)
+		saved=("${suites[@]}")
+		suites=()
+		meson_tests valgrind build --setup valgrind "${vg_tests[@]}"
+		suites=("${saved[@]}")
+	fi
 fi
 
 banner "summary ($((SECONDS - t0))s)"

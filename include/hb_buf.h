@@ -169,7 +169,8 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  *   - EBUSY: a visitor is live on @p b.
  *   - ENOTSUP, ... : the errors of hb_buf_unshare() for a shared buffer.
  *   On failure the bytes and segments of @p b are unchanged (a shared
- *   buffer is closed: see hb_buf_unshare()).
+ *   buffer that still had visitors, EBUSY, is closed: see
+ *   hb_buf_unshare()).
  */
 static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
 

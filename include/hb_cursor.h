@@ -43,6 +43,7 @@ struct hb_cursor {
 	uint32_t rel;		    /**< @internal offset of off in seg */
 	uint32_t off;		    /**< @internal logical position */
 	uint32_t gen;		    /**< @internal buffer layout generation */
+	uint32_t rsvd;		    /**< @internal zero (no padding) */
 };
 
 /**

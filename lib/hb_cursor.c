@@ -39,6 +39,7 @@ hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off)
 	if (off > hb_buf_len(b)) {
 		rc = -ERANGE;
 	} else {
+		memset(c, 0, sizeof(*c));
 		c->buf = b;
 		c->gen = b->gen;
 		cursor_locate(c, off);
