@@ -61,6 +61,17 @@ buf_mut_exit(struct hb_buf *b)
 		hb_shared_exit(b, true, 0);
 }
 
+/* Body of a mutating call: @expr (an int) runs with @b entered. */
+#define BUF_MUT_CALL(b, expr)                                                  \
+	do {                                                                   \
+		int __rc = buf_mut_enter(b);                                   \
+		if (__rc == 0) {                                               \
+			__rc = (expr);                                         \
+			buf_mut_exit(b);                                       \
+		}                                                              \
+		return __rc;                                                   \
+	} while (0)
+
 /*
  * Reading call: initialised, no write visitor. A shared buffer is held as a
  * reader, counted on lcore *id, for the length of the call.
@@ -871,16 +882,9 @@ hb_buf_tail_room(const struct hb_buf *b, char **p)
 int
 __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
-	int rc;
-
 	if (src == NULL)
 		return -EINVAL;
-	rc = buf_mut_enter(b);
-	if (rc != 0)
-		return rc;
-	rc = hb_buf_append_held(b, src, len);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, hb_buf_append_held(b, src, len));
 }
 
 int
@@ -940,18 +944,7 @@ hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u)
 int
 hb_buf_reserve(struct hb_buf *b, uint32_t additional)
 {
-	int rc = buf_mut_enter(b);
-
-	if (rc != 0)
-		return rc;
-	if (additional == 0) {
-		buf_mut_exit(b);
-		return 0;
-	}
-	rc = buf_make_room(b, additional);
-	buf_mut_exit(b);
-	HB_BUF_VERIFY(b);
-	return rc;
+	BUF_MUT_CALL(b, additional != 0 ? buf_make_room(b, additional) : 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -1018,16 +1011,9 @@ done:
 int
 hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 {
-	int rc;
-
 	if (src == NULL)
 		return -EINVAL;
-	rc = buf_mut_enter(b);
-	if (rc != 0)
-		return rc;
-	rc = buf_prepend(b, src, len);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, buf_prepend(b, src, len));
 }
 
 /* ---------------------------------------------------------------------
@@ -1130,13 +1116,7 @@ done:
 int
 hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
 {
-	int rc = buf_mut_enter(b);
-
-	if (rc != 0)
-		return rc;
-	rc = buf_pullup(b, off, len);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, buf_pullup(b, off, len));
 }
 
 /* ---------------------------------------------------------------------
@@ -1179,16 +1159,9 @@ __hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 int
 __hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 {
-	int rc;
-
 	if (src == NULL)
 		return -EINVAL;
-	rc = buf_mut_enter(b);
-	if (rc != 0)
-		return rc;
-	rc = buf_copy(b, off, (void *)(uintptr_t)src, len, false);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, buf_copy(b, off, (void *)(uintptr_t)src, len, false));
 }
 
 const void *
@@ -1328,13 +1301,7 @@ buf_trim(struct hb_buf *b, uint32_t len)
 int
 hb_buf_trim(struct hb_buf *b, uint32_t len)
 {
-	int rc = buf_mut_enter(b);
-
-	if (rc != 0)
-		return rc;
-	rc = buf_trim(b, len);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, buf_trim(b, len));
 }
 
 static int
@@ -1386,13 +1353,7 @@ buf_adj(struct hb_buf *b, uint32_t len)
 int
 hb_buf_adj(struct hb_buf *b, uint32_t len)
 {
-	int rc = buf_mut_enter(b);
-
-	if (rc != 0)
-		return rc;
-	rc = buf_adj(b, len);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, buf_adj(b, len));
 }
 
 static int
@@ -1469,13 +1430,7 @@ buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 int
 hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 {
-	int rc = buf_mut_enter(b);
-
-	if (rc != 0)
-		return rc;
-	rc = buf_split(b, at, tail);
-	buf_mut_exit(b);
-	return rc;
+	BUF_MUT_CALL(b, buf_split(b, at, tail));
 }
 
 /* ---------------------------------------------------------------------

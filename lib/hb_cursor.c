@@ -84,53 +84,42 @@ cursor_copy(const struct hb_cursor *c, void *dst, uint32_t len)
 	hb_seg_copy(c->buf, m, start, c->off - start, dst, len, true);
 }
 
-int
-__hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
-{
-	unsigned int id = 0;
-	int rc;
-
-	if (dst == NULL)
-		return -EINVAL;
-	rc = cursor_enter(c, len, &id);
-	if (rc != 0)
-		return rc;
-	if (len > 0) {
-		cursor_copy(c, dst, len);
-		cursor_locate(c, c->off + len);
-	}
-	hb_buf_read_exit(c->buf, id);
-	return 0;
-}
-
-int
-hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len)
-{
-	unsigned int id = 0;
-	int rc;
-
-	if (dst == NULL)
-		return -EINVAL;
-	rc = cursor_enter(c, len, &id);
-	if (rc != 0)
-		return rc;
-	if (len > 0)
-		cursor_copy(c, dst, len);
-	hb_buf_read_exit(c->buf, id);
-	return 0;
-}
-
-int
-hb_cursor_skip(struct hb_cursor *c, uint32_t len)
+/* Copy the next @len bytes to @dst (NULL: none), advancing if @advance. */
+static int
+cursor_take(struct hb_cursor *c, void *dst, uint32_t len, bool advance)
 {
 	unsigned int id = 0;
 	int rc = cursor_enter(c, len, &id);
 
 	if (rc != 0)
 		return rc;
-	cursor_locate(c, c->off + len);
+	if (dst != NULL && len > 0)
+		cursor_copy(c, dst, len);
+	if (advance)
+		cursor_locate(c, c->off + len);
 	hb_buf_read_exit(c->buf, id);
 	return 0;
+}
+
+int
+__hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
+{
+	return dst != NULL ? cursor_take(c, dst, len, true) : -EINVAL;
+}
+
+int
+hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len)
+{
+	/* Not advancing: the cursor is not written. */
+	return dst != NULL ?
+		cursor_take((struct hb_cursor *)(uintptr_t)c, dst, len, false) :
+		-EINVAL;
+}
+
+int
+hb_cursor_skip(struct hb_cursor *c, uint32_t len)
+{
+	return cursor_take(c, NULL, len, true);
 }
 
 const void *
