@@ -8,7 +8,8 @@
 /*
  * hb-fwd: declarations shared by the files of the sample forwarding
  * application (main.c: setup and shutdown, args.c: command line, fwd.c:
- * the forwarding lcores, stats.c: statistics, JSON and telemetry).
+ * the forwarding lcores, stats.c: statistics, JSON and telemetry;
+ * fwd_pkt.h: the per-packet code of each mode, also used by the tests).
  */
 
 #include <stdbool.h>
@@ -16,10 +17,10 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_ip.h>
 #include <rte_lcore.h>
-#include <rte_udp.h>
-#include <rte_vxlan.h>
+
+/* The modes, drop reasons and the per-packet code of each mode. */
+#include "fwd_pkt.h"
 
 /* Packets per RX burst: default and largest accepted. */
 #define FWD_DEF_BURST 32
@@ -37,58 +38,8 @@
 /* VXLAN nesting depth for encap/decap. */
 #define FWD_MAX_TUNNEL_DEPTH 8
 
-/* Forwarding modes (--mode). */
-enum fwd_mode {
-	FWD_MODE_IO,	  /* attach and detach only: HyperBuf's floor cost */
-	FWD_MODE_MACSWAP, /* swap source and destination MAC */
-	FWD_MODE_ROUTE,	  /* IPv4 TTL decrement, RFC 1624 checksum update */
-	FWD_MODE_ENCAP,	  /* VXLAN encapsulation (50 bytes in front) */
-	FWD_MODE_DECAP,	  /* VXLAN decapsulation */
-	FWD_MODE_MAX
-};
-
-/*
- * Why a received packet was dropped. Each has a name used in the output,
- * the JSON file and telemetry; docs/hb-fwd.md says which mode checks what,
- * in which order.
- */
-enum fwd_drop {
-	FWD_DROP_SHORT,		/* too short for its headers */
-	FWD_DROP_NOT_IPV4,	/* route: EtherType is not IPv4 */
-	FWD_DROP_BAD_VERSION,	/* IPv4 version is not 4 */
-	FWD_DROP_BAD_IHL,	/* IPv4 IHL below 5 */
-	FWD_DROP_BAD_TOTAL_LEN, /* IPv4 total length below IHL or past the frame */
-	FWD_DROP_TTL_EXCEEDED,	/* route: TTL 0 or 1 */
-	FWD_DROP_NOT_VXLAN,	/* decap: not IPv4/UDP/4789 with the VXLAN I flag */
-	FWD_DROP_FRAGMENT,	/* decap: outer IPv4 is a fragment */
-	FWD_DROP_BAD_UDP_LEN,	/* decap: UDP length below 8 or past the datagram */
-	FWD_DROP_TOO_BIG,	/* encap: result would pass IPv4 or mbuf limits */
-	FWD_DROP_NO_MBUF,	/* encap: no mbuf for a new head segment */
-	FWD_DROP_BAD_MBUF,	/* the PMD gave an inconsistent mbuf chain */
-	FWD_DROP_HB_ERROR,	/* unexpected HyperBuf error (logged) */
-	FWD_DROP_MAX
-};
-
-/* Returned by the per-packet functions for a packet to transmit. */
-#define FWD_PASS (-1)
-
 extern const char *const fwd_mode_names[FWD_MODE_MAX];
 extern const char *const fwd_drop_names[FWD_DROP_MAX];
-
-/* The 50 bytes VXLAN encapsulation puts in front of a frame. */
-struct fwd_encap_hdr {
-	struct rte_ether_hdr eth;
-	struct rte_ipv4_hdr ip;
-	struct rte_udp_hdr udp;
-	struct rte_vxlan_hdr vxlan;
-};
-#define FWD_ENCAP_LEN 50
-/* Outer IPv4 total length = frame + this. */
-#define FWD_ENCAP_IP_EXTRA (FWD_ENCAP_LEN - RTE_ETHER_HDR_LEN)
-/* Largest frame that can be encapsulated (IPv4 total length <= 65535). */
-#define FWD_ENCAP_MAX_FRAME (UINT16_MAX - FWD_ENCAP_IP_EXTRA)
-/* VXLAN flags: the I flag (valid VNI), first byte of the header. */
-#define FWD_VXLAN_FLAG_I 0x08
 
 /* Options (args.c fills it, everything else reads it). */
 struct fwd_config {
@@ -126,10 +77,8 @@ struct fwd_stream {
 	uint16_t rx_queue;
 	uint16_t tx_port;
 	uint16_t tx_queue;
-	/* encap: outer IPv4 checksum with total length 0, host order */
-	uint16_t encap_cksum;
-	/* encap: outer headers for tx_port, per-packet fields 0 */
-	struct fwd_encap_hdr encap_hdr;
+	/* encap: outer headers for tx_port (fwd_stream_init_encap()) */
+	struct fwd_encap encap;
 
 	uint64_t rx_pkts __rte_cache_aligned;
 	uint64_t tx_pkts;    /* handed to tx_port */

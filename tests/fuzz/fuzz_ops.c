@@ -51,6 +51,7 @@
 #include "hyperbuf.h"
 #include "hb_private.h" /* hb_lcores[]: bounced visitors live (white box) */
 #include "hb_fault.h"
+#include "fuzz_eal.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -2697,31 +2698,15 @@ warm_up(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char prefix[64], lcores[64];
-	static const char *eal[] = {
-		"fuzz_ops", "--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-		"--no-telemetry", prefix, lcores, "--log-level=*:error", NULL,
-	};
 	static const uint16_t rooms[NPOOL] = { 128, 200, 0 };
 	static const unsigned int sizes[NPOOL] = { 48, 40, 10 };
 	char name[32];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int i;
 
 	(void)argc;
 	(void)argv;
 	trace = getenv("FUZZ_OPS_TRACE") != NULL;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=hbfz%d", (int)getpid());
-	/* One lcore, free to run on any CPU (parallel fuzz jobs). */
-	snprintf(lcores, sizeof(lcores), "--lcores=0@(0-%ld)",
-		 ncpu > 1 ? ncpu - 1 : 0);
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, (char **)(uintptr_t)eal) < 0) {
-		fprintf(stderr, "fuzz_ops: EAL init failed: %s\n",
-			rte_strerror(rte_errno));
-		exit(1);
-	}
-	RTE_VERIFY(hb_init() == 0);
-	RTE_VERIFY(hb_fault_register() == 0);
+	fuzz_eal_init("fuzz_ops", "hbfz");
 	for (i = 0; i < NPOOL; i++) {
 		snprintf(name, sizeof(name), "fzpool%d", i);
 		pools[i] = hb_fault_pool_create(name, sizes[i], rooms[i],
