@@ -30,12 +30,14 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,10 +49,14 @@
 #include <rte_errno.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_memzone.h>
 #include <rte_mempool.h>
+#include <rte_pause.h>
 #include <rte_reciprocal.h>
+#include <rte_rwlock.h>
 
 #include <hyperbuf.h>
 
@@ -90,6 +96,9 @@ static const char *opt_workloads;	 /* --workloads */
 static const char *opt_impls;		 /* --impl */
 static uint64_t opt_iters;		 /* --iters: 0 calibrate */
 static bool opt_quick;			 /* --quick */
+static double opt_mc_ms = 2.0;		 /* --mc-ms: multi-lcore window */
+static unsigned int opt_work = 128;	 /* --work: contend work, words */
+static unsigned int opt_write_pct = 20;	 /* --write-pct: contend */
 
 static struct rte_mempool *pool;
 static double tsc_per_ns;
@@ -1109,6 +1118,13 @@ rnd_expert(uint64_t iters)
  *    HB_VISIT_WRITE() on Ethernet, hb_buf_detach() (back into the burst);
  *  - hyperbuf-1visit (variant): one HB_VISIT_WRITE() on Ethernet+IPv4 does
  *    both (one gather and one scatter when the headers are split);
+ *  - hyperbuf-pullup (variant, visit-split only): hb_buf_pullup() of the
+ *    34 header bytes right after hb_buf_attach() (what a user does with
+ *    split headers), then the same two visitors, now direct. The pullup
+ *    moves the missing bytes into the first segment; so that every
+ *    repetition pulls up a split packet again, the packet is split back
+ *    after hb_buf_detach() by hand (vis_resplit(): one 24-byte copy and
+ *    four stores, timed alone and printed as a note);
  *  - mtod (visit-hdr): rte_pktmbuf_mtod() pointers, the l2fwd way (no
  *    length check, like DPDK's examples: the strongest form);
  *  - read+writeback (visit-split): a contiguous-header fast path with
@@ -1126,8 +1142,8 @@ struct hdr_eth_ip {
 
 static_assert(sizeof(struct hdr_eth_ip) == 34, "Ethernet + IPv4 is 34 bytes");
 
-/* [0] hyperbuf, [1] the baseline, [2] hyperbuf-1visit */
-static struct rte_mbuf *vis_burst[3][MAX_BURST];
+/* [0] hyperbuf, [1] the baseline, [2] hyperbuf-1visit, [3] -pullup */
+static struct rte_mbuf *vis_burst[4][MAX_BURST];
 static unsigned int vis_split;			  /* 0: one segment */
 
 static inline uint64_t
@@ -1306,6 +1322,106 @@ vis_hb_1visit(uint64_t iters)
 	return sum;
 }
 
+/*
+ * Undo hb_buf_pullup() of a visit-split packet: the bytes it moved into
+ * the first segment go back to the front of the second one. Hand-written
+ * setup for the next repetition, not a HyperBuf call.
+ */
+static inline void
+vis_resplit(struct rte_mbuf *m)
+{
+	struct rte_mbuf *n = m->next;
+	uint16_t k = (uint16_t)(m->data_len - vis_split);
+
+	if (unlikely(n == NULL || m->data_len < vis_split || n->data_off < k))
+		rte_exit(EXIT_FAILURE, "visit-split: unexpected layout after "
+			 "hb_buf_pullup()\n");
+	n->data_off = (uint16_t)(n->data_off - k);
+	n->data_len = (uint16_t)(n->data_len + k);
+	memcpy(rte_pktmbuf_mtod(n, char *),
+	       rte_pktmbuf_mtod_offset(m, char *, vis_split), k);
+	m->data_len = (uint16_t)vis_split;
+}
+
+/* The same work after hb_buf_pullup() of both headers: direct visitors. */
+static uint64_t
+vis_hb_pullup(uint64_t iters)
+{
+	struct rte_mbuf **burst = vis_burst[3];
+	const unsigned int n = opt_burst;
+	struct hb_visitor v;
+	uint64_t sum = 0;
+	struct hb_buf b;
+	unsigned int i;
+
+	while (iters-- > 0) {
+		for (i = 0; i < n; i++) {
+			CHECK_RC(hb_buf_attach(&b, burst[i]));
+			CHECK_RC(hb_buf_pullup(&b, 0,
+					       sizeof(struct hdr_eth_ip)));
+			CHECK_RC(HB_VISIT_READ(&b, 0, struct hdr_eth_ip, &v));
+			sum += hdr_digest(HB_VIEW(&v, const struct hdr_eth_ip));
+			CHECK_RC(hb_visit_release(&v));
+			CHECK_RC(HB_VISIT_WRITE(&b, 0, struct rte_ether_hdr, 0,
+						&v));
+			mac_swap(HB_VIEW(&v, struct rte_ether_hdr));
+			CHECK_RC(hb_visit_release(&v));
+			burst[i] = hb_buf_detach(&b);
+			CHECK_PTR(burst[i]);
+			if (vis_split != 0)
+				vis_resplit(burst[i]);
+		}
+	}
+	vis_out(burst);
+	return sum;
+}
+
+/*
+ * What vis_resplit() costs alone, per packet: the same copy one way (a
+ * hand pullup) and back, halved. Printed next to hyperbuf-pullup.
+ */
+static double
+vis_resplit_ns(void)
+{
+	struct rte_mbuf **burst = vis_burst[3];
+	const unsigned int rounds = 2000;
+	const uint16_t k = (uint16_t)(sizeof(struct hdr_eth_ip) - vis_split);
+	double best = 0;
+	unsigned int r, j, i;
+
+	for (r = 0; r < 5; r++) {
+		uint64_t t0 = rte_rdtsc_precise(), t;
+
+		for (j = 0; j < rounds; j++) {
+			for (i = 0; i < opt_burst; i++) {
+				struct rte_mbuf *m = burst[i], *x = m->next;
+
+				memcpy(rte_pktmbuf_mtod_offset(m, char *,
+							       m->data_len),
+				       rte_pktmbuf_mtod(x, char *), k);
+				m->data_len = (uint16_t)(m->data_len + k);
+				x->data_off = (uint16_t)(x->data_off + k);
+				x->data_len = (uint16_t)(x->data_len - k);
+				vis_resplit(m);
+			}
+			BENCH_ESCAPE(burst);
+		}
+		t = rte_rdtsc_precise() - t0;
+		if (r == 0 || t < best)
+			best = (double)t;
+	}
+	return best / tsc_per_ns / ((double)rounds * opt_burst) / 2;
+}
+
+static void
+vis_split_teardown(void)
+{
+	printf("  note: hyperbuf-pullup includes splitting each packet back "
+	       "after use (vis_resplit, by hand): %.2f ns per packet alone\n",
+	       vis_resplit_ns());
+	vis_teardown();
+}
+
 static uint64_t
 vis_mtod(uint64_t iters)
 {
@@ -1362,17 +1478,757 @@ vis_read_writeback(uint64_t iters)
 }
 
 /* ------------------------------------------------------------------------
- * Workloads with shared buffers (shared-read, contend): not yet.
+ * Multi-lcore workloads: shared-read, contend
  *
- * They need hb_buf_share() and hb_visit_async() (hb_async.h). Their place
- * is reserved in the table below; implement them as:
- *  - shared-read: 2 lcores, read visitors on one shared buffer, per-op cost
- *    at 1 and 2 lcores; baseline rte_rwlock_read_lock on one shared lock;
- *  - contend: 2 lcores, mixed read/write visits plus useful work between
- *    visits; baseline the same with rte_rwlock spinning; report work done
- *    and cycles spent spinning.
- * Each needs rte_eal_remote_launch() of a worker on a second lcore (-l 0,1).
+ * Two lcores (the main lcore and the first worker: run with -l 0-1 or
+ * --lcores) run the same loop on one shared object for a window of
+ * --mc-ms milliseconds, both starting at the same TSC instant; each counts
+ * what it did and when it started and stopped. A sample is the lcore time
+ * (the sum of the lcores' own windows) per operation: with perfect scaling
+ * the 2-lcore cost equals the 1-lcore cost.
+ *
+ * The machine is shared: a window in which an lcore was preempted
+ * (getrusage(RUSAGE_THREAD) involuntary switches) or started or stopped
+ * late does not measure the workload. Windows are run round robin until
+ * each implementation has --reps undisturbed ones (at most 8 times as many
+ * attempts); only undisturbed windows are kept if there are at least 3,
+ * otherwise all are (the details below the table say which).
+ *
+ * The shared object: 64 bytes in one mbuf whose first 34 (the size of an
+ * Ethernet + IPv4 header) hold a record: a sequence number and 26 bytes
+ * derived from it, so that a torn or stale read is detected.
+ *  - HyperBuf: a struct hb_buf made shared with hb_buf_share();
+ *  - baseline: the same 64 bytes in an mbuf, guarded by one rte_rwlock
+ *    on a cache line of its own.
+ * Every failed check is counted on the lcore and fails the run once the
+ * window is over (no lcore exits in the middle of a window).
  */
+
+#define MC_LCORES 2u
+#define MC_BUF_LEN 64u		/* the shared buffer */
+#define MC_REC_LEN 34u		/* bytes visited */
+#define MC_BATCH 16u		/* shared-read: visits per clock read */
+#define MC_SEQ0 1000u		/* contend: first sequence number */
+#define CT_K 64u		/* contend: request slots per lcore */
+#define CT_WORK_MAX 4096u	/* contend: largest --work */
+
+struct mc_res {
+	uint64_t ops;		/* shared-read: visits; contend: work units */
+	uint64_t issued;	/* contend: visits asked for */
+	uint64_t visits;	/* contend: visits done in the window */
+	uint64_t late;		/* contend: visits done after it (drain) */
+	uint64_t writes;	/* contend: write visits */
+	uint64_t sum;		/* digests (shared-read), work sums (contend) */
+	uint64_t bad;		/* failed checks */
+	int err;		/* an error code seen, if any */
+	uint64_t spin_tsc;	/* cycles spent waiting for access */
+	uint64_t spins;		/* accesses that waited */
+	uint64_t drain_tsc;	/* hyperbuf: completing requests after it */
+	uint64_t last_seq;	/* contend: last sequence number seen */
+	uint64_t t0, t1;	/* this lcore's window */
+	long nivcsw;		/* involuntary context switches */
+} __rte_cache_aligned;
+
+typedef void (*mc_fn)(unsigned int idx, struct mc_res *r);
+
+static struct {
+	mc_fn fn;
+	uint64_t start, end; /* the window (TSC) */
+	struct mc_res res[MC_LCORES];
+} mc;
+
+static unsigned int mc_worker = RTE_MAX_LCORE; /* the second lcore */
+
+/* The shared buffer and the baseline's lock, each on its own line(s). */
+static struct {
+	struct hb_buf b;
+} __rte_cache_aligned mc_hb;
+static struct {
+	rte_rwlock_t lock;
+} __rte_cache_aligned mc_rw;
+static struct rte_mbuf *mc_m; /* the baseline's bytes */
+
+static inline void
+st64(void *p, uint64_t x)
+{
+	memcpy(p, &x, sizeof(x));
+}
+
+static inline uint64_t
+rec_word(uint64_t seq, unsigned int k)
+{
+	return (seq ^ (UINT64_C(0x9e3779b97f4a7c15) * k)) *
+	       UINT64_C(0xbf58476d1ce4e5b9);
+}
+
+static inline uint16_t
+rec_tail(uint64_t seq)
+{
+	return (uint16_t)(seq * 0x2545u + 1u);
+}
+
+static inline void
+rec_fill(uint8_t *p, uint64_t seq)
+{
+	uint16_t t = rec_tail(seq);
+
+	st64(p, seq);
+	st64(p + 8, rec_word(seq, 1));
+	st64(p + 16, rec_word(seq, 2));
+	st64(p + 24, rec_word(seq, 3));
+	memcpy(p + 32, &t, sizeof(t));
+}
+
+/* The record's sequence number; UINT64_MAX if its bytes disagree. */
+static inline uint64_t
+rec_check(const uint8_t *p)
+{
+	uint64_t seq = ld64(p);
+	uint16_t t;
+
+	memcpy(&t, p + 32, sizeof(t));
+	if (ld64(p + 8) != rec_word(seq, 1) ||
+	    ld64(p + 16) != rec_word(seq, 2) ||
+	    ld64(p + 24) != rec_word(seq, 3) || t != rec_tail(seq))
+		return UINT64_MAX;
+	return seq;
+}
+
+/* shared-read's use of the bytes: a digest of all 34. */
+static inline uint64_t
+rec_digest(const uint8_t *p)
+{
+	uint16_t t;
+
+	memcpy(&t, p + 32, sizeof(t));
+	return ld64(p) + ld64(p + 8) + ld64(p + 16) + ld64(p + 24) + t;
+}
+
+static int
+mc_lcore_main(void *arg)
+{
+	unsigned int idx = (unsigned int)(uintptr_t)arg;
+	struct mc_res *r = &mc.res[idx];
+	struct rusage u0, u1;
+
+	uint64_t start;
+
+	memset(r, 0, sizeof(*r));
+	/* The main lcore sets the window once this lcore is launched. */
+	while ((start = __atomic_load_n(&mc.start, __ATOMIC_ACQUIRE)) == 0)
+		rte_pause();
+	getrusage(RUSAGE_THREAD, &u0);
+	while (rte_rdtsc() < start)
+		rte_pause();
+	r->t0 = rte_rdtsc();
+	mc.fn(idx, r); /* sets r->t1 when the window is over */
+	getrusage(RUSAGE_THREAD, &u1);
+	r->nivcsw = u1.ru_nivcsw - u0.ru_nivcsw;
+	return 0;
+}
+
+/* One window of @fn on @nl lcores; true if no lcore was disturbed. */
+static bool
+mc_window(mc_fn fn, unsigned int nl)
+{
+	const uint64_t win = (uint64_t)(opt_mc_ms * 1e6 * tsc_per_ns);
+	bool clean = true;
+	unsigned int i;
+
+	uint64_t start;
+
+	mc.fn = fn;
+	__atomic_store_n(&mc.start, 0, __ATOMIC_RELEASE);
+	if (nl > 1 && rte_eal_remote_launch(mc_lcore_main,
+					    (void *)(uintptr_t)1,
+					    mc_worker) != 0)
+		rte_exit(EXIT_FAILURE, "cannot launch lcore %u\n", mc_worker);
+	/* The worker is awake (the launch waits for its ack): start soon. */
+	start = rte_rdtsc() + rte_get_tsc_hz() / 10000; /* in 0.1 ms */
+	mc.end = start + win;
+	__atomic_store_n(&mc.start, start, __ATOMIC_RELEASE);
+	mc_lcore_main((void *)(uintptr_t)0);
+	if (nl > 1)
+		rte_eal_wait_lcore(mc_worker);
+	for (i = 0; i < nl; i++) {
+		const struct mc_res *r = &mc.res[i];
+
+		if (r->nivcsw != 0 || r->t0 - mc.start > win / 20 ||
+		    r->t1 - mc.end > win / 20)
+			clean = false;
+	}
+	return clean;
+}
+
+static int
+mc_setup(void)
+{
+	uint8_t rec[MC_BUF_LEN];
+	char *p;
+
+	memcpy(rec, pattern, sizeof(rec));
+	rec_fill(rec, MC_SEQ0);
+	CHECK_RC(hb_buf_init(&mc_hb.b, pool));
+	CHECK_RC(hb_buf_append(&mc_hb.b, rec, sizeof(rec)));
+	CHECK_RC(hb_buf_share(&mc_hb.b));
+	mc_m = rte_pktmbuf_alloc(pool);
+	CHECK_PTR(mc_m);
+	p = rte_pktmbuf_append(mc_m, sizeof(rec));
+	CHECK_PTR(p);
+	memcpy(p, rec, sizeof(rec));
+	rte_rwlock_init(&mc_rw.lock);
+	return 0;
+}
+
+static void
+mc_teardown(void)
+{
+	/* 0 only if no visitor is live and nothing is queued any more. */
+	CHECK_RC(hb_buf_unshare(&mc_hb.b));
+	CHECK_RC(hb_buf_free(&mc_hb.b));
+	rte_pktmbuf_free(mc_m);
+	mc_m = NULL;
+}
+
+/*
+ * Workload: shared-read
+ *
+ * Read visits of the record, in a loop, by 1 and by 2 lcores at once.
+ *  - hyperbuf: hb_visit_read() of the 34 bytes of the shared buffer,
+ *    their digest, hb_visit_release();
+ *  - rwlock: rte_rwlock_read_lock() of the one lock, the same digest of
+ *    the mbuf's 34 bytes, rte_rwlock_read_unlock().
+ * Check: each lcore's sum of digests is its number of visits times the
+ * record's digest, and no visit failed.
+ */
+
+static uint64_t sr_ref; /* the record's digest */
+
+static int
+sr_setup(void)
+{
+	int rc = mc_setup();
+
+	if (rc == 0)
+		sr_ref = rec_digest(rte_pktmbuf_mtod(mc_m, const uint8_t *));
+	return rc;
+}
+
+static void
+sr_hb(unsigned int idx __rte_unused, struct mc_res *r)
+{
+	struct hb_buf *b = &mc_hb.b;
+	const uint64_t end = mc.end;
+	uint64_t sum = 0, n = 0, now;
+	struct hb_visitor v;
+	unsigned int k;
+	int rc;
+
+	do {
+		for (k = 0; k < MC_BATCH; k++) {
+			rc = hb_visit_read(b, 0, MC_REC_LEN, &v);
+			if (unlikely(rc != 0))
+				goto fail;
+			sum += rec_digest(v.ptr);
+			rc = hb_visit_release(&v);
+			if (unlikely(rc != 0))
+				goto fail;
+		}
+		n += MC_BATCH;
+		now = rte_rdtsc();
+	} while (now < end);
+	r->t1 = now;
+	r->ops = n;
+	r->sum = sum;
+	return;
+fail:
+	r->t1 = rte_rdtsc();
+	r->ops = n;
+	r->sum = sum;
+	r->bad++;
+	r->err = rc;
+}
+
+static void
+sr_rwlock(unsigned int idx __rte_unused, struct mc_res *r)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(mc_m, const uint8_t *);
+	rte_rwlock_t *l = &mc_rw.lock;
+	const uint64_t end = mc.end;
+	uint64_t sum = 0, n = 0, now;
+	unsigned int k;
+
+	do {
+		for (k = 0; k < MC_BATCH; k++) {
+			rte_rwlock_read_lock(l);
+			sum += rec_digest(p);
+			rte_rwlock_read_unlock(l);
+		}
+		n += MC_BATCH;
+		now = rte_rdtsc();
+	} while (now < end);
+	r->t1 = now;
+	r->ops = n;
+	r->sum = sum;
+}
+
+static int
+sr_check(mc_fn fn __rte_unused, unsigned int nl, char *why, size_t sz)
+{
+	unsigned int i;
+
+	for (i = 0; i < nl; i++) {
+		const struct mc_res *r = &mc.res[i];
+
+		if (r->bad != 0) {
+			snprintf(why, sz, "lcore %u: %" PRIu64 " failed visits "
+				 "(%s)", i, r->bad, strerror(-r->err));
+			return -1;
+		}
+		if (r->sum != r->ops * sr_ref) {
+			snprintf(why, sz, "lcore %u: digest sum %#" PRIx64
+				 " after %" PRIu64 " reads, expected %#" PRIx64,
+				 i, r->sum, r->ops, r->ops * sr_ref);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Workload: contend
+ *
+ * Each lcore loops: one unit of useful work (a checksum over a private
+ * array of --work 64-bit words: a fixed cost, its result checked), then a
+ * visit of the record: a write for --write-pct % of the visits (the same
+ * pseudo-random sequence on each lcore for every implementation), a read
+ * otherwise. A write checks the record and writes the next sequence
+ * number; a read checks it and that the sequence never goes back on that
+ * lcore.
+ *  - rwlock: rte_rwlock_{read,write}_trylock(); when it fails, the
+ *    spinning rte_rwlock_{read,write}_lock(), timed: spin cycles. One
+ *    visit after every unit of work;
+ *  - hyperbuf: hb_visit_async() after a unit of work, unless this lcore's
+ *    previous request is still queued. Granted at once: the visit is done
+ *    at once. Queued: the lcore goes on with more units of work, calling
+ *    hb_poll() after each, and the callback does the visit once granted.
+ *    It never waits: while a request is queued it works. So it may do
+ *    fewer visits than units of work: visits per second are reported
+ *    beside work per second;
+ *  - hyperbuf-queue (variant): a visit for every unit of work, as rwlock:
+ *    a new request after each unit even while earlier ones are queued (up
+ *    to 64 per lcore; with all 64 queued it would have to wait: it polls
+ *    until one completes and those cycles are counted as waiting).
+ * A sample is the lcore time per unit of work (1 / work units per second
+ * per lcore). Requests still queued when the window closes are completed
+ * after it (the drain: neither work nor visits in the window; reported).
+ * Checks: every record read and written was whole, every request got its
+ * visit, the work sums, and the record's last sequence number is its first
+ * plus the number of writes (no write lost).
+ */
+
+struct ct_lcore;
+
+struct ct_item {
+	struct hb_req req;
+	struct ct_lcore *lc;
+	uint16_t slot;
+	bool write;
+};
+
+struct ct_lcore {
+	struct mc_res *r;
+	bool draining;
+	unsigned int nfree;
+	uint16_t free[CT_K];
+	struct ct_item item[CT_K];
+} __rte_cache_aligned;
+
+static struct ct_lcore ct_lc[MC_LCORES];
+static uint64_t ct_arr[MC_LCORES][CT_WORK_MAX] __rte_cache_aligned;
+static uint64_t ct_work_ref;	/* checksum of one unit of work */
+static uint64_t ct_seq[2];	/* record's sequence: hyperbuf, rwlock */
+
+/* One unit of useful work: a serial checksum of the lcore's array. */
+static __rte_noinline uint64_t
+ct_work(const uint64_t *a, unsigned int n)
+{
+	uint64_t s = 0;
+	unsigned int k;
+
+	BENCH_ESCAPE(a);
+	for (k = 0; k < n; k++)
+		s += a[k] ^ (s >> 7);
+	return s;
+}
+
+static inline bool
+ct_is_write(uint64_t *rng)
+{
+	return (rng_next(rng) >> 33) % 100 < opt_write_pct;
+}
+
+static inline uint64_t
+ct_seed(unsigned int idx)
+{
+	return opt_seed ^ (UINT64_C(0xc0de) + idx);
+}
+
+/* The visit: check the record; a write moves it to the next sequence. */
+static inline void
+ct_visit(struct mc_res *r, uint8_t *p, bool write)
+{
+	uint64_t seq = rec_check(p);
+
+	if (unlikely(seq == UINT64_MAX || seq < r->last_seq)) {
+		r->bad++;
+		r->err = -EPROTO;
+		return;
+	}
+	r->last_seq = seq;
+	if (write) {
+		rec_fill(p, seq + 1);
+		r->last_seq = seq + 1;
+		r->writes++;
+	}
+}
+
+static int
+ct_setup(void)
+{
+	unsigned int i, k;
+	int rc;
+
+	rc = mc_setup();
+	if (rc != 0)
+		return rc;
+	ct_seq[0] = MC_SEQ0;
+	ct_seq[1] = MC_SEQ0;
+	for (i = 0; i < MC_LCORES; i++)
+		for (k = 0; k < CT_WORK_MAX; k++)
+			ct_arr[i][k] = ld64(pattern + 8 * k);
+	ct_work_ref = ct_work(ct_arr[0], opt_work);
+	return 0;
+}
+
+static void
+ct_lcore_reset(struct ct_lcore *lc, struct mc_res *r)
+{
+	unsigned int i;
+
+	lc->r = r;
+	lc->draining = false;
+	for (i = 0; i < CT_K; i++) {
+		lc->item[i].lc = lc;
+		lc->item[i].slot = (uint16_t)i;
+		lc->free[i] = (uint16_t)i;
+	}
+	lc->nfree = CT_K;
+}
+
+/* A granted visitor of item @it: the visit, the release, the slot back. */
+static void
+ct_hb_visit(struct ct_item *it, struct hb_visitor *v)
+{
+	struct ct_lcore *lc = it->lc;
+	struct mc_res *r = lc->r;
+	int rc;
+
+	ct_visit(r, v->ptr, it->write);
+	rc = hb_visit_release(v);
+	if (unlikely(rc != 0)) {
+		r->bad++;
+		r->err = rc;
+	}
+	if (lc->draining)
+		r->late++;
+	else
+		r->visits++;
+	lc->free[lc->nfree++] = it->slot;
+}
+
+/* Completion of a queued request (run by hb_poll() on its lcore). */
+static void
+ct_hb_cb(struct hb_req *req, int status, void *arg)
+{
+	struct ct_item *it = arg;
+	struct ct_lcore *lc = it->lc;
+
+	if (unlikely(status != 0)) {
+		lc->r->bad++;
+		lc->r->err = status;
+		lc->free[lc->nfree++] = it->slot;
+		return;
+	}
+	ct_hb_visit(it, hb_req_visitor(req));
+}
+
+/* After the window: complete the requests still queued. */
+static void
+ct_drain(struct ct_lcore *lc, struct mc_res *r)
+{
+	const uint64_t t = rte_rdtsc(), limit = rte_get_tsc_hz();
+
+	lc->draining = true;
+	while (lc->nfree != CT_K) {
+		hb_poll(0);
+		if (unlikely(rte_rdtsc() - t > limit)) {
+			r->bad++;
+			r->err = -ETIMEDOUT;
+			break;
+		}
+	}
+	r->drain_tsc = rte_rdtsc() - t;
+}
+
+/* Issue one request from a free slot of @lc; a visit granted at once is
+ * done at once, a queued one in ct_hb_cb() from hb_poll().
+ */
+static inline void
+ct_hb_issue(struct ct_lcore *lc, struct mc_res *r, uint64_t *rng)
+{
+	struct ct_item *it = &lc->item[lc->free[--lc->nfree]];
+	int rc;
+
+	it->write = ct_is_write(rng);
+	r->issued++;
+	rc = hb_visit_async(&it->req, &mc_hb.b, it->write ?
+			    HB_ACCESS_WRITE : HB_ACCESS_READ, 0,
+			    MC_REC_LEN, 0, ct_hb_cb, it);
+	if (rc == 0) {
+		ct_hb_visit(it, hb_req_visitor(&it->req));
+	} else if (unlikely(rc != -EINPROGRESS)) {
+		r->bad++;
+		r->err = rc;
+		lc->free[lc->nfree++] = it->slot;
+	}
+}
+
+static void
+ct_hb(unsigned int idx, struct mc_res *r)
+{
+	struct ct_lcore *lc = &ct_lc[idx];
+	const uint64_t end = mc.end;
+	const unsigned int words = opt_work;
+	uint64_t rng = ct_seed(idx), sum = 0, n = 0, now;
+
+	ct_lcore_reset(lc, r);
+	while ((now = rte_rdtsc()) < end) {
+		sum += ct_work(ct_arr[idx], words);
+		n++;
+		hb_poll(0);
+		if (lc->nfree != CT_K)
+			continue; /* our request is still queued: work on */
+		ct_hb_issue(lc, r, &rng);
+	}
+	r->t1 = now;
+	r->ops = n;
+	r->sum = sum;
+	ct_drain(lc, r);
+}
+
+static void
+ct_hb_queue(unsigned int idx, struct mc_res *r)
+{
+	struct ct_lcore *lc = &ct_lc[idx];
+	const uint64_t end = mc.end, limit = rte_get_tsc_hz();
+	const unsigned int words = opt_work;
+	uint64_t rng = ct_seed(idx), sum = 0, n = 0, now, t;
+
+	ct_lcore_reset(lc, r);
+	while ((now = rte_rdtsc()) < end) {
+		sum += ct_work(ct_arr[idx], words);
+		n++;
+		hb_poll(0);
+		if (unlikely(lc->nfree == 0)) {
+			/* Nothing else to do: a wait, counted as such. */
+			t = rte_rdtsc();
+			while (lc->nfree == 0 && rte_rdtsc() - t < limit)
+				hb_poll(0);
+			r->spin_tsc += rte_rdtsc() - t;
+			r->spins++;
+			if (lc->nfree == 0) {
+				r->bad++;
+				r->err = -ETIMEDOUT;
+				break;
+			}
+		}
+		ct_hb_issue(lc, r, &rng);
+	}
+	r->t1 = now;
+	r->ops = n;
+	r->sum = sum;
+	ct_drain(lc, r);
+}
+
+static void
+ct_rwlock(unsigned int idx, struct mc_res *r)
+{
+	uint8_t *p = rte_pktmbuf_mtod(mc_m, uint8_t *);
+	rte_rwlock_t *l = &mc_rw.lock;
+	const uint64_t end = mc.end;
+	const unsigned int words = opt_work;
+	uint64_t rng = ct_seed(idx), sum = 0, n = 0, now, t;
+
+	r->last_seq = 0;
+	while ((now = rte_rdtsc()) < end) {
+		sum += ct_work(ct_arr[idx], words);
+		n++;
+		if (ct_is_write(&rng)) {
+			if (rte_rwlock_write_trylock(l) != 0) {
+				t = rte_rdtsc();
+				rte_rwlock_write_lock(l);
+				r->spin_tsc += rte_rdtsc() - t;
+				r->spins++;
+			}
+			ct_visit(r, p, true);
+			rte_rwlock_write_unlock(l);
+		} else {
+			if (rte_rwlock_read_trylock(l) != 0) {
+				t = rte_rdtsc();
+				rte_rwlock_read_lock(l);
+				r->spin_tsc += rte_rdtsc() - t;
+				r->spins++;
+			}
+			ct_visit(r, p, false);
+			rte_rwlock_read_unlock(l);
+		}
+		r->issued++;
+		r->visits++;
+	}
+	r->t1 = now;
+	r->ops = n;
+	r->sum = sum;
+}
+
+/*
+ * Before the memzones are counted: make each lcore queue one request, so
+ * that HyperBuf creates its completion ring (it does so on an lcore's first
+ * queued request, which may otherwise come in any window). Lcore 0 holds a
+ * write visitor while lcore 1 and then lcore 0 queue a read; lcore 0
+ * releases its writer and both poll until their read was granted.
+ */
+static uint32_t ct_prime_step;
+
+static void
+ct_prime_cb(struct hb_req *req, int status, void *arg)
+{
+	struct mc_res *r = arg;
+
+	if (status != 0 || hb_visit_release(hb_req_visitor(req)) != 0)
+		r->bad++;
+	r->visits++;
+}
+
+static void
+ct_prime(unsigned int idx, struct mc_res *r)
+{
+	const uint64_t limit = rte_rdtsc() + rte_get_tsc_hz();
+	struct hb_visitor w;
+	struct hb_req req;
+	int rc;
+
+	if (idx == 0) {
+		if (hb_visit_write(&mc_hb.b, 0, MC_REC_LEN, 0, &w) != 0)
+			r->bad++;
+		__atomic_store_n(&ct_prime_step, 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&ct_prime_step, __ATOMIC_ACQUIRE) != 2 &&
+		       rte_rdtsc() < limit)
+			rte_pause();
+	} else {
+		while (__atomic_load_n(&ct_prime_step, __ATOMIC_ACQUIRE) != 1 &&
+		       rte_rdtsc() < limit)
+			rte_pause();
+	}
+	rc = hb_visit_async(&req, &mc_hb.b, HB_ACCESS_READ, 0, MC_REC_LEN, 0,
+			    ct_prime_cb, r);
+	if (rc != -EINPROGRESS)
+		r->bad++;
+	if (idx == 0) {
+		if (hb_visit_release(&w) != 0)
+			r->bad++;
+	} else {
+		__atomic_store_n(&ct_prime_step, 2, __ATOMIC_RELEASE);
+	}
+	while (r->visits == 0 && rte_rdtsc() < limit)
+		hb_poll(0);
+	if (r->visits == 0)
+		r->bad++;
+	r->t1 = rte_rdtsc();
+}
+
+static void
+ct_prime_all(void)
+{
+	unsigned int i;
+
+	if (mc_worker >= RTE_MAX_LCORE)
+		return;
+	ct_prime_step = 0;
+	(void)mc_window(ct_prime, 2);
+	for (i = 0; i < 2; i++)
+		if (mc.res[i].bad != 0)
+			rte_exit(EXIT_FAILURE, "contend: lcore %u could not "
+				 "queue and complete a request\n", i);
+}
+
+/* The record's sequence number now (no lcore is running). */
+static uint64_t
+ct_record_seq(bool hb)
+{
+	struct hb_visitor v;
+	uint64_t seq;
+
+	if (!hb)
+		return rec_check(rte_pktmbuf_mtod(mc_m, const uint8_t *));
+	if (hb_visit_read(&mc_hb.b, 0, MC_REC_LEN, &v) != 0)
+		return UINT64_MAX;
+	seq = rec_check(v.ptr);
+	if (hb_visit_release(&v) != 0)
+		return UINT64_MAX;
+	return seq;
+}
+
+static int
+ct_check(mc_fn fn, unsigned int nl, char *why, size_t sz)
+{
+	const bool hb = fn != ct_rwlock;
+	uint64_t writes = 0, seq;
+	unsigned int i;
+
+	for (i = 0; i < nl; i++) {
+		const struct mc_res *r = &mc.res[i];
+
+		if (r->bad != 0) {
+			snprintf(why, sz, "lcore %u: %" PRIu64 " failed visits "
+				 "or checks (%s)", i, r->bad,
+				 strerror(-r->err));
+			return -1;
+		}
+		if (r->sum != r->ops * ct_work_ref) {
+			snprintf(why, sz, "lcore %u: work sum %#" PRIx64
+				 " after %" PRIu64 " units, expected %#" PRIx64,
+				 i, r->sum, r->ops, r->ops * ct_work_ref);
+			return -1;
+		}
+		if (r->visits + r->late != r->issued || r->issued > r->ops) {
+			snprintf(why, sz, "lcore %u: %" PRIu64 " visits done, %"
+				 PRIu64 " asked for, %" PRIu64 " work units", i,
+				 r->visits + r->late, r->issued, r->ops);
+			return -1;
+		}
+		writes += r->writes;
+	}
+	seq = ct_record_seq(hb);
+	if (seq != ct_seq[!hb] + writes) {
+		snprintf(why, sz, "record at sequence %" PRIu64 ", expected %"
+			 PRIu64 " + %" PRIu64 " writes", seq, ct_seq[!hb],
+			 writes);
+		return -1;
+	}
+	ct_seq[!hb] = seq;
+	return 0;
+}
 
 /* ------------------------------------------------------------------------
  * Workload table
@@ -1398,6 +2254,20 @@ struct impl {
 	double ns[MAX_REPS];
 	double med, min, max;
 	double ratio; /* median / HyperBuf median */
+	/* multi-lcore workloads */
+	mc_fn mc;	     /* the loop each lcore runs */
+	unsigned int windows; /* windows run (timed ones) */
+	unsigned int clean;  /* of which undisturbed */
+	bool kept_clean;     /* only the undisturbed ones are in ns[] */
+	bool ok[MAX_REPS];   /* window undisturbed */
+	double rate[MAX_REPS];	/* operations per second, all lcores */
+	double vrate[MAX_REPS]; /* contend: visits per second in the window */
+	double spin[MAX_REPS];	/* share of lcore time spent waiting */
+	double drain[MAX_REPS]; /* contend: drain after the window, ns */
+	double queued[MAX_REPS]; /* share of hb_visit_async() queued */
+	double rate_med, vrate_med, spin_med, spin_max, drain_med, queued_med;
+	uint64_t waits;	     /* accesses that waited, all windows */
+	uint64_t async_now, async_queued; /* hb_stats deltas, last window */
 };
 
 struct workload {
@@ -1408,14 +2278,20 @@ struct workload {
 	int (*setup)(void);
 	void (*teardown)(void);
 	const char *todo; /* not implemented yet: why */
+	/* multi-lcore workloads: lcores and the check after each window */
+	unsigned int lcores;
+	int (*mc_check)(mc_fn fn, unsigned int nl, char *why, size_t sz);
 	struct impl impl[MAX_IMPL];
 	/* state */
 	bool selected;
 	bool ran;
 	bool failed;
+	bool skipped; /* not enough lcores */
 };
 
 #define IMPL(n, r, f, t) { .name = (n), .role = (r), .run = (f), .target = (t) }
+#define IMPL_MC(n, r, f, t)                                                    \
+	{ .name = (n), .role = (r), .mc = (f), .target = (t) }
 
 static struct workload workloads[] = {
 	{
@@ -1496,21 +2372,66 @@ static struct workload workloads[] = {
 	{
 		.name = "visit-split", .group = "visit-split",
 		.op = "2-segment packet: read Eth+IPv4 + MAC swap", .ops_per_iter = 0,
-		.setup = vis_split_setup, .teardown = vis_teardown,
+		.setup = vis_split_setup, .teardown = vis_split_teardown,
 		.impl = {
 			IMPL("hyperbuf", ROLE_HB, vis_hb, 0),
 			IMPL("hyperbuf-1visit", ROLE_HB_VARIANT, vis_hb_1visit, 0),
+			IMPL("hyperbuf-pullup", ROLE_HB_VARIANT, vis_hb_pullup,
+			     0),
 			IMPL("read+writeback", ROLE_BASE, vis_read_writeback,
 			     2.0),
 		},
 	},
 	{
+		.name = "shared-read1", .group = "shared-read",
+		.op = "34 B read visit of a shared buffer on 1 lcore",
+		.ops_per_iter = 1, .lcores = 1,
+		.setup = sr_setup, .teardown = mc_teardown,
+		.mc_check = sr_check,
+		.impl = {
+			IMPL_MC("hyperbuf", ROLE_HB, sr_hb, 0),
+			IMPL_MC("rwlock", ROLE_BASE, sr_rwlock, 0),
+		},
+	},
+	{
 		.name = "shared-read", .group = "shared-read",
-		.todo = "needs shared buffers (hb_buf_share, hb_async.h)",
+		.op = "34 B read visit of one shared buffer on 2 lcores "
+		      "(lcore time per visit)",
+		.ops_per_iter = 1, .lcores = 2,
+		.setup = sr_setup, .teardown = mc_teardown,
+		.mc_check = sr_check,
+		.impl = {
+			IMPL_MC("hyperbuf", ROLE_HB, sr_hb, 0),
+			IMPL_MC("rwlock", ROLE_BASE, sr_rwlock, 3.0),
+		},
+	},
+	{
+		.name = "contend1", .group = "contend",
+		.op = "work unit + read or write visit on 1 lcore "
+		      "(no contention)",
+		.ops_per_iter = 1, .lcores = 1,
+		.setup = ct_setup, .teardown = mc_teardown,
+		.mc_check = ct_check,
+		.impl = {
+			IMPL_MC("hyperbuf", ROLE_HB, ct_hb, 0),
+			IMPL_MC("hyperbuf-queue", ROLE_HB_VARIANT, ct_hb_queue,
+				0),
+			IMPL_MC("rwlock", ROLE_BASE, ct_rwlock, 0),
+		},
 	},
 	{
 		.name = "contend", .group = "contend",
-		.todo = "needs shared buffers and hb_visit_async (hb_async.h)",
+		.op = "work unit + read or write visit on 2 lcores "
+		      "(lcore time per unit)",
+		.ops_per_iter = 1, .lcores = 2,
+		.setup = ct_setup, .teardown = mc_teardown,
+		.mc_check = ct_check,
+		.impl = {
+			IMPL_MC("hyperbuf", ROLE_HB, ct_hb, 0),
+			IMPL_MC("hyperbuf-queue", ROLE_HB_VARIANT, ct_hb_queue,
+				0),
+			IMPL_MC("rwlock", ROLE_BASE, ct_rwlock, 1.0),
+		},
 	},
 };
 
@@ -1682,6 +2603,221 @@ summarize(struct impl *im)
 	im->med = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+static double
+median_of(const double *v, unsigned int n)
+{
+	double s[MAX_REPS];
+
+	if (n == 0)
+		return 0;
+	memcpy(s, v, n * sizeof(s[0]));
+	qsort(s, n, sizeof(s[0]), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static void
+mz_count_cb(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+memzone_count(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(mz_count_cb, &n);
+	return n;
+}
+
+/* Keep the last window of @im (mc.res) as a sample. */
+static void
+mc_sample(struct impl *im, unsigned int nl, bool clean)
+{
+	uint64_t lt = 0, ops = 0, vis = 0, spin = 0, drain = 0;
+	unsigned int i, k = im->nb;
+	double secs;
+
+	for (i = 0; i < nl; i++) {
+		const struct mc_res *r = &mc.res[i];
+
+		lt += r->t1 - r->t0;
+		ops += r->ops;
+		vis += r->visits;
+		spin += r->spin_tsc;
+		drain += r->drain_tsc;
+		im->waits += r->spins;
+	}
+	secs = (double)lt / nl / rte_get_tsc_hz(); /* the window */
+	im->ns[k] = (double)lt / tsc_per_ns / (double)ops;
+	im->ok[k] = clean;
+	im->rate[k] = (double)ops / secs;
+	im->vrate[k] = (double)vis / secs;
+	im->spin[k] = (double)spin / (double)lt;
+	im->drain[k] = (double)drain / nl / tsc_per_ns;
+	im->queued[k] = im->async_now + im->async_queued == 0 ? 0 :
+		(double)im->async_queued /
+		(double)(im->async_now + im->async_queued);
+	im->spin_max = RTE_MAX(im->spin_max, im->spin[k]);
+	im->windows++;
+	im->clean += clean;
+	im->nb++;
+}
+
+/* Keep only the undisturbed windows if there are 3 or more. */
+static void
+mc_summarize(struct impl *im)
+{
+	unsigned int i, k = 0;
+
+	im->kept_clean = im->clean >= 3;
+	if (im->kept_clean) {
+		for (i = 0; i < im->nb; i++) {
+			if (!im->ok[i])
+				continue;
+			im->ns[k] = im->ns[i];
+			im->rate[k] = im->rate[i];
+			im->vrate[k] = im->vrate[i];
+			im->spin[k] = im->spin[i];
+			im->drain[k] = im->drain[i];
+			im->queued[k] = im->queued[i];
+			k++;
+		}
+		im->nb = k;
+	}
+	summarize(im);
+	im->rate_med = median_of(im->rate, im->nb);
+	im->vrate_med = median_of(im->vrate, im->nb);
+	im->spin_med = median_of(im->spin, im->nb);
+	im->drain_med = median_of(im->drain, im->nb);
+	im->queued_med = median_of(im->queued, im->nb);
+}
+
+/*
+ * A multi-lcore workload: a checked window of each implementation (also
+ * the warm-up), then windows round robin (see "Multi-lcore workloads").
+ */
+static int
+wl_run_multi(struct workload *w)
+{
+	const unsigned int n = wl_nb_impl(w), nl = w->lcores;
+	const unsigned int avail = mc_worker < RTE_MAX_LCORE ? 2 : 1;
+	unsigned int in_use, mz0, mz1, i, a;
+	const struct impl *hb = NULL;
+	struct hb_stats st0, st1, sw0, sw1;
+	char why[256];
+	int rc;
+
+	printf("%s: %s\n", w->name, w->op);
+	fflush(stdout);
+	if (nl > avail) {
+		printf("  skipped: needs %u lcores, this run has %u (give the "
+		       "EAL -l 0-1 or --lcores)\n", nl, avail);
+		w->skipped = true;
+		return 0;
+	}
+	in_use = rte_mempool_in_use_count(pool);
+	rc = w->setup != NULL ? w->setup() : 0;
+	if (rc != 0) {
+		printf("  setup failed: %s\n", strerror(-rc));
+		return -1;
+	}
+	CHECK_RC(hb_stats_get(&st0));
+	for (i = 0; i < n && rc == 0; i++) {
+		struct impl *im = &w->impl[i];
+
+		im->nb = 0;
+		im->windows = 0;
+		im->clean = 0;
+		im->waits = 0;
+		im->spin_max = 0;
+		(void)mc_window(im->mc, nl);
+		if (w->mc_check(im->mc, nl, why, sizeof(why)) != 0) {
+			printf("  check %s/%s: %s\n", w->name, im->name, why);
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		printf("  check %s: %u implementations on %u lcore(s), every "
+		       "visit's bytes checked\n", w->name, n, nl);
+	if (rc == 0 && w->mc_check == ct_check)
+		ct_prime_all();
+	mz0 = memzone_count();
+	for (a = 0; rc == 0 && a < 8 * opt_reps; a++) {
+		bool more = false;
+
+		for (i = 0; i < n; i++) {
+			struct impl *im = &w->impl[(i + a) % n];
+			bool clean;
+
+			if (!impl_selected(im) || im->clean >= opt_reps ||
+			    im->nb >= MAX_REPS)
+				continue;
+			more = true;
+			CHECK_RC(hb_stats_get(&sw0));
+			clean = mc_window(im->mc, nl);
+			CHECK_RC(hb_stats_get(&sw1));
+			im->async_now = sw1.async_now - sw0.async_now;
+			im->async_queued = sw1.async_queued - sw0.async_queued;
+			if (w->mc_check(im->mc, nl, why, sizeof(why)) != 0) {
+				printf("  check %s/%s: %s\n", w->name,
+				       im->name, why);
+				rc = -1;
+				break;
+			}
+			mc_sample(im, nl, clean);
+		}
+		if (!more)
+			break;
+	}
+	mz1 = memzone_count();
+	CHECK_RC(hb_stats_get(&st1));
+	if (rc == 0) {
+		for (i = 0; i < n; i++) {
+			if (w->impl[i].nb == 0)
+				continue;
+			mc_summarize(&w->impl[i]);
+			if (w->impl[i].role == ROLE_HB)
+				hb = &w->impl[i];
+		}
+		for (i = 0; i < n; i++)
+			w->impl[i].ratio = hb != NULL && hb->med > 0 ?
+				w->impl[i].med / hb->med : 0;
+		w->ran = true;
+	}
+	/* Every queued request was delivered by hb_poll(); none lost. */
+	if (st1.async_queued - st0.async_queued !=
+	    st1.async_granted - st0.async_granted ||
+	    st1.async_cancelled != st0.async_cancelled ||
+	    st1.async_teardown != st0.async_teardown) {
+		printf("  check %s: %" PRIu64 " requests queued, %" PRIu64
+		       " granted, %" PRIu64 " cancelled, %" PRIu64
+		       " ended by teardown\n", w->name,
+		       st1.async_queued - st0.async_queued,
+		       st1.async_granted - st0.async_granted,
+		       st1.async_cancelled - st0.async_cancelled,
+		       st1.async_teardown - st0.async_teardown);
+		rc = -1;
+	} else if (st1.async_queued != st0.async_queued) {
+		printf("  check %s: %" PRIu64 " requests queued, all granted "
+		       "and delivered by hb_poll()\n", w->name,
+		       st1.async_queued - st0.async_queued);
+	}
+	if (mz1 != mz0) {
+		printf("  check %s: memzones (rings) %u before the timed "
+		       "windows, %u after\n", w->name, mz0, mz1);
+		rc = -1;
+	}
+	if (w->teardown != NULL)
+		w->teardown();
+	if (rte_mempool_in_use_count(pool) != in_use) {
+		printf("  check %s: pool leak: %d mbufs in use, %u before\n",
+		       w->name, rte_mempool_in_use_count(pool), in_use);
+		rc = -1;
+	}
+	return rc;
+}
+
 static int
 wl_run(struct workload *w)
 {
@@ -1689,6 +2825,8 @@ wl_run(struct workload *w)
 	const struct impl *hb = NULL;
 	int rc;
 
+	if (w->lcores != 0)
+		return wl_run_multi(w);
 	printf("%s: %s\n", w->name, w->op);
 	fflush(stdout);
 	in_use = rte_mempool_in_use_count(pool);
@@ -1789,25 +2927,173 @@ verdict(const struct impl *im)
 	return im->ratio >= im->target ? "PASS" : "MISS";
 }
 
-/* Derived target: HyperBuf random 1 MiB cost <= 3x the 64 KiB one. */
-static bool
-derived_random(double *ratio)
+/*
+ * Derived results, from the medians of several rows:
+ *  - random: HyperBuf's 1 MiB cost <= 3x its 64 KiB cost;
+ *  - shared-read: HyperBuf's 2-lcore per-visit cost <= 1.5x its 1-lcore
+ *    cost (rwlock's shown beside it);
+ *  - contend: work units and visits per second of each implementation
+ *    (both lcores), and the share of lcore time spent waiting for access:
+ *    HyperBuf's must be 0 (the highest over all its windows is taken),
+ *    rwlock's is reported (median window).
+ */
+struct derived {
+	const char *workload;
+	char label[40];
+	const char *what;
+	double value;
+	const char *unit;
+	const char *cmp; /* "<=", ">=", or NULL: report only */
+	double target;
+};
+
+#define MAX_DERIVED 16
+static struct derived derived[MAX_DERIVED];
+static unsigned int nb_derived;
+
+static const struct impl *
+find_impl(const char *wl, const char *name)
 {
-	const struct impl *a = NULL, *b = NULL;
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < NB_WORKLOADS; i++) {
-		if (!workloads[i].ran)
+		const struct workload *w = &workloads[i];
+
+		if (!w->ran || strcmp(w->name, wl) != 0)
 			continue;
-		if (strcmp(workloads[i].name, "random64k") == 0)
-			a = &workloads[i].impl[0];
-		if (strcmp(workloads[i].name, "random1m") == 0)
-			b = &workloads[i].impl[0];
+		for (j = 0; j < wl_nb_impl(w); j++)
+			if (strcmp(w->impl[j].name, name) == 0 &&
+			    w->impl[j].nb > 0)
+				return &w->impl[j];
 	}
-	if (a == NULL || b == NULL || a->nb == 0 || b->nb == 0 || a->med <= 0)
-		return false;
-	*ratio = b->med / a->med;
-	return true;
+	return NULL;
+}
+
+static void
+derived_add(const char *wl, const char *impl, const char *label,
+	    const char *what, double value, const char *unit, const char *cmp,
+	    double target)
+{
+	struct derived *d;
+
+	if (nb_derived == MAX_DERIVED)
+		return;
+	d = &derived[nb_derived++];
+	d->workload = wl;
+	snprintf(d->label, sizeof(d->label), "%s %s", impl, label);
+	d->what = what;
+	d->value = value;
+	d->unit = unit;
+	d->cmp = cmp;
+	d->target = target;
+}
+
+static void
+compute_derived(void)
+{
+	static const char *const names[] = { "hyperbuf", "rwlock" };
+	const struct impl *a, *b;
+	unsigned int i;
+
+	nb_derived = 0;
+	a = find_impl("random64k", "hyperbuf");
+	b = find_impl("random1m", "hyperbuf");
+	if (a != NULL && b != NULL && a->med > 0)
+		derived_add("random", "hyperbuf", "1m/64k", "cost ratio",
+			    b->med / a->med, "x", "<=", 3.0);
+	for (i = 0; i < RTE_DIM(names); i++) {
+		a = find_impl("shared-read1", names[i]);
+		b = find_impl("shared-read", names[i]);
+		if (a != NULL && b != NULL && a->med > 0)
+			derived_add("shared-read", names[i], "2/1 lcores",
+				    "per-visit cost on 2 lcores / on 1 lcore",
+				    b->med / a->med, "x", i == 0 ? "<=" : NULL,
+				    1.5);
+	}
+	for (i = 0; i < RTE_DIM(names); i++) {
+		a = find_impl("contend", names[i]);
+		if (a == NULL)
+			continue;
+		derived_add("contend", names[i], "Mwork/s",
+			    "work units per second on both lcores (millions)",
+			    a->rate_med / 1e6, "", NULL, 0);
+		derived_add("contend", names[i], "Mvisit/s",
+			    "visits done in the window per second (millions)",
+			    a->vrate_med / 1e6, "", NULL, 0);
+		if (i == 0)
+			derived_add("contend", names[i], "spin %",
+				    "share of lcore time spent waiting "
+				    "(highest window)",
+				    a->spin_max * 100, "%", "<=", 0);
+		else
+			derived_add("contend", names[i], "spin %",
+				    "share of lcore time spent spinning "
+				    "(median window)",
+				    a->spin_med * 100, "%", NULL, 0);
+	}
+}
+
+static const char *
+derived_result(const struct derived *d)
+{
+	if (d->cmp == NULL)
+		return "report";
+	if (d->cmp[0] == '<')
+		return d->value <= d->target ? "PASS" : "MISS";
+	return d->value >= d->target ? "PASS" : "MISS";
+}
+
+static const char *
+derived_target(char *buf, size_t sz, const struct derived *d)
+{
+	if (d->cmp == NULL)
+		snprintf(buf, sz, "-");
+	else
+		snprintf(buf, sz, "%s%g%s", d->cmp, d->target, d->unit);
+	return buf;
+}
+
+/* Details of the multi-lcore workloads. */
+static void
+print_multi_details(void)
+{
+	unsigned int i, j;
+	bool any = false;
+
+	for (i = 0; i < NB_WORKLOADS; i++) {
+		const struct workload *w = &workloads[i];
+
+		if (!w->selected || !w->ran || w->lcores == 0)
+			continue;
+		if (!any)
+			printf("multi-lcore windows of %g ms (median of the "
+			       "kept windows; contend: --work %u words, "
+			       "--write-pct %u):\n", opt_mc_ms, opt_work,
+			       opt_write_pct);
+		any = true;
+		for (j = 0; j < wl_nb_impl(w); j++) {
+			const struct impl *im = &w->impl[j];
+
+			if (im->nb == 0)
+				continue;
+			printf("  %-12s %-9s %u lcore(s): %.2f Mop/s", w->name,
+			       im->name, w->lcores, im->rate_med / 1e6);
+			if (w->mc_check == ct_check)
+				printf(", %.2f Mvisit/s, waiting %.2f%% of lcore"
+				       " time (highest %.2f%%, %" PRIu64
+				       " waits), drain %.1f us",
+				       im->vrate_med / 1e6,
+				       im->spin_med * 100, im->spin_max * 100,
+				       im->waits, im->drain_med / 1e3);
+			if (w->mc_check == ct_check && im->mc != ct_rwlock)
+				printf(", %.1f%% of hb_visit_async() queued",
+				       100.0 * im->queued_med);
+			printf("; %u of %u windows undisturbed, %s\n",
+			       im->clean, im->windows,
+			       im->kept_clean ? "those kept" :
+			       "all kept: UNRELIABLE (lcores preempted)");
+		}
+	}
 }
 
 static void
@@ -1815,8 +3101,8 @@ print_table(void)
 {
 	char t1[32], t2[32], t3[32], t4[32], t5[32];
 	unsigned int i, j;
-	double dr;
 
+	compute_derived();
 	printf("\nper-op times over %u repetitions (median, min, max); "
 	       "ratio = implementation / hyperbuf (median)\n", opt_reps);
 	printf("%-12s %-17s %12s %12s %12s %9s %8s %-9s\n", "workload",
@@ -1827,10 +3113,11 @@ print_table(void)
 
 		if (!w->selected)
 			continue;
-		if (w->todo != NULL || !w->ran) {
+		if (w->todo != NULL || w->skipped || !w->ran) {
 			printf("%-12s %-17s %s\n", w->name, "-",
 			       w->todo != NULL ? "not implemented yet" :
-						 "FAILED");
+			       w->skipped ? "skipped: needs 2 lcores" :
+					    "FAILED");
 			continue;
 		}
 		for (j = 0; j < wl_nb_impl(w); j++) {
@@ -1852,16 +3139,20 @@ print_table(void)
 			       t5, verdict(im));
 		}
 	}
-	if (derived_random(&dr))
-		printf("%-12s %-17s %12s %12s %12s %9s %8s %-9s\n", "random",
-		       "hyperbuf 1m/64k", "", "", "",
-		       fmt_ratio(t4, sizeof(t4), dr), "<=3x",
-		       dr <= 3.0 ? "PASS" : "MISS");
+	for (i = 0; i < nb_derived; i++) {
+		const struct derived *d = &derived[i];
+
+		snprintf(t4, sizeof(t4), "%.2f%s", d->value, d->unit);
+		printf("%-12s %-17s %12s %12s %12s %9s %8s %-9s\n",
+		       d->workload, d->label, "", "", "", t4,
+		       derived_target(t5, sizeof(t5), d), derived_result(d));
+	}
 	printf("one op:\n");
 	for (i = 0; i < NB_WORKLOADS; i++)
 		if (workloads[i].selected && workloads[i].ran)
 			printf("  %-12s %s\n", workloads[i].name,
 			       workloads[i].op);
+	print_multi_details();
 }
 
 static const char *
@@ -1871,12 +3162,25 @@ role_name(enum role r)
 	       r == ROLE_HB_VARIANT ? "hyperbuf-variant" : "baseline";
 }
 
+/* A quoted CSV field: no comma (the scripts split on commas). */
+static const char *
+csv_text(char *buf, size_t sz, const char *s)
+{
+	size_t i;
+
+	snprintf(buf, sz, "%s", s);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == ',' || buf[i] == '"')
+			buf[i] = ';';
+	return buf;
+}
+
 static int
 write_csv(const char *path)
 {
+	char q[128];
 	FILE *f = fopen(path, "w");
 	unsigned int i, j, k;
-	double dr;
 
 	if (f == NULL)
 		return -errno;
@@ -1894,7 +3198,8 @@ write_csv(const char *path)
 				continue;
 			fprintf(f, "%s,%s,%s,\"%s\",%u,%" PRIu64 ",%u,%.4f,"
 				"%.4f,%.4f,%.4f,%g,%s,", w->name, im->name,
-				role_name(im->role), w->op, wl_ops(w),
+				role_name(im->role),
+				csv_text(q, sizeof(q), w->op), wl_ops(w),
 				im->iters, im->nb, im->med, im->min, im->max,
 				im->ratio, im->target, verdict(im));
 			for (k = 0; k < im->nb; k++)
@@ -1902,9 +3207,16 @@ write_csv(const char *path)
 			fprintf(f, "\n");
 		}
 	}
-	if (derived_random(&dr))
-		fprintf(f, "random,hyperbuf 1m/64k,derived,\"cost ratio\",0,0,"
-			"0,0,0,0,%.4f,3,%s,\n", dr, dr <= 3.0 ? "PASS" : "MISS");
+	for (i = 0; i < nb_derived; i++) {
+		const struct derived *d = &derived[i];
+		char t[32];
+
+		fprintf(f, "%s,%s,derived,\"%s\",0,0,0,0,0,0,%.4f,%s,%s,\n",
+			d->workload, d->label, csv_text(q, sizeof(q), d->what),
+			d->value,
+			d->cmp != NULL ? derived_target(t, sizeof(t), d) : "",
+			derived_result(d));
+	}
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
@@ -1916,17 +3228,21 @@ write_json(const char *path)
 	unsigned int i, j, k;
 	char date[64];
 	time_t now = time(NULL);
-	double dr;
 
 	if (f == NULL)
 		return -errno;
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	fprintf(f, "{\n  \"tool\": \"hb-bench\",\n  \"hyperbuf\": \"%s\",\n"
 		"  \"date\": \"%s\",\n  \"tsc_hz\": %" PRIu64 ",\n"
-		"  \"lcore\": %u,\n  \"reps\": %u,\n  \"rep_ms\": %g,\n"
+		"  \"lcore\": %u,\n  \"worker_lcore\": %d,\n"
+		"  \"reps\": %u,\n  \"rep_ms\": %g,\n  \"mc_ms\": %g,\n"
+		"  \"work_words\": %u,\n  \"write_pct\": %u,\n"
 		"  \"burst\": %u,\n  \"split_at\": %u,\n  \"quick\": %s,\n"
 		"  \"results\": [\n", HB_VERSION_STR, date, rte_get_tsc_hz(),
-		rte_lcore_id(), opt_reps, opt_rep_ms, opt_burst, opt_split_at,
+		rte_lcore_id(),
+		mc_worker < RTE_MAX_LCORE ? (int)mc_worker : -1, opt_reps,
+		opt_rep_ms, opt_mc_ms, opt_work, opt_write_pct, opt_burst,
+		opt_split_at,
 		opt_quick ? "true" : "false");
 	for (i = 0; i < NB_WORKLOADS; i++) {
 		const struct workload *w = &workloads[i];
@@ -1951,16 +3267,40 @@ write_json(const char *path)
 				im->target, verdict(im));
 			for (k = 0; k < im->nb; k++)
 				fprintf(f, "%s%.4f", k ? ", " : "", im->ns[k]);
-			fprintf(f, "]}");
+			fprintf(f, "]");
+			if (w->lcores != 0)
+				fprintf(f, ", \"lcores\": %u, \"windows\": %u, "
+					"\"undisturbed\": %u, "
+					"\"kept\": \"%s\", \"ops_per_s\": %.0f, "
+					"\"visits_per_s\": %.0f, "
+					"\"wait_share\": %.6f, "
+					"\"wait_share_max\": %.6f, "
+					"\"waits\": %" PRIu64 ", "
+					"\"queued_share\": %.6f, "
+					"\"drain_ns\": %.1f", w->lcores,
+					im->windows, im->clean,
+					im->kept_clean ? "undisturbed" : "all",
+					im->rate_med, im->vrate_med,
+					im->spin_med, im->spin_max, im->waits,
+					im->queued_med, im->drain_med);
+			fprintf(f, "}");
 			first = false;
 		}
 	}
-	if (derived_random(&dr))
-		fprintf(f, "%s    {\"workload\": \"random\", "
-			"\"implementation\": \"hyperbuf 1m/64k\", "
-			"\"role\": \"derived\", \"ratio\": %.4f, "
-			"\"target_max\": 3, \"result\": \"%s\"}",
-			first ? "" : ",\n", dr, dr <= 3.0 ? "PASS" : "MISS");
+	for (i = 0; i < nb_derived; i++) {
+		const struct derived *d = &derived[i];
+		char t[32];
+
+		fprintf(f, "%s    {\"workload\": \"%s\", "
+			"\"implementation\": \"%s\", \"role\": \"derived\", "
+			"\"op\": \"%s\", \"value\": %.4f, \"unit\": \"%s\", "
+			"\"target\": \"%s\", \"result\": \"%s\"}",
+			first ? "" : ",\n", d->workload, d->label, d->what,
+			d->value, d->unit,
+			d->cmp != NULL ? derived_target(t, sizeof(t), d) : "",
+			derived_result(d));
+		first = false;
+	}
 	fprintf(f, "\n  ]\n}\n");
 	return fclose(f) == 0 ? 0 : -errno;
 }
@@ -1977,7 +3317,10 @@ usage(const char *prog)
 	printf("Usage: %s [EAL options --] [options]\n"
 	       "Without \"--\", every argument is an hb-bench option and the "
 	       "EAL gets:\n  --no-huge -m 512 --no-pci --no-shconf "
-	       "--no-telemetry -l 0 --file-prefix hbb<pid>\n\n"
+	       "--no-telemetry --lcores 0@A,1@B --file-prefix hbb<pid>\n"
+	       "(A, B: the first two CPUs this process may run on; the "
+	       "same one twice\nif it has one). shared-read and contend "
+	       "need the second lcore.\n\n"
 	       "Options:\n"
 	       "  --workloads LIST  comma-separated workloads (default: all "
 	       "implemented)\n"
@@ -1992,13 +3335,20 @@ usage(const char *prog)
 	       "  --impl LIST       time only these implementations (all are "
 	       "still\n                    cross-checked)\n"
 	       "  --iters N         iterations per repetition (default: "
-	       "calibrated)\n"
+	       "calibrated;\n                    not for the multi-lcore "
+	       "workloads)\n"
+	       "  --mc-ms MS        multi-lcore workloads: length of one "
+	       "window (default %g)\n"
+	       "  --work N          contend: words of useful work per item "
+	       "(default %u, max %u)\n"
+	       "  --write-pct N     contend: percentage of write visits "
+	       "(default %u)\n"
 	       "  --csv FILE        write the results as CSV\n"
 	       "  --json FILE       write the results as JSON\n"
 	       "  --quick           few short repetitions (smoke test)\n"
 	       "  -h, --help        this help\n\n"
 	       "Workloads:", prog, opt_reps, opt_rep_ms, opt_burst, MAX_BURST,
-	       opt_split_at);
+	       opt_split_at, opt_mc_ms, opt_work, CT_WORK_MAX, opt_write_pct);
 	for (i = 0; i < NB_WORKLOADS; i++)
 		if (i == 0 || strcmp(workloads[i].group,
 				      workloads[i - 1].group) != 0)
@@ -2068,6 +3418,9 @@ enum {
 	OPT_QUICK,
 	OPT_IMPL,
 	OPT_ITERS,
+	OPT_MC_MS,
+	OPT_WORK,
+	OPT_WRITE_PCT,
 };
 
 static int
@@ -2085,10 +3438,13 @@ parse_args(int argc, char **argv)
 		{ "quick", no_argument, NULL, OPT_QUICK },
 		{ "impl", required_argument, NULL, OPT_IMPL },
 		{ "iters", required_argument, NULL, OPT_ITERS },
+		{ "mc-ms", required_argument, NULL, OPT_MC_MS },
+		{ "work", required_argument, NULL, OPT_WORK },
+		{ "write-pct", required_argument, NULL, OPT_WRITE_PCT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool reps_set = false, ms_set = false;
+	bool reps_set = false, ms_set = false, mc_set = false;
 	unsigned long v;
 	char *end;
 	int opt;
@@ -2145,6 +3501,23 @@ parse_args(int argc, char **argv)
 				return -EINVAL;
 			opt_iters = v;
 			break;
+		case OPT_MC_MS:
+			opt_mc_ms = strtod(optarg, &end);
+			if (*end != '\0' || !(opt_mc_ms >= 0.1 &&
+					      opt_mc_ms <= 10000))
+				return -EINVAL;
+			mc_set = true;
+			break;
+		case OPT_WORK:
+			if (parse_uint(optarg, 1, CT_WORK_MAX, &v) != 0)
+				return -EINVAL;
+			opt_work = (unsigned int)v;
+			break;
+		case OPT_WRITE_PCT:
+			if (parse_uint(optarg, 0, 100, &v) != 0)
+				return -EINVAL;
+			opt_write_pct = (unsigned int)v;
+			break;
 		case 'h':
 			usage(argv[0]);
 			exit(0);
@@ -2161,6 +3534,8 @@ parse_args(int argc, char **argv)
 			opt_reps = 3;
 		if (!ms_set)
 			opt_rep_ms = 1.0;
+		if (!mc_set)
+			opt_mc_ms = 1.0;
 	}
 	return select_workloads(opt_workloads);
 }
@@ -2168,11 +3543,41 @@ parse_args(int argc, char **argv)
 /* EAL defaults when the command line has no "--". */
 #define EAL_DEFAULT_ARGS 12
 
+/*
+ * Two lcores on the first two CPUs this process may use (both on the one
+ * CPU if it may use one): the multi-lcore workloads need a second lcore.
+ */
+static char *
+default_lcores(char *buf, size_t sz)
+{
+	int c, c0 = -1, c1 = -1;
+	cpu_set_t cs;
+
+	if (sched_getaffinity(0, sizeof(cs), &cs) == 0) {
+		for (c = 0; c < CPU_SETSIZE; c++) {
+			if (!CPU_ISSET(c, &cs))
+				continue;
+			if (c0 < 0) {
+				c0 = c;
+			} else {
+				c1 = c;
+				break;
+			}
+		}
+	}
+	if (c0 < 0)
+		c0 = 0;
+	if (c1 < 0)
+		c1 = c0;
+	snprintf(buf, sz, "--lcores=0@%d,1@%d", c0, c1);
+	return buf;
+}
+
 int
 main(int argc, char **argv)
 {
 	char *eal_argv[EAL_DEFAULT_ARGS + 1];
-	char prefix[64];
+	char prefix[64], lcores[64];
 	int eal_argc, sep = -1, rc, i, failed = 0;
 	unsigned int w;
 	char **opt_argv;
@@ -2196,8 +3601,7 @@ main(int argc, char **argv)
 		eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-pci";
 		eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-shconf";
 		eal_argv[eal_argc++] = (char *)(uintptr_t)"--no-telemetry";
-		eal_argv[eal_argc++] = (char *)(uintptr_t)"-l";
-		eal_argv[eal_argc++] = (char *)(uintptr_t)"0";
+		eal_argv[eal_argc++] = default_lcores(lcores, sizeof(lcores));
 		eal_argv[eal_argc++] = (char *)(uintptr_t)"--log-level=lib.eal:error";
 		eal_argv[eal_argc++] = prefix;
 		eal_argv[eal_argc] = NULL;
@@ -2222,6 +3626,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "hb_init: %s\n", strerror(-rc));
 	tsc_per_ns = (double)rte_get_tsc_hz() / 1e9;
+	mc_worker = rte_get_next_lcore(-1, 1, 0);
 
 	pool = rte_pktmbuf_pool_create("hb_bench", POOL_SIZE, POOL_CACHE, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -2253,6 +3658,13 @@ main(int argc, char **argv)
 	       "%g ms, burst %u, split at %u\n", HB_VERSION_STR,
 	       rte_lcore_id(), tsc_per_ns, opt_reps, opt_rep_ms, opt_burst,
 	       opt_split_at);
+	if (mc_worker < RTE_MAX_LCORE)
+		printf("hb-bench: multi-lcore workloads on lcores %u and %u, "
+		       "windows of %g ms\n", rte_lcore_id(), mc_worker,
+		       opt_mc_ms);
+	else
+		printf("hb-bench: one lcore: the 2-lcore workloads will be "
+		       "skipped (give the EAL -l 0-1)\n");
 	for (w = 0; w < NB_WORKLOADS; w++) {
 		struct workload *wl = &workloads[w];
 

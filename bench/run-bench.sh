@@ -10,10 +10,12 @@
 #
 # Each run is a separate process (new pool, new EAL) writing
 # bench/results/<stamp>-<n>.csv and .json; the last one is copied to
-# bench/results/latest.{csv,json} and drawn by bench/plot.sh if gnuplot is
-# there. With several runs, a summary across runs is printed: per
-# implementation, the median of the runs' medians and the lowest min and
-# highest max of all of them.
+# bench/results/latest.{csv,json}. With several runs, a summary across
+# runs is printed and written to bench/results/latest-summary.csv (same
+# columns): per implementation, the median of the runs' medians and ratios
+# and the lowest min and highest max of all of them. bench/plot.sh draws
+# the summary (or the single run) with the forwarding ratios of
+# bench/results/fwd-latest.csv if there are any, if gnuplot is there.
 #
 # The machine is shared and noisy: use several runs and read the spread.
 
@@ -21,8 +23,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
-# The main lcore floats over all CPUs by default: on a shared machine the
-# kernel then runs it on whichever CPU is idle. LCORE=N pins it to CPU N.
+# Two lcores (the multi-lcore workloads, shared-read and contend, need the
+# second one; the others run on the main lcore alone). Both float over all
+# CPUs by default: on a shared machine the kernel then runs them on
+# whichever CPU is idle. LCORE=N pins the main lcore to CPU N.
 LCORE=${LCORE:-}
 RESULTS=${RESULTS:-$ROOT/bench/results}
 runs=3
@@ -36,7 +40,8 @@ Usage: $0 [--build DIR] [--lcore N] [--runs K] [--quick] [--no-plot]
           [-- hb-bench options]
   --build DIR  release build directory (default $BUILD; configured with
                -Dbuildtype=release if missing)
-  --lcore N    pin the bench to CPU N (default: float over all CPUs)
+  --lcore N    pin the main lcore to CPU N (default: float over all CPUs;
+               the second lcore always floats)
   --runs K     separate bench processes (default $runs)
   --quick      one short run (hb-bench --quick)
   --no-plot    do not draw the PNG
@@ -81,13 +86,13 @@ extra=("$@")
 [ $quick -eq 1 ] && extra=(--quick "${extra[@]}")
 csvs=()
 
+ncpu=$(nproc)
 if [ -n "$LCORE" ]; then
-	cores=(-l "$LCORE")
-	where="CPU $LCORE"
+	cores=(--lcores "0@$LCORE,1@(0-$((ncpu - 1)))")
+	where="lcore 0 on CPU $LCORE, lcore 1 on CPUs 0-$((ncpu - 1))"
 else
-	ncpu=$(nproc)
-	cores=(--lcores "0@(0-$((ncpu - 1)))")
-	where="CPUs 0-$((ncpu - 1)) (floating)"
+	cores=(--lcores "0@(0-$((ncpu - 1))),1@(0-$((ncpu - 1)))")
+	where="lcores 0 and 1 on CPUs 0-$((ncpu - 1)) (floating)"
 fi
 echo "== hb-bench on $where, $runs run(s), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$runs"); do
@@ -97,8 +102,9 @@ for i in $(seq 1 "$runs"); do
 	echo "== run $i/$runs -> $out.{csv,json,meta}"
 	{
 		echo "date: $(date -u +%FT%TZ)"
-		echo "git: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo none)"
+		echo "git: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "${HB_GIT_REV:-none}")"
 		echo "lib+include diff sha1: $(git -C "$ROOT" diff HEAD -- lib include 2>/dev/null | sha1sum | cut -c1-12)"
+		echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $ncpu CPU(s)"
 		echo "build: $BUILD ($buildtype)"
 		echo "cpus: $where"
 		echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -119,7 +125,14 @@ if [ "$runs" -gt 1 ]; then
 	echo "   time: the least disturbed estimate)"
 	awk -F, '
 	FNR == 1 { next }
-	$3 == "derived" { d[$1 "," $2] = d[$1 "," $2] " " $11; next }
+	$3 == "derived" {
+		k = $1 "," $2
+		if (!(k in dseen)) { dseen[k] = 1; dorder[nd++] = k; dtgt[k] = $12 }
+		d[k] = d[k] " " $11
+		if (!(k in dmn) || $11 + 0 < dmn[k]) dmn[k] = $11 + 0
+		if (!(k in dmx) || $11 + 0 > dmx[k]) dmx[k] = $11 + 0
+		next
+	}
 	{
 		k = $1 "," $2
 		if (!(k in seen)) { seen[k] = 1; order[n++] = k; role[k] = $3; tgt[k] = $12 }
@@ -141,7 +154,15 @@ if [ "$runs" -gt 1 ]; then
 		if (ns >= 1e3) return sprintf("%.3f us", ns / 1e3)
 		return sprintf("%.2f ns", ns)
 	}
+	# A derived target: "<=3x", ">=0.98x", "<=0%" or empty (report).
+	function dres(v, t,   c, x) {
+		if (t == "") return "report"
+		c = substr(t, 1, 2); x = substr(t, 3) + 0
+		return (c == "<=" ? v <= x : v >= x) ? "PASS" : "MISS"
+	}
 	END {
+		print "workload,implementation,role,op,ops_per_iter,iters,reps," \
+			"median_ns,min_ns,max_ns,ratio,target,result,samples_ns" > sum
 		printf "%-12s %-17s %12s %12s %12s %9s %9s %8s %s\n", "workload",
 			"implementation", "median", "min", "max", "ratio",
 			"min-ratio", "target", "result"
@@ -157,16 +178,30 @@ if [ "$runs" -gt 1 ]; then
 			printf "%-12s %-17s %12s %12s %12s %8.2fx %8.2fx %8s %s\n",
 				f[1], f[2], fmt(m), fmt(mn[k]), fmt(mx[k]), r, rm,
 				(tgt[k] > 0 ? ">=" tgt[k] "x" : "-"), res
+			printf "%s,%s,%s,\"median of %d runs\",0,0,%d,%.4f,%.4f,%.4f," \
+				"%.4f,%g,%s,\n", f[1], f[2], role[k], runs, runs, m,
+				mn[k], mx[k], r, tgt[k], res > sum
 		}
-		for (k in d) {
-			split(k, f, ","); m = median(d[k])
-			printf "%-12s %-17s %12s %12s %12s %8.2fx %9s %8s %s\n",
-				f[1], f[2], "", "", "", m, "", "<=3x",
-				(m <= 3 ? "PASS" : "MISS")
+		print ""
+		print "derived values: median, lowest and highest over the runs"
+		for (i = 0; i < nd; i++) {
+			k = dorder[i]; split(k, f, ","); m = median(d[k])
+			printf "%-12s %-20s %9.2f %9.2f %9.2f %8s %s\n",
+				f[1], f[2], m, dmn[k], dmx[k],
+				(dtgt[k] == "" ? "-" : dtgt[k]), dres(m, dtgt[k])
+			printf "%s,%s,derived,\"median of %d runs\",0,0,0,0,0,0," \
+				"%.4f,%s,%s,\n", f[1], f[2], runs, m, dtgt[k],
+				dres(m, dtgt[k]) > sum
 		}
-	}' "${csvs[@]}"
+	}' runs="$runs" sum="$RESULTS/latest-summary.csv" "${csvs[@]}"
+	echo "(also in $RESULTS/latest-summary.csv)"
 fi
 
 if [ $plot -eq 1 ]; then
-	"$ROOT/bench/plot.sh" "$RESULTS/latest.csv" "$RESULTS/latest.png" || true
+	# With the forwarding ratios of the last bench/fwd-bench.py, if any.
+	fwd=()
+	[ -r "$RESULTS/fwd-latest.csv" ] && fwd=("$RESULTS/fwd-latest.csv")
+	src=$RESULTS/latest.csv
+	[ "$runs" -gt 1 ] && src=$RESULTS/latest-summary.csv
+	"$ROOT/bench/plot.sh" "$src" "$RESULTS/latest.png" "${fwd[@]}" || true
 fi

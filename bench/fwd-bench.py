@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 HyperBuf developers
+"""hb-fwd against dpdk-testpmd, testpmd-style, on the same net_null ports.
+
+For each mode (io, macswap) and packet size (net_null's size= devarg: 64 and
+1500 bytes), runs dpdk-testpmd and hb-fwd back to back, --rounds times,
+alternating which goes first, with the same EAL arguments (--no-huge,
+two net_null ports, -l 0-1: lcore 0 keeps time and prints, lcore 1
+forwards), the same burst (32) and the same pool (8192 mbufs, cache 250).
+
+While a program runs, its own periodic statistics (testpmd's "NIC
+statistics for port N" blocks, hb-fwd's per-port table), printed every
+second, are passed through, each line tagged with the program, mode, size
+and round. Both are measured the same way, outside the programs: after a
+warm-up, the packets received by the two ports (ethdev ipackets, read
+through DPDK telemetry, the same counter for both) over
+ - wall time: Mpps, what the programs print too;
+ - the CPU time the forwarding lcore's thread (rte-worker-1) actually got
+   (/proc/PID/task/TID/schedstat): Mpps per forwarding-lcore CPU second, a
+   rate that sharing the CPU with other processes disturbs much less.
+
+The end: per mode and size, the median, min and max of each measure for
+each program, and the ratio hb-fwd / testpmd of the medians against the
+targets of shared/design/BENCH.md (io >= 1.0x and never below 0.98x,
+macswap >= 1.0x and never below 0.95x). "Never below" is checked on the
+lowest of the per-round ratios (each round runs both programs back to back:
+the closest pair in time). Never asserts anything (not a test); a program
+that fails to run is reported and the exit status is 1.
+
+Results go to bench/results/fwd-<stamp>.{csv,json}, copied to
+fwd-latest.{csv,json} (or to --csv/--json). The CSV has hb-bench's
+columns, so that bench/plot.sh draws the ratios with hb-bench's; a "time"
+there is ns per packet, 1000 / Mpps.
+
+Usage: fwd-bench.py [--build DIR | --hb-fwd PATH] [--testpmd PATH]
+                    [--modes io,macswap] [--sizes 64,1500] [--rounds 5]
+                    [--seconds 5] [--warmup 1.5] [--burst 32] [--quiet]
+                    [--results DIR] [--csv FILE] [--json FILE]
+"""
+
+import argparse
+import json
+import os
+import pty
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Targets (BENCH.md): hb-fwd / testpmd Mpps at least TARGET, and no round
+# below FLOOR.
+TARGET = {"io": 1.0, "macswap": 1.0}
+FLOOR = {"io": 0.98, "macswap": 0.95}
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def eal_args(size, prefix):
+    return ["--no-huge", "-m", "512", "--no-pci", "--no-shconf",
+            "--vdev", "net_null0,size=%d" % size,
+            "--vdev", "net_null1,size=%d" % size,
+            "-l", "0-1", "--file-prefix", prefix]
+
+
+def telemetry(prefix, cmds):
+    path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % prefix
+    if os.getuid() != 0:
+        path = os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"),
+                            "dpdk", prefix, "dpdk_telemetry.v2")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(5)
+    s.connect(path)
+    try:
+        n = int(json.loads(s.recv(16384).decode())["max_output_len"])
+        out = []
+        for c in cmds:
+            s.send(c.encode())
+            out.append(json.loads(s.recv(n).decode()))
+        return out
+    finally:
+        s.close()
+
+
+def rx_packets(prefix):
+    """Packets the two net_null ports delivered (ethdev counters: the same
+    source for both applications)."""
+    r = telemetry(prefix, ["/ethdev/stats,0", "/ethdev/stats,1"])
+    return sum(x["/ethdev/stats"]["ipackets"] for x in r)
+
+
+def worker_cpu_ns(pid):
+    """CPU time of the forwarding lcore thread (rte-worker-1), in ns."""
+    for tid in os.listdir("/proc/%d/task" % pid):
+        base = "/proc/%d/task/%s/" % (pid, tid)
+        with open(base + "comm") as f:
+            if f.read().strip() != "rte-worker-1":
+                continue
+        with open(base + "schedstat") as f:
+            return int(f.read().split()[0])
+    raise RuntimeError("no rte-worker-1 thread")
+
+
+class Relay(threading.Thread):
+    """Pass the program's output through (on a pty, so that it is line
+    buffered as on a terminal), each line tagged; keep the last lines."""
+
+    def __init__(self, fd, tag, quiet):
+        super().__init__(daemon=True)
+        self.fd, self.tag, self.quiet = fd, tag, quiet
+        self.tail = []
+
+    def run(self):
+        buf = b""
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            buf += data
+            *lines, buf = buf.split(b"\n")
+            for raw in lines:
+                self.line(raw)
+        if buf:
+            self.line(buf)
+
+    def line(self, raw):
+        text = ANSI.sub("", raw.decode(errors="replace")).rstrip("\r\n ")
+        self.tail = (self.tail + [text])[-30:]
+        if self.quiet or not text.strip() or text.startswith(
+                ("EAL: ", "TELEMETRY: ")):
+            return
+        print("%s %s" % (self.tag, text), flush=True)
+
+
+def one(tag, cmd, prefix, seconds, warmup, quiet):
+    """Run @cmd; after the warm-up, measure @seconds. Returns (Mpps wall,
+    Mpps per forwarding-lcore CPU second, share of a CPU that lcore had),
+    or None."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=slave,
+                         stderr=slave, close_fds=True)
+    os.close(slave)
+    relay = Relay(master, tag, quiet)
+    relay.start()
+    got = None
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                rx_packets(prefix)
+                break
+            except (OSError, ValueError, KeyError, TypeError):
+                if time.monotonic() > deadline or p.poll() is not None:
+                    raise RuntimeError("no telemetry")
+                time.sleep(0.1)
+        time.sleep(warmup)
+        c0, w0, n0 = worker_cpu_ns(p.pid), time.monotonic(), rx_packets(prefix)
+        time.sleep(seconds)
+        c1, w1, n1 = worker_cpu_ns(p.pid), time.monotonic(), rx_packets(prefix)
+        got = ((n1 - n0) / (w1 - w0) / 1e6,
+               (n1 - n0) / ((c1 - c0) / 1e9) / 1e6,
+               (c1 - c0) / 1e9 / (w1 - w0))
+    except (RuntimeError, OSError) as e:
+        sys.stderr.write("%s failed: %s\n" % (tag, e))
+    finally:
+        if p.poll() is None:
+            p.send_signal(signal.SIGINT)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        relay.join(timeout=5)
+        os.close(master)
+    if p.returncode != 0:
+        sys.stderr.write("%s exited %d; its last lines:\n  %s\n" % (
+            tag, p.returncode, "\n  ".join(relay.tail)))
+        got = None
+    return got
+
+
+def stats(v):
+    return statistics.median(v), min(v), max(v)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[2:]))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"),
+                    help="build directory holding app/hb-fwd/hb-fwd")
+    ap.add_argument("--hb-fwd", help="hb-fwd binary (default: in --build)")
+    ap.add_argument("--testpmd", default="dpdk-testpmd")
+    ap.add_argument("--modes", default="io,macswap")
+    ap.add_argument("--sizes", default="64,1500",
+                    help="packet sizes (net_null size=), bytes")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--warmup", type=float, default=1.5)
+    ap.add_argument("--burst", type=int, default=32)
+    ap.add_argument("--quiet", action="store_true",
+                    help="do not pass the programs' statistics through")
+    ap.add_argument("--results", default=os.path.join(ROOT, "bench",
+                                                       "results"),
+                    help="where fwd-<stamp>.{csv,json} and their copies "
+                    "fwd-latest.{csv,json} go (default %(default)s)")
+    ap.add_argument("--csv", help="write the CSV here instead")
+    ap.add_argument("--json", help="write the JSON here instead")
+    a = ap.parse_args(argv)
+    hb_fwd = a.hb_fwd or os.path.join(a.build, "app", "hb-fwd", "hb-fwd")
+    modes = a.modes.split(",")
+    sizes = [int(s) for s in a.sizes.split(",")]
+    for m in modes:
+        if m not in TARGET:
+            ap.error("mode %s: only %s" % (m, ",".join(TARGET)))
+    if not os.access(hb_fwd, os.X_OK):
+        ap.error("no hb-fwd at %s (--build or --hb-fwd)" % hb_fwd)
+
+    tag_id = os.getpid()
+    res = {}
+    failed = 0
+    t_start = time.time()
+    for mode in modes:
+        for size in sizes:
+            tpp, hbp = "fwdb-tp-%d" % tag_id, "fwdb-hb-%d" % tag_id
+            tp = [a.testpmd] + eal_args(size, tpp) + [
+                "--", "--total-num-mbufs=8192", "--mbcache=250",
+                "--forward-mode=%s" % mode, "--burst=%d" % a.burst,
+                "--stats-period", "1"]
+            hb = [hb_fwd] + eal_args(size, hbp) + [
+                "--", "--mode", mode, "--nb-mbufs", "8192",
+                "--mbuf-cache", "250", "--burst", str(a.burst),
+                "--stats-period", "1"]
+            for r in range(a.rounds):
+                order = [("testpmd", tp, tpp), ("hb-fwd", hb, hbp)]
+                if r % 2:
+                    order.reverse()
+                for kind, cmd, prefix in order:
+                    tag = "[%s %s %dB r%d/%d]" % (kind, mode, size, r + 1,
+                                                 a.rounds)
+                    got = one(tag, cmd, prefix, a.seconds, a.warmup,
+                              a.quiet)
+                    if got is None:
+                        failed = 1
+                        continue
+                    res.setdefault((mode, size, kind), {})[r] = got
+                    print("== %-7s %-7s %4dB round %d: %6.2f Mpps wall, "
+                          "%6.2f Mpps per lcore CPU s (lcore had %3.0f%% "
+                          "of a CPU)" % (kind, mode, size, r + 1, got[0],
+                                         got[1], 100 * got[2]), flush=True)
+
+    rows = []
+    print("\n== hb-fwd vs dpdk-testpmd, net_null, 1 forwarding lcore, "
+          "burst %d, %d rounds of %g s (after %g s warm-up)" % (
+              a.burst, a.rounds, a.seconds, a.warmup))
+    print("%-8s %5s %-8s | %-22s | %-28s | %s" % (
+        "mode", "size", "impl", "wall Mpps: med   min   max",
+        "per lcore CPU s: med   min   max", "lcore CPU"))
+    for mode in modes:
+        for size in sizes:
+            cur = {}
+            for kind in ("testpmd", "hb-fwd"):
+                v = res.get((mode, size, kind), {})
+                if not v:
+                    continue
+                cur[kind] = v
+                w = stats([x[0] for x in v.values()])
+                c = stats([x[1] for x in v.values()])
+                share = statistics.median([x[2] for x in v.values()])
+                print("%-8s %5d %-8s | %10.2f %5.2f %5.2f | %16.2f %5.2f "
+                      "%5.2f | %3.0f%%" % ((mode, size, kind) + w + c +
+                                           (100 * share,)))
+            if len(cur) != 2:
+                continue
+            tpv, hbv = cur["testpmd"], cur["hb-fwd"]
+            pair = sorted(set(tpv) & set(hbv))
+            for i, meas in ((0, "wall"), (1, "cpu")):
+                tpm = statistics.median([x[i] for x in tpv.values()])
+                hbm = statistics.median([x[i] for x in hbv.values()])
+                ratio = hbm / tpm
+                paired = [hbv[r][i] / tpv[r][i] for r in pair]
+                pmin = min(paired) if paired else float("nan")
+                ok = ratio >= TARGET[mode]
+                ok_floor = pmin >= FLOOR[mode]
+                print("%-8s %5d ratio hb-fwd/testpmd (%s): %.3f (target "
+                      ">=%.2fx: %s); lowest round %.3f (floor %.2fx: %s)" % (
+                          mode, size, meas, ratio, TARGET[mode],
+                          "PASS" if ok else "MISS", pmin, FLOOR[mode],
+                          "PASS" if ok_floor else "MISS"))
+                rows.append({
+                    "mode": mode, "size": size, "measure": meas,
+                    "testpmd": [x[i] for x in tpv.values()],
+                    "hb_fwd": [x[i] for x in hbv.values()],
+                    "ratio": ratio, "paired": paired, "paired_min": pmin,
+                    "target": TARGET[mode], "floor": FLOOR[mode],
+                    "result": "PASS" if ok else "MISS",
+                    "floor_result": "PASS" if ok_floor else "MISS"})
+    print("(wall: packets per second of wall time; cpu: per CPU second the "
+          "forwarding lcore got. %.0f s in all.)" % (time.time() - t_start))
+
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t_start))
+    latest = []
+    if not a.csv or not a.json:
+        os.makedirs(a.results, exist_ok=True)
+    csv_path = a.csv or os.path.join(a.results, "fwd-%s.csv" % stamp)
+    json_path = a.json or os.path.join(a.results, "fwd-%s.json" % stamp)
+    if not a.csv:
+        latest.append((csv_path, "fwd-latest.csv"))
+    if not a.json:
+        latest.append((json_path, "fwd-latest.json"))
+    write_csv(csv_path, rows)
+    with open(json_path, "w") as f:
+        json.dump({"tool": "fwd-bench", "date": time.strftime(
+            "%Y-%m-%dT%H:%M:%SZ", time.gmtime(t_start)),
+            "cpu": cpu_model(), "cpus": os.cpu_count(),
+            "testpmd": a.testpmd, "hb_fwd": hb_fwd, "burst": a.burst,
+            "rounds": a.rounds, "seconds": a.seconds, "warmup": a.warmup,
+            "results": rows}, f, indent=1)
+        f.write("\n")
+    if rows:
+        for src, name in latest:
+            with open(src) as fi, open(os.path.join(a.results, name),
+                                       "w") as fo:
+                fo.write(fi.read())
+    print("results: %s, %s%s" % (csv_path, json_path,
+                                  " (copied to fwd-latest.*)" if latest and
+                                  rows else ""))
+    return failed
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def write_csv(path, rows):
+    """hb-bench's columns: a time is ns per packet (1000 / Mpps); the
+    testpmd row's ratio is testpmd time / hb-fwd time = hb-fwd / testpmd
+    Mpps, as for every hb-bench baseline."""
+    with open(path, "w") as f:
+        f.write("workload,implementation,role,op,ops_per_iter,iters,reps,"
+                "median_ns,min_ns,max_ns,ratio,target,result,samples_ns\n")
+        for x in rows:
+            wl = "fwd-%s-%dB%s" % (x["mode"], x["size"],
+                                   "" if x["measure"] == "wall" else "/cpu")
+            op = "packet forwarded (%s)" % (
+                "Mpps of wall time" if x["measure"] == "wall" else
+                "Mpps per forwarding-lcore CPU second")
+            for kind, role, ratio, target, result in (
+                    ("hb-fwd", "hyperbuf", 1.0, 0, ""),
+                    ("testpmd", "baseline", x["ratio"], x["target"],
+                     x["result"])):
+                v = x["hb_fwd" if kind == "hb-fwd" else "testpmd"]
+                ns = [1e3 / m for m in v]
+                f.write('%s,%s,%s,"%s",1,0,%d,%.4f,%.4f,%.4f,%.4f,%g,%s,%s\n'
+                        % (wl, kind, role, op, len(v),
+                           statistics.median(ns), min(ns), max(ns), ratio,
+                           target, result, " ".join("%.4f" % n for n in ns)))
+            f.write('%s,lowest round,derived,"lowest per-round ratio",0,0,0,'
+                    '0,0,0,%.4f,>=%gx,%s,\n' % (wl, x["paired_min"],
+                                                x["floor"],
+                                                x["floor_result"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
