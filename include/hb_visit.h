@@ -244,9 +244,10 @@ hb_visit_read_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 {
 	const struct rte_mbuf *m;
 
+	if (unlikely(b == NULL || v == NULL || len == 0))
+		return __hb_visit_acquire(b, off, len, 0, align, false, v);
 	/* One compare: initialised, local, no writer, reader count not full. */
-	if (likely(b != NULL && v != NULL && len != 0 &&
-		   b->state - __HB_STATE_IDLE < __HB_GUARD_READERS &&
+	if (likely(b->state - __HB_STATE_IDLE < __HB_GUARD_READERS &&
 		   (m = b->pos_seg) != NULL)) {
 		uint32_t rel = off - b->pos_off;
 		char *p = rte_pktmbuf_mtod_offset(m, char *, rel);
@@ -258,7 +259,8 @@ hb_visit_read_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 			return 0;
 		}
 	}
-	return __hb_visit_acquire(b, off, len, 0, align, false, v);
+	/* Shared buffers, bounces, errors. */
+	return __hb_visit_read(b, off, len, align, v);
 }
 
 static inline int

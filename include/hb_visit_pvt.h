@@ -60,6 +60,13 @@ __hb_visitor_set(struct hb_visitor *v, struct hb_buf *b, void *p, uint32_t off,
 int __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 		       uint32_t grow, uint32_t align, bool write,
 		       struct hb_visitor *v);
+/**
+ * @internal Slow path of the read visit calls (shared buffers, bounces,
+ * errors) for a caller that checked @p b and @p v non-NULL and @p len
+ * non-zero (else __hb_visit_acquire()).
+ */
+int __hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
+		    uint32_t align, struct hb_visitor *v);
 /** @internal Slow path of hb_visit_release(). */
 int __hb_visit_release(struct hb_visitor *v);
 

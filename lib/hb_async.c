@@ -65,31 +65,7 @@
 
 #include "hb_async.h"
 #include "hb_private.h"
-
-#define GATE_W (UINT32_C(1) << 31)	/* a writer holds the buffer */
-#define GATE_CLOSING (UINT32_C(1) << 30) /* teardown started */
-#define GATE_WAITERS (GATE_CLOSING - 1)	/* queued requests */
-#define USER_WORDS ((RTE_MAX_LCORE + 63) / 64)
-
-struct hb_rd {
-	uint32_t n;
-} __rte_cache_aligned;
-
-struct hb_shared {
-	/* Read by every visit; written by writers and queuers. */
-	uint32_t gate;
-	uint64_t users[USER_WORDS];
-	struct hb_buf *buf;
-	struct rte_ring *wait;
-	/* Grant step. */
-	uint32_t dlock __rte_cache_aligned;
-	uint32_t again;
-	uint32_t withdrawn;	/* a request was withdrawn: compact */
-	uint32_t bhead;		/* oldest backlog entry */
-	uint32_t bn;		/* backlog entries */
-	uint64_t backlog[HB_ASYNC_WAIT_RING];
-	struct hb_rd rd[RTE_MAX_LCORE];
-} __rte_cache_aligned;
+#include "hb_shared.h"
 
 /* Descriptor: bit 63 write, bits 48-62 lcore, 32-47 slot, 0-31 generation
  * (never 0, so a descriptor is never 0).
@@ -157,17 +133,6 @@ static struct rte_ring *hb_sh_pool;
  * Reader and writer admission
  */
 
-static void
-user_mark(struct hb_shared *sh, unsigned int id)
-{
-	uint64_t *w = &sh->users[id / 64];
-	uint64_t bit = UINT64_C(1) << (id % 64);
-
-	/* Ordered before the caller's rd[] increment (see the top comment). */
-	if ((__atomic_load_n(w, __ATOMIC_SEQ_CST) & bit) == 0)
-		__atomic_fetch_or(w, bit, __ATOMIC_SEQ_CST);
-}
-
 /* Does any lcore hold a reader? Pairs with the readers' rd[] increments. */
 static bool
 readers_present(struct hb_shared *sh)
@@ -187,8 +152,6 @@ readers_present(struct hb_shared *sh)
 	}
 	return false;
 }
-
-static void grant_step(struct hb_shared *sh);
 
 /*
  * Take @b (shared) for a reader counted on lcore @me, or exclusively; @call:
@@ -211,24 +174,11 @@ hb_shared_enter(struct hb_buf *b, bool write, unsigned int me, bool call)
 			return 0;
 		/* Readers in: back off; let queued readers in if any. */
 		__atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
-		grant_step(sh);
+		hb_grant_step(sh);
 		return -EBUSY;
 	}
-	user_mark(sh, me);
-	/*
-	 * A reading call (not a visit: it ends before returning) made while
-	 * this lcore already holds a reader needs no gate: no writer can be
-	 * in, and it delays nobody. Visits always respect the queue.
-	 */
-	if (__atomic_fetch_add(&sh->rd[me].n, 1, __ATOMIC_SEQ_CST) != 0 &&
-	    call)
-		return 0;
-	if (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) == 0)
-		return 0;
-	/* A writer or a waiter: back off, and grant in case we held it up. */
-	__atomic_fetch_sub(&sh->rd[me].n, 1, __ATOMIC_SEQ_CST);
-	grant_step(sh);
-	return -EBUSY;
+	/* Reader: rd[me] THEN gate (hb_shared.h, pairs as described above). */
+	return hb_shared_read_enter(sh, me, call);
 }
 
 /* Give back what hb_shared_enter() (or a grant to lcore @id) took. */
@@ -242,12 +192,11 @@ hb_shared_exit(struct hb_buf *b, bool write, unsigned int id)
 						__ATOMIC_SEQ_CST);
 
 		if ((g & ~GATE_W) != 0)
-			grant_step(sh);
+			hb_grant_step(sh);
 		return;
 	}
-	__atomic_fetch_sub(&sh->rd[id].n, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) != 0)
-		grant_step(sh);
+	/* rd[id] THEN gate (hb_shared.h): pairs with the grant step. */
+	hb_shared_read_exit(sh, id);
 }
 
 /* Does the shared buffer hold what a visitor of this kind took? */
@@ -260,7 +209,7 @@ hb_shared_holds(const struct hb_buf *b, bool write, unsigned int id)
 		return false;
 	if (write)
 		return (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0;
-	return __atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0;
+	return hb_shared_read_holds(sh, id);
 }
 
 /*
@@ -484,7 +433,7 @@ grants_locked(struct hb_shared *sh)
 				__atomic_fetch_or(&sh->gate, GATE_W,
 						  __ATOMIC_SEQ_CST);
 			} else {
-				user_mark(sh, desc_lcore(d));
+				hb_user_mark(sh, desc_lcore(d));
 				__atomic_fetch_add(&sh->rd[desc_lcore(d)].n, 1,
 						   __ATOMIC_SEQ_CST);
 			}
@@ -502,8 +451,8 @@ grants_locked(struct hb_shared *sh)
  * waits: the dlock holder re-runs while notes arrive (see the top comment
  * of this file and the pairing below).
  */
-static void
-grant_step(struct hb_shared *sh)
+void
+hb_grant_step(struct hb_shared *sh)
 {
 	uint32_t unlocked;
 
@@ -685,7 +634,7 @@ hb_buf_unshare(struct hb_buf *b)
 	sh = b->sh;
 	/* Close: no new request; queued ones are cancelled by the grant step. */
 	__atomic_fetch_or(&sh->gate, GATE_CLOSING, __ATOMIC_SEQ_CST);
-	grant_step(sh);
+	hb_grant_step(sh);
 	if (!__atomic_compare_exchange_n(&sh->dlock, &unlocked, 1, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return -EBUSY; /* a grant step is running: retry */
@@ -792,11 +741,11 @@ hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 		__atomic_fetch_sub(&sh->gate, 1, __ATOMIC_SEQ_CST);
 		slot_free(a, idx);
 		req->slot = UINT32_MAX;
-		grant_step(sh); /* we may have held up a grant */
+		hb_grant_step(sh); /* we may have held up a grant */
 		return -ENOBUFS;
 	}
 	HB_STAT_ADD(async_queued, 1);
-	grant_step(sh);
+	hb_grant_step(sh);
 	return -EINPROGRESS;
 }
 
@@ -840,7 +789,7 @@ hb_req_cancel(struct hb_req *req)
 	if (sh != NULL) {
 		/* Drop its entry now (backlog_compact()): no clogging. */
 		__atomic_store_n(&sh->withdrawn, 1, __ATOMIC_SEQ_CST);
-		grant_step(sh);
+		hb_grant_step(sh);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 
 #include "hb_private.h"
+#include "hb_shared.h"
 
 static bool
 align_valid(uint32_t align)
@@ -80,6 +81,35 @@ visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 }
 
 /*
+ * Direct view *@pp of [off, off+len) of @b: true if the range lies in the
+ * cached segment or in the head segment and is aligned (@mask: a valid
+ * alignment minus one), else false. The segment is then the one
+ * hb_seg_find() finds (the only one holding byte @off), so the view is the
+ * one visit_map() makes; the caches are only read, as a reader of a shared
+ * buffer must. A reader may read them: writers update them only while
+ * holding the buffer exclusively, never beside a reader (the admission
+ * protocol, hb_async.c).
+ */
+static inline bool
+seg_direct(const struct hb_buf *b, uint32_t off, uint32_t len,
+	   uint32_t mask, char **pp)
+{
+	const struct rte_mbuf *m = b->pos_seg;
+	uint32_t rel = off - b->pos_off;
+	char *p;
+
+	if (unlikely(m == NULL || (uint64_t)rel + len > m->data_len)) {
+		m = b->head;
+		rel = off;
+		if (m == NULL || (uint64_t)off + len > m->data_len)
+			return false;
+	}
+	p = rte_pktmbuf_mtod_offset(m, char *, rel);
+	*pp = p;
+	return ((uintptr_t)p & mask) == 0;
+}
+
+/*
  * The caller holds @b for this visit (local guard free, or shared access
  * taken): check the range, grow a write visit if asked (taken back if the
  * view then fails), and make the view.
@@ -140,10 +170,13 @@ hb_visit_map_granted(struct hb_buf *b, uint32_t off, uint32_t len,
 	return rc;
 }
 
-int
-__hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
-		   uint32_t grow, uint32_t align, bool write,
-		   struct hb_visitor *v)
+/*
+ * Everything but the fast paths below: the visit calls' full checks, local
+ * and shared, read and write.
+ */
+static __rte_noinline int
+visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+	      uint32_t align, bool write, struct hb_visitor *v)
 {
 	uint32_t kind = write ? __HB_VIS_WRITE_DIRECT : __HB_VIS_READ_DIRECT;
 	unsigned int me;
@@ -190,8 +223,117 @@ __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 	return rc;
 }
 
+/*
+ * Rest of a fast read visit on a shared buffer: the calling lcore holds a
+ * reader on it (hb_shared_read_count() succeeded) but the range is not in
+ * the cached or head segment, or not aligned (@mask: the alignment minus
+ * one): map it in full, or give the reader back.
+ */
+static __rte_noinline int
+shared_read_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t mask,
+		struct hb_visitor *v)
+{
+	unsigned int me = rte_lcore_id(); /* as the caller's, < RTE_MAX_LCORE */
+	int rc;
+
+	v->state = 0; /* not live until granted */
+	rc = visit_grant(b, off, len, 0, mask + 1,
+			 __HB_VIS_READ_DIRECT | __HB_VIS_SHARED, v);
+	if (rc == 0) {
+		v->lcore = me; /* reader slot (and arena) */
+		return 0;
+	}
+	hb_shared_exit(b, false, me);
+	v->state = 0;
+	return rc;
+}
+
+/*
+ * A fast read visit on a shared buffer found it busy: back off (out of line,
+ * so that the fast path is a leaf).
+ */
+static __rte_noinline int
+shared_read_busy(struct hb_shared *sh, unsigned int me, struct hb_visitor *v)
+{
+	hb_shared_read_backoff(sh, me);
+	HB_STAT_ADD(visits_busy, 1);
+	v->state = 0;
+	return -EBUSY;
+}
+
+/* visit_acquire() for a read: a tail call, no stack argument, for the below. */
+static __rte_noinline int
+visit_read_slow(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
+		struct hb_visitor *v)
+{
+	return visit_acquire(b, off, len, 0, align, false, v);
+}
+
+/*
+ * A read visit, @b and @v not NULL and @len not 0: fast path for a shared
+ * buffer (initialised, shared: one compare; the local guard bits are
+ * unused then), the checks of visit_acquire() in one pass, and no lookup
+ * for a range in the cached or head segment. Anything else takes the full
+ * path.
+ */
+static __rte_always_inline int
+visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
+	   struct hb_visitor *v)
+{
+	const uint32_t mask = align - 1;
+	struct hb_shared *sh;
+	unsigned int me;
+	char *p;
+
+	/* align_valid(), as the mask that seg_direct() wants. */
+	if (likely(b->state == (__HB_STATE_IDLE | __HB_GUARD_SHARED) &&
+		   mask < HB_VISIT_ALIGN_MAX && (align & mask) == 0)) {
+		me = rte_lcore_id();
+		if (likely(me < RTE_MAX_LCORE)) {
+			sh = b->sh;
+			/*
+			 * The mark, then rd[me] THEN gate, inline
+			 * (hb_shared.h): pairs with the writers as described
+			 * at the top of hb_async.c. The first visit of this
+			 * lcore on @b sets the mark on the full path.
+			 */
+			if (unlikely(!hb_user_marked(sh, me)))
+				return visit_read_slow(b, off, len, align, v);
+			if (unlikely(!hb_shared_read_count(sh, me, false)))
+				return shared_read_busy(sh, me, v);
+			v->lcore = me; /* reader slot */
+			if (unlikely(!seg_direct(b, off, len, mask, &p)))
+				return shared_read_map(b, off, len, mask, v);
+			__hb_visitor_set(v, b, p, off, len,
+					 __HB_VIS_READ_DIRECT |
+					 __HB_VIS_SHARED);
+			return 0;
+		}
+	}
+	return visit_read_slow(b, off, len, align, v);
+}
+
 int
-__hb_visit_release(struct hb_visitor *v)
+__hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
+		struct hb_visitor *v)
+{
+	HB_ASSERT(b != NULL && v != NULL && len != 0);
+	return visit_read(b, off, len, align, v);
+}
+
+int
+__hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
+		   uint32_t grow, uint32_t align, bool write,
+		   struct hb_visitor *v)
+{
+	if (!write && b != NULL && v != NULL && len != 0)
+		return visit_read(b, off, len, align, v);
+	return visit_acquire(b, off, len, grow, align, write, v);
+}
+
+/* hb_visit_release() in full: every kind, every check. */
+static __rte_noinline int
+visit_release(struct hb_visitor *v)
 {
 	struct hb_buf *b;
 	struct hb_lcore *lc;
@@ -241,4 +383,37 @@ __hb_visit_release(struct hb_visitor *v)
 	else
 		b->state--;
 	return 0;
+}
+
+int
+__hb_visit_release(struct hb_visitor *v)
+{
+	struct hb_shared *sh;
+	struct hb_buf *b;
+	unsigned int id;
+
+	/*
+	 * Fast path: a direct read visitor of a shared buffer, the checks of
+	 * visit_release() in one pass: the buffer is initialised and shared
+	 * (one compare), of the same life, and lcore v->lcore still holds a
+	 * reader. Anything else (and every error) takes the full path.
+	 */
+	if (likely(v != NULL &&
+		   v->state == (__HB_VIS_READ_DIRECT | __HB_VIS_SHARED))) {
+		b = v->buf;
+		id = v->lcore;
+		if (likely(b != NULL &&
+			   b->state == (__HB_STATE_IDLE | __HB_GUARD_SHARED) &&
+			   b->gen == v->gen && id < RTE_MAX_LCORE)) {
+			sh = b->sh;
+			if (likely(sh != NULL &&
+				   hb_shared_read_holds(sh, id))) {
+				v->state = __HB_VIS_RELEASED;
+				/* rd[id] THEN gate: pairs with grant step */
+				hb_shared_read_exit(sh, id);
+				return 0;
+			}
+		}
+	}
+	return visit_release(v);
 }
