@@ -133,26 +133,6 @@ static struct rte_ring *hb_sh_pool;
  * Reader and writer admission
  */
 
-/* Does any lcore hold a reader? Pairs with the readers' rd[] increments. */
-static bool
-readers_present(struct hb_shared *sh)
-{
-	unsigned int i;
-
-	for (i = 0; i < USER_WORDS; i++) {
-		uint64_t bits = __atomic_load_n(&sh->users[i], __ATOMIC_SEQ_CST);
-
-		while (bits != 0) {
-			unsigned int id = i * 64 + (unsigned int)__builtin_ctzll(bits);
-
-			if (__atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0)
-				return true;
-			bits &= bits - 1;
-		}
-	}
-	return false;
-}
-
 /*
  * Take @b (shared) for a reader counted on lcore @me, or exclusively; @call:
  * for the length of a buffer call only, not a visit.
@@ -162,19 +142,15 @@ int
 hb_shared_enter(struct hb_buf *b, bool write, unsigned int me, bool call)
 {
 	struct hb_shared *sh = b->sh;
-	uint32_t expected = 0;
 
 	if (write) {
-		/* Only from 0: no writer, no waiter to overtake. */
-		if (!__atomic_compare_exchange_n(&sh->gate, &expected, GATE_W,
-						 false, __ATOMIC_SEQ_CST,
-						 __ATOMIC_SEQ_CST))
+		/* gate from 0 THEN rd[] (hb_shared.h, pairs as above). */
+		if (!hb_shared_write_gate(sh))
 			return -EBUSY;
-		if (!readers_present(sh))
+		if (!hb_readers_present(sh))
 			return 0;
 		/* Readers in: back off; let queued readers in if any. */
-		__atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
-		hb_grant_step(sh);
+		hb_shared_write_backoff(sh);
 		return -EBUSY;
 	}
 	/* Reader: rd[me] THEN gate (hb_shared.h, pairs as described above). */
@@ -188,11 +164,8 @@ hb_shared_exit(struct hb_buf *b, bool write, unsigned int id)
 	struct hb_shared *sh = b->sh;
 
 	if (write) {
-		uint32_t g = __atomic_fetch_and(&sh->gate, ~GATE_W,
-						__ATOMIC_SEQ_CST);
-
-		if ((g & ~GATE_W) != 0)
-			hb_grant_step(sh);
+		/* Waiters counted meanwhile: the grant step (hb_shared.h). */
+		hb_shared_write_exit(sh);
 		return;
 	}
 	/* rd[id] THEN gate (hb_shared.h): pairs with the grant step. */
@@ -208,7 +181,7 @@ hb_shared_holds(const struct hb_buf *b, bool write, unsigned int id)
 	if (sh == NULL || id >= RTE_MAX_LCORE)
 		return false;
 	if (write)
-		return (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0;
+		return hb_shared_write_holds(sh);
 	return hb_shared_read_holds(sh, id);
 }
 
@@ -229,7 +202,7 @@ hb_shared_writing(const struct hb_buf *b)
 
 	return sh != NULL &&
 	       (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0 &&
-	       !readers_present(sh);
+	       !hb_readers_present(sh);
 }
 
 /* ---------------------------------------------------------------------
@@ -420,7 +393,7 @@ grants_locked(struct hb_shared *sh)
 			/* Teardown: complete with -ECANCELED instead. */
 			if (slot_claim(d, SLOT_CANCELLED))
 				post(d);
-		} else if ((g & GATE_W) != 0 || (write && readers_present(sh))) {
+		} else if ((g & GATE_W) != 0 || (write && hb_readers_present(sh))) {
 			if (slot_queued(d))
 				break; /* the head waits; so do the others */
 			/* Withdrawn: dropped, not waited for. */
@@ -644,7 +617,7 @@ hb_buf_unshare(struct hb_buf *b)
 		return -EBUSY; /* a writer is live */
 	}
 	cancel_waiters(sh);
-	if (readers_present(sh) ||
+	if (hb_readers_present(sh) ||
 	    (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_WAITERS) != 0) {
 		/* Live readers, or a request being queued right now. */
 		__atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
@@ -678,44 +651,21 @@ req_fill(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 	req->gen = 0;
 }
 
-int
-hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
-	       uint32_t off, uint32_t len, uint32_t grow, hb_visit_cb cb,
-	       void *arg)
+/*
+ * hb_visit_async() found @b (shared) busy: queue @req (filled in by
+ * req_fill() on lcore req->lcore, the caller's).
+ */
+static int
+async_queue(struct hb_req *req)
 {
-	const bool write = acc == HB_ACCESS_WRITE;
+	const bool write = req->acc == HB_ACCESS_WRITE;
+	struct hb_buf *b = req->buf;
+	unsigned int me = req->lcore;
 	struct hb_async_lcore *a;
 	struct hb_shared *sh;
-	unsigned int me;
 	uint64_t d;
 	uint32_t idx;
-	int rc;
 
-	/* Not queued until it is: hb_req_cancel() on a refused one: -EINVAL. */
-	if (req != NULL)
-		req->slot = UINT32_MAX;
-	if (req == NULL || cb == NULL || !hb_buf_magic_ok(b) ||
-	    (acc != HB_ACCESS_READ && acc != HB_ACCESS_WRITE) || len == 0 ||
-	    (!write && grow != 0))
-		return -EINVAL;
-	req->v.state = 0;
-	if ((uint64_t)off + len > (uint64_t)hb_buf_len(b) + (write ? grow : 0))
-		return -ERANGE;
-	me = rte_lcore_id();
-	if (me >= RTE_MAX_LCORE)
-		return -ENOTSUP;
-	req_fill(req, b, acc, off, len, grow, cb, arg, me);
-
-	/* Granted at once if nothing conflicts and nobody waits. */
-	rc = __hb_visit_acquire(b, off, len, grow, 1, write, &req->v);
-	if (rc == 0) {
-		HB_STAT_ADD(async_now, 1);
-		return 0;
-	}
-	if (rc != -EBUSY || (b->state & __HB_GUARD_SHARED) == 0)
-		return rc;
-
-	/* Queue. */
 	a = async_lcore(me, true);
 	if (a == NULL)
 		return -ENOMEM;
@@ -747,6 +697,44 @@ hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 	HB_STAT_ADD(async_queued, 1);
 	hb_grant_step(sh);
 	return -EINPROGRESS;
+}
+
+int
+hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
+	       uint32_t off, uint32_t len, uint32_t grow, hb_visit_cb cb,
+	       void *arg)
+{
+	const bool write = acc == HB_ACCESS_WRITE;
+	unsigned int me;
+
+	/* Not queued until it is: hb_req_cancel() on a refused one: -EINVAL. */
+	if (req != NULL)
+		req->slot = UINT32_MAX;
+	if (req == NULL || cb == NULL || !hb_buf_magic_ok(b) ||
+	    (acc != HB_ACCESS_READ && acc != HB_ACCESS_WRITE) || len == 0 ||
+	    (!write && grow != 0))
+		return -EINVAL;
+	req->v.state = 0;
+	if ((uint64_t)off + len > (uint64_t)hb_buf_len(b) + (write ? grow : 0))
+		return -ERANGE;
+	me = rte_lcore_id();
+	if (me >= RTE_MAX_LCORE)
+		return -ENOTSUP;
+	req_fill(req, b, acc, off, len, grow, cb, arg, me);
+
+	/*
+	 * Granted at once if nothing conflicts and nobody waits (the visit
+	 * calls' paths, hb_visit.c), else hb_async_refused().
+	 */
+	return hb_visit_async_now(req, b, off, len, grow, write);
+}
+
+int
+hb_async_refused(struct hb_req *req, int rc)
+{
+	if (rc != -EBUSY || (req->buf->state & __HB_GUARD_SHARED) == 0)
+		return rc;
+	return async_queue(req);
 }
 
 struct hb_visitor *
@@ -810,18 +798,13 @@ deliver(struct hb_req *req)
 	req->cb(req, rc, req->arg);
 }
 
-unsigned int
-hb_poll(unsigned int max)
+/* Complete what the ring of @a (the caller's) holds, at most @max (0: all). */
+static __rte_noinline unsigned int
+poll_ring(struct hb_async_lcore *a, unsigned int max)
 {
 	uint64_t burst[32];
-	struct hb_async_lcore *a;
-	unsigned int me = rte_lcore_id(), done = 0, n, i;
+	unsigned int done = 0, n, i;
 
-	if (me >= RTE_MAX_LCORE)
-		return 0;
-	a = async_lcore(me, false);
-	if (a == NULL)
-		return 0;
 	do {
 		unsigned int want = RTE_DIM(burst);
 
@@ -847,6 +830,27 @@ hb_poll(unsigned int max)
 		}
 	} while (n == RTE_DIM(burst) && (max == 0 || done < max));
 	return done;
+}
+
+unsigned int
+hb_poll(unsigned int max)
+{
+	struct hb_async_lcore *a;
+	unsigned int me = rte_lcore_id();
+
+	if (unlikely(me >= RTE_MAX_LCORE))
+		return 0;
+	a = hb_lcores[me].async; /* async_lcore(me, false) */
+	/*
+	 * Nothing queued, nothing to complete: a completion is posted only
+	 * for a slot in use (moved from QUEUED by the grant step or the
+	 * teardown, which a withdrawal or a failed queueing preclude), and
+	 * the owner frees the slot only after taking the completion off its
+	 * ring. nfree is the owner's: a plain load.
+	 */
+	if (likely(a == NULL || a->nfree == HB_ASYNC_LCORE_REQS))
+		return 0;
+	return poll_ring(a, max);
 }
 
 void

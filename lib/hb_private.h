@@ -141,6 +141,15 @@ void hb_async_lcore_free(unsigned int id);
 int hb_async_init(void);
 void hb_async_fini(void);
 
+/*
+ * hb_visit_async() (hb_async.c) after its checks and req_fill(): the visit
+ * calls' paths for @req->v (align 1), granted now (counted, 0) or else
+ * hb_async_refused(); through no exported entry (no PLT).
+ */
+int hb_visit_async_now(struct hb_req *req, struct hb_buf *b, uint32_t off,
+		       uint32_t len, uint32_t grow, bool write);
+/* @req was refused now with @rc: queue it if busy and shared, or fail. */
+int hb_async_refused(struct hb_req *req, int rc);
 /* Visitors (hb_visit.c): make the view of a request granted to lcore @id. */
 int hb_visit_map_granted(struct hb_buf *b, uint32_t off, uint32_t len,
 			 uint32_t grow, bool write, unsigned int id,

@@ -6,12 +6,12 @@
 #define HB_SHARED_H
 
 /*
- * Library-private: the state of a shared buffer and the reader side of its
- * admission protocol, inline so that a visit on a shared buffer does not
- * call across translation units for it. The protocol, and the pairing of
- * every seq_cst operation below, is described at the top of hb_async.c;
- * everything else about shared buffers (writers, the grant step, requests,
- * teardown) is there.
+ * Library-private: the state of a shared buffer and both sides (readers,
+ * writers) of its admission protocol, inline so that a visit on a shared
+ * buffer does not call across translation units for it. The protocol, and
+ * the pairing of every seq_cst operation below, is described at the top of
+ * hb_async.c; everything else about shared buffers (the grant step,
+ * requests, teardown) is there.
  */
 
 #include <errno.h>
@@ -159,6 +159,83 @@ static inline bool
 hb_shared_read_holds(struct hb_shared *sh, unsigned int id)
 {
 	return __atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0;
+}
+
+/*
+ * Writer side. Does any lcore hold a reader? Dekker, writer side: called
+ * after a seq_cst update that made gate non-zero (GATE_W taken by
+ * hb_shared_write_gate() or the teardown, or a queued writer counted as a
+ * waiter for the grant step); these seq_cst loads of users and rd[] pair
+ * with a reader's mark and rd[me] increment THEN gate load
+ * (hb_user_mark(), hb_shared_read_count()): either this sees the reader,
+ * or the reader sees gate non-zero and backs off.
+ */
+static inline bool
+hb_readers_present(struct hb_shared *sh)
+{
+	unsigned int i;
+
+	for (i = 0; i < USER_WORDS; i++) {
+		uint64_t bits = __atomic_load_n(&sh->users[i], __ATOMIC_SEQ_CST);
+
+		while (bits != 0) {
+			unsigned int id = i * 64 + (unsigned int)__builtin_ctzll(bits);
+
+			if (__atomic_load_n(&sh->rd[id].n, __ATOMIC_SEQ_CST) != 0)
+				return true;
+			bits &= bits - 1;
+		}
+	}
+	return false;
+}
+
+/*
+ * Writer, first step: move gate from 0 (no writer, no waiter to overtake)
+ * to GATE_W, seq_cst; pairs with the readers' rd[me] increment THEN gate
+ * load. true: GATE_W is ours; the caller must then check
+ * hb_readers_present() and, if any, back off with
+ * hb_shared_write_backoff(). false: refused, nothing taken.
+ */
+static inline bool
+hb_shared_write_gate(struct hb_shared *sh)
+{
+	uint32_t expected = 0;
+
+	return __atomic_compare_exchange_n(&sh->gate, &expected, GATE_W, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Give back GATE_W, taken by hb_shared_write_gate() or granted: a seq_cst
+ * RMW that also reads the waiters; pairs with a queuer's seq_cst count in
+ * gate THEN grant step: either the queuer's grant step sees GATE_W gone,
+ * or this sees the waiter and runs the grant step.
+ */
+static inline void
+hb_shared_write_exit(struct hb_shared *sh)
+{
+	uint32_t g = __atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
+
+	if (unlikely((g & ~GATE_W) != 0))
+		hb_grant_step(sh);
+}
+
+/*
+ * Writer that found readers in (hb_readers_present() after taking GATE_W):
+ * give GATE_W back and let queued readers in if any.
+ */
+static inline void
+hb_shared_write_backoff(struct hb_shared *sh)
+{
+	__atomic_fetch_and(&sh->gate, ~GATE_W, __ATOMIC_SEQ_CST);
+	hb_grant_step(sh);
+}
+
+/* Does a writer hold @sh? (A write visitor's release check.) */
+static inline bool
+hb_shared_write_holds(struct hb_shared *sh)
+{
+	return (__atomic_load_n(&sh->gate, __ATOMIC_SEQ_CST) & GATE_W) != 0;
 }
 
 #endif /* HB_SHARED_H */

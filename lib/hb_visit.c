@@ -270,6 +270,25 @@ visit_read_slow(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 }
 
 /*
+ * May a visit of @b take a shared fast path? The buffer is initialised
+ * and shared (one compare; the local guard bits are unused then), @align
+ * is valid (align_valid(), as the mask that seg_direct() wants) and the
+ * caller is an lcore (*@me).
+ */
+static __rte_always_inline bool
+shared_fast_ok(const struct hb_buf *b, uint32_t align, unsigned int *me)
+{
+	const uint32_t mask = align - 1;
+
+	if (likely(b->state == (__HB_STATE_IDLE | __HB_GUARD_SHARED) &&
+		   mask < HB_VISIT_ALIGN_MAX && (align & mask) == 0)) {
+		*me = rte_lcore_id();
+		return likely(*me < RTE_MAX_LCORE);
+	}
+	return false;
+}
+
+/*
  * A read visit, @b and @v not NULL and @len not 0: fast path for a shared
  * buffer (initialised, shared: one compare; the local guard bits are
  * unused then), the checks of visit_acquire() in one pass, and no lookup
@@ -285,32 +304,115 @@ visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 	unsigned int me;
 	char *p;
 
-	/* align_valid(), as the mask that seg_direct() wants. */
-	if (likely(b->state == (__HB_STATE_IDLE | __HB_GUARD_SHARED) &&
-		   mask < HB_VISIT_ALIGN_MAX && (align & mask) == 0)) {
-		me = rte_lcore_id();
-		if (likely(me < RTE_MAX_LCORE)) {
-			sh = b->sh;
-			/*
-			 * The mark, then rd[me] THEN gate, inline
-			 * (hb_shared.h): pairs with the writers as described
-			 * at the top of hb_async.c. The first visit of this
-			 * lcore on @b sets the mark on the full path.
-			 */
-			if (unlikely(!hb_user_marked(sh, me)))
-				return visit_read_slow(b, off, len, align, v);
-			if (unlikely(!hb_shared_read_count(sh, me, false)))
-				return shared_read_busy(sh, me, v);
-			v->lcore = me; /* reader slot */
-			if (unlikely(!seg_direct(b, off, len, mask, &p)))
-				return shared_read_map(b, off, len, mask, v);
-			__hb_visitor_set(v, b, p, off, len,
-					 __HB_VIS_READ_DIRECT |
-					 __HB_VIS_SHARED);
-			return 0;
-		}
+	if (likely(shared_fast_ok(b, align, &me))) {
+		sh = b->sh;
+		/*
+		 * The mark, then rd[me] THEN gate, inline
+		 * (hb_shared.h): pairs with the writers as described
+		 * at the top of hb_async.c. The first visit of this
+		 * lcore on @b sets the mark on the full path.
+		 */
+		if (unlikely(!hb_user_marked(sh, me)))
+			return visit_read_slow(b, off, len, align, v);
+		if (unlikely(!hb_shared_read_count(sh, me, false)))
+			return shared_read_busy(sh, me, v);
+		v->lcore = me; /* reader slot */
+		if (unlikely(!seg_direct(b, off, len, mask, &p)))
+			return shared_read_map(b, off, len, mask, v);
+		__hb_visitor_set(v, b, p, off, len,
+				 __HB_VIS_READ_DIRECT |
+				 __HB_VIS_SHARED);
+		return 0;
 	}
 	return visit_read_slow(b, off, len, align, v);
+}
+
+/*
+ * Rest of a fast write visit on a shared buffer: the calling lcore holds it
+ * exclusively (GATE_W taken, no reader) but the range is not in the cached
+ * or head segment, or not aligned (@mask: the alignment minus one), or
+ * grows the buffer: map it in full, or give the buffer back.
+ */
+static __rte_noinline int
+shared_write_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+		 uint32_t mask, struct hb_visitor *v)
+{
+	unsigned int me = rte_lcore_id(); /* as the caller's, < RTE_MAX_LCORE */
+	int rc;
+
+	v->state = 0; /* not live until granted */
+	rc = visit_grant(b, off, len, grow, mask + 1,
+			 __HB_VIS_WRITE_DIRECT | __HB_VIS_SHARED, v);
+	if (rc == 0) {
+		v->lcore = me; /* arena */
+		return 0;
+	}
+	hb_shared_exit(b, true, me);
+	v->state = 0;
+	return rc;
+}
+
+/*
+ * A fast write visit on a shared buffer was refused: @sh non-NULL when it
+ * took GATE_W and found readers in (give it back, hb_shared_enter() does
+ * the same), NULL when gate was not 0 (nothing taken). Out of line, so
+ * that the fast path is a leaf.
+ */
+static __rte_noinline int
+shared_write_busy(struct hb_shared *sh, struct hb_visitor *v)
+{
+	if (sh != NULL)
+		hb_shared_write_backoff(sh);
+	HB_STAT_ADD(visits_busy, 1);
+	v->state = 0;
+	return -EBUSY;
+}
+
+/* visit_acquire() for a write: a tail call, for the below. */
+static __rte_noinline int
+visit_write_slow(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+		 uint32_t align, struct hb_visitor *v)
+{
+	return visit_acquire(b, off, len, grow, align, true, v);
+}
+
+/*
+ * A write visit, @b and @v not NULL and @len not 0: fast path for a shared
+ * buffer, as visit_read(): the checks of visit_acquire() in one pass, the
+ * writer's admission of hb_shared_enter() inline, and no lookup for a
+ * range in the cached or head segment (then inside the buffer: no growth,
+ * as on the full path). Anything else takes the full path.
+ */
+static __rte_always_inline int
+visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+	    uint32_t align, struct hb_visitor *v)
+{
+	const uint32_t mask = align - 1;
+	struct hb_shared *sh;
+	unsigned int me;
+	char *p;
+
+	if (likely(shared_fast_ok(b, align, &me))) {
+		sh = b->sh;
+		/*
+		 * gate from 0 to GATE_W THEN rd[] (hb_shared.h):
+		 * Dekker, writer side, pairs with the readers' rd[me]
+		 * increment THEN gate load (top of hb_async.c).
+		 */
+		if (unlikely(!hb_shared_write_gate(sh)))
+			return shared_write_busy(NULL, v);
+		if (unlikely(hb_readers_present(sh)))
+			return shared_write_busy(sh, v);
+		v->lcore = me; /* arena */
+		if (unlikely(!seg_direct(b, off, len, mask, &p)))
+			return shared_write_map(b, off, len, grow, mask,
+						v);
+		__hb_visitor_set(v, b, p, off, len,
+				 __HB_VIS_WRITE_DIRECT |
+				 __HB_VIS_SHARED);
+		return 0;
+	}
+	return visit_write_slow(b, off, len, grow, align, v);
 }
 
 int
@@ -326,14 +428,32 @@ __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 		   uint32_t grow, uint32_t align, bool write,
 		   struct hb_visitor *v)
 {
-	if (!write && b != NULL && v != NULL && len != 0)
-		return visit_read(b, off, len, align, v);
+	if (b != NULL && v != NULL && len != 0)
+		return write ? visit_write(b, off, len, grow, align, v) :
+			       visit_read(b, off, len, align, v);
 	return visit_acquire(b, off, len, grow, align, write, v);
+}
+
+int
+hb_visit_async_now(struct hb_req *req, struct hb_buf *b, uint32_t off,
+		   uint32_t len, uint32_t grow, bool write)
+{
+	struct hb_visitor *v = &req->v;
+	int rc;
+
+	HB_ASSERT(b != NULL && len != 0);
+	rc = write ? visit_write(b, off, len, grow, 1, v) :
+		     visit_read(b, off, len, 1, v);
+	if (likely(rc == 0)) {
+		HB_STAT_ADD(async_now, 1);
+		return 0;
+	}
+	return hb_async_refused(req, rc);
 }
 
 /* hb_visit_release() in full: every kind, every check. */
 static __rte_noinline int
-visit_release(struct hb_visitor *v)
+visit_release_full(struct hb_visitor *v)
 {
 	struct hb_buf *b;
 	struct hb_lcore *lc;
@@ -385,6 +505,37 @@ visit_release(struct hb_visitor *v)
 	return 0;
 }
 
+/*
+ * __hb_visit_release() but for its read fast path: a fast path for a live
+ * direct write visitor of a shared buffer (here, so that the read fast path
+ * stays as short), the checks of visit_release_full() in one pass: the
+ * buffer initialised and shared (one compare), of the same life, and
+ * GATE_W still held. Anything else (and every error) takes the full path.
+ */
+static __rte_noinline int
+visit_release(struct hb_visitor *v)
+{
+	struct hb_shared *sh;
+	struct hb_buf *b;
+
+	if (likely(v != NULL &&
+		   v->state == (__HB_VIS_WRITE_DIRECT | __HB_VIS_SHARED))) {
+		b = v->buf;
+		if (likely(b != NULL &&
+			   b->state == (__HB_STATE_IDLE | __HB_GUARD_SHARED) &&
+			   b->gen == v->gen && v->lcore < RTE_MAX_LCORE)) {
+			sh = b->sh;
+			if (likely(sh != NULL && hb_shared_write_holds(sh))) {
+				v->state = __HB_VIS_RELEASED;
+				/* waiters counted: grant step (hb_shared.h) */
+				hb_shared_write_exit(sh);
+				return 0;
+			}
+		}
+	}
+	return visit_release_full(v);
+}
+
 int
 __hb_visit_release(struct hb_visitor *v)
 {
@@ -394,9 +545,10 @@ __hb_visit_release(struct hb_visitor *v)
 
 	/*
 	 * Fast path: a direct read visitor of a shared buffer, the checks of
-	 * visit_release() in one pass: the buffer is initialised and shared
+	 * visit_release_full() in one pass: the buffer is initialised and shared
 	 * (one compare), of the same life, and lcore v->lcore still holds a
-	 * reader. Anything else (and every error) takes the full path.
+	 * reader. Anything else (and every error) takes the full path
+	 * (visit_release(): first, the fast path of a shared write visitor).
 	 */
 	if (likely(v != NULL &&
 		   v->state == (__HB_VIS_READ_DIRECT | __HB_VIS_SHARED))) {
