@@ -52,6 +52,7 @@
 #include "hb_private.h" /* hb_lcores[]: bounced visitors live (white box) */
 #include "hb_fault.h"
 #include "fuzz_eal.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -145,30 +146,7 @@ kind_of(int rc)
  * Input
  */
 
-static const uint8_t *in;
-static size_t in_len, in_pos;
-
-static uint8_t
-g8(void)
-{
-	return in_pos < in_len ? in[in_pos++] : 0;
-}
-
-static uint16_t
-g16(void)
-{
-	uint16_t v = g8();
-
-	return (uint16_t)(v | (uint16_t)g8() << 8);
-}
-
-static uint32_t
-g32(void)
-{
-	uint32_t v = g16();
-
-	return v | (uint32_t)g16() << 16;
-}
+/* in, g8(), g16(), g32(): fuzz_input.h */
 
 /* ---------------------------------------------------------------------
  * State and models
@@ -2738,9 +2716,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t cfg;
 	int i;
 
-	in = data;
-	in_len = size;
-	in_pos = 0;
+	fuzz_input_set(data, size);
 	opno = 0;
 	npend = 0;
 	cfg = g8();
@@ -2762,7 +2738,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (i = 0; i < NCUR; i++)
 		cm[i].init = false;
-	while (in_pos < in_len) {
+	while (fuzz_input_left() != 0) {
 		int op = g8() % OP_COUNT;
 
 		step_begin(op_names[op]);

@@ -54,6 +54,7 @@
 #include "hyperbuf.h"
 #include "hb_fault.h"
 #include "fuzz_eal.h"
+#include "fuzz_input.h"
 #include "fwd_pkt.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -208,22 +209,7 @@ assert_bytes(const uint8_t *exp, uint32_t exp_len, const char *what)
  * Input decoding
  */
 
-static const uint8_t *in;
-static size_t in_len, in_pos;
-
-static uint8_t
-g8(void)
-{
-	return in_pos < in_len ? in[in_pos++] : 0;
-}
-
-static uint16_t
-g16(void)
-{
-	uint16_t lo = g8();
-
-	return (uint16_t)(lo | g8() << 8);
-}
+/* in, g8(), g16(), g32(): fuzz_input.h */
 
 /*
  * Header: [0] pool (bits 0-2), extend (3), fault (4), depth - 1 (5-7);
@@ -241,9 +227,7 @@ decode(const uint8_t *data, size_t size)
 	uint8_t b0, b1;
 	bool extend;
 
-	in = data;
-	in_len = size;
-	in_pos = 0;
+	fuzz_input_set(data, size);
 	b0 = g8();
 	b1 = g8();
 	lay.pool = (b0 & 7) % NPOOL;
@@ -268,7 +252,7 @@ decode(const uint8_t *data, size_t size)
 	}
 
 	/* The packet: the rest, repeated up to the target length. */
-	data_len = (uint32_t)RTE_MIN(in_len - in_pos, (size_t)LEN_MAX);
+	data_len = (uint32_t)RTE_MIN(fuzz_input_left(), (size_t)LEN_MAX);
 	memcpy(pkt, in + in_pos, data_len);
 	pkt_len = data_len;
 	if (target > pkt_len) {
