@@ -6,13 +6,15 @@
 #define HB_FUZZ_INPUT_H
 
 /*
- * Decoding of a fuzzer input, shared by the libFuzzer targets (one
- * translation unit each): little-endian integers taken from the front of
- * the input; bytes past its end read as 0, so every input decodes.
+ * Shared by the libFuzzer targets (one translation unit each): decoding
+ * of the input (little-endian integers taken from its front; bytes past
+ * its end read as 0, so every input decodes) and FZ_ASSERT().
  */
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <rte_branch_prediction.h>
 
 static const uint8_t *in;
 static size_t in_len, in_pos;
@@ -54,5 +56,17 @@ g32(void)
 
 	return lo | (uint32_t)g16() << 16;
 }
+
+/*
+ * A failed check of the model: the target's own
+ * fz_fail(int line, const char *fmt, ...) prints the case and aborts (a
+ * libFuzzer crash). @... is a format and its arguments.
+ */
+#define FZ_ASSERT(cond, ...)                                                   \
+	do {                                                                   \
+		if (unlikely(!(cond)))                                         \
+			fz_fail(__LINE__, "assertion '" #cond "' failed: "     \
+				__VA_ARGS__);                                  \
+	} while (0)
 
 #endif /* HB_FUZZ_INPUT_H */

@@ -98,12 +98,7 @@ fz_fail(int line, const char *fmt, ...)
 	abort();
 }
 
-#define FZ_ASSERT(cond, ...)                                                   \
-	do {                                                                   \
-		if (unlikely(!(cond)))                                         \
-			fz_fail(__LINE__, "assertion '" #cond "' failed: "     \
-				__VA_ARGS__);                                  \
-	} while (0)
+/* FZ_ASSERT(): fuzz_input.h, calls fz_fail() above. */
 
 /* Result kinds, for sets of acceptable results. */
 enum kind {
