@@ -2,6 +2,7 @@
  * Copyright(c) 2026 HyperBuf developers
  */
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,25 @@
 #include "hb_test.h"
 
 #define MAX_ARGS 64
+
+const char *
+hb_test_lcores_arg(void)
+{
+	static char arg[80];
+	int cpu[2] = { 0, 0 }, n = 0, i;
+	cpu_set_t cs;
+
+	CPU_ZERO(&cs);
+	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
+		for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+			if (CPU_ISSET(i, &cs))
+				cpu[n++] = i;
+	if (n < 2)
+		cpu[1] = cpu[0];
+	snprintf(arg, sizeof(arg), "--lcores=0@%d,1@%d,2@%d,3@%d", cpu[0],
+		 cpu[1], cpu[0], cpu[1]);
+	return arg;
+}
 
 int
 hb_test_setup(const char *prog, const char *const *extra)

@@ -33,6 +33,13 @@
  */
 int hb_test_setup(const char *prog, const char *const *extra);
 
+/*
+ * "--lcores=0@A,1@B,2@A,3@B": four lcores on (at most) the first two CPUs
+ * this process may run on (A = B on a single CPU), for multi-lcore tests
+ * on a small machine. A static string.
+ */
+const char *hb_test_lcores_arg(void);
+
 /* hb_fini() and rte_eal_cleanup(). */
 void hb_test_teardown(void);
 

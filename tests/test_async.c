@@ -276,26 +276,6 @@ r_poll(void *arg)
 	return 0;
 }
 
-/* --lcores mapping 4 lcores on (at most) the first two allowed CPUs. */
-static const char *
-lcores_arg(void)
-{
-	static char arg[80];
-	int cpu[2] = { 0, 0 }, n = 0, i;
-	cpu_set_t cs;
-
-	CPU_ZERO(&cs);
-	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
-		for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-			if (CPU_ISSET(i, &cs))
-				cpu[n++] = i;
-	if (n < 2)
-		cpu[1] = cpu[0];
-	snprintf(arg, sizeof(arg), "--lcores=0@%d,1@%d,2@%d,3@%d", cpu[0],
-		 cpu[1], cpu[0], cpu[1]);
-	return arg;
-}
-
 /* ---------------------------------------------------------------------
  * Grant now, queue, FIFO
  */
@@ -2264,7 +2244,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_unregistered_thread),
 		cmocka_unit_test(test_registered_thread),
 	};
-	const char *extra[] = { lcores_arg(), NULL };
+	const char *extra[] = { hb_test_lcores_arg(), NULL };
 	unsigned int id;
 	int rc;
 

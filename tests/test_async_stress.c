@@ -1395,25 +1395,6 @@ test_stress_three_buffers(void **state)
 	stress(&c);
 }
 
-static const char *
-lcores_arg(void)
-{
-	static char arg[80];
-	int cpu[2] = { 0, 0 }, n = 0, i;
-	cpu_set_t cs;
-
-	CPU_ZERO(&cs);
-	if (sched_getaffinity(0, sizeof(cs), &cs) == 0)
-		for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-			if (CPU_ISSET(i, &cs))
-				cpu[n++] = i;
-	if (n < 2)
-		cpu[1] = cpu[0];
-	snprintf(arg, sizeof(arg), "--lcores=0@%d,1@%d,2@%d,3@%d", cpu[0],
-		 cpu[1], cpu[0], cpu[1]);
-	return arg;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1421,7 +1402,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_stress_one_buffer),
 		cmocka_unit_test(test_stress_three_buffers),
 	};
-	const char *extra[] = { lcores_arg(), NULL };
+	const char *extra[] = { hb_test_lcores_arg(), NULL };
 	const char *env = getenv("HB_STRESS_SECONDS");
 	int rc;
 
