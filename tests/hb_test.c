@@ -3,6 +3,7 @@
  */
 
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,14 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_mbuf.h>
 
 #include "hb_test.h"
 
 #define MAX_ARGS 64
+
+/* The context (hb_test_ctx()): " [what]", or "" when none. */
+static char ctx[320];
 
 const char *
 hb_test_lcores_arg(void)
@@ -123,4 +128,93 @@ hb_test_pattern(void *p, size_t len, uint32_t tag)
 
 	for (i = 0; i < len; i++)
 		d[i] = (uint8_t)((tag * 131u) ^ (i * 7u) ^ (i >> 8) ^ (tag >> 3));
+}
+
+void
+hb_test_snap(struct hb_snap *s, const struct hb_buf *b, bool bytes)
+{
+	hb_assert_buf_ok(b);
+	assert_int_equal(hb_snap_take(s, b, bytes), 0);
+}
+
+void
+hb_test_snap_chain(struct hb_snap *s, const struct rte_mbuf *head)
+{
+	assert_int_equal(hb_snap_chain(s, head), 0);
+	assert_false(s->loop);
+	assert_int_equal(s->nbytes, s->len);
+	assert_int_equal(s->n, s->nb_segs);
+}
+
+void
+hb_test_snap_same(const struct hb_snap *before, const struct hb_snap *now,
+		  unsigned int what, const char *file, int line)
+{
+	char why[256];
+
+	if (hb_snap_diff(before, now, what, why, sizeof(why)) != 0)
+		fail_msg("%s:%d: changed: %s%s", file, line, why, ctx);
+}
+
+void
+hb_test_snap_check(const struct hb_snap *s, const struct hb_buf *b,
+		   const char *file, int line)
+{
+	struct hb_snap now;
+	unsigned int i;
+	char why[256];
+	int rc;
+
+	assert_int_equal(hb_snap_take(&now, b, s->bytes != NULL), 0);
+	/* The same pools, counted now. */
+	now.npools = 0;
+	for (i = 0; i < s->npools; i++)
+		hb_snap_pool(&now, s->mp[i]);
+	rc = hb_snap_diff(s, &now, HB_SNAP_ALL, why, sizeof(why));
+	hb_snap_free(&now);
+	if (rc != 0) {
+		hb_buf_dump(stderr, b);
+		fail_msg("%s:%d: the buffer changed: %s%s", file, line, why,
+			 ctx);
+	}
+}
+
+void
+hb_test_ctx(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	ctx[0] = ' ';
+	ctx[1] = '[';
+	va_start(ap, fmt);
+	n = vsnprintf(ctx + 2, sizeof(ctx) - 3, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	n = RTE_MIN(n + 2, (int)sizeof(ctx) - 2);
+	ctx[n] = ']';
+	ctx[n + 1] = '\0';
+}
+
+void
+hb_test_ctx_clear(void)
+{
+	ctx[0] = '\0';
+}
+
+const char *
+hb_test_ctx_msg(void)
+{
+	return ctx;
+}
+
+int
+hb_test_ctx_teardown(void **state)
+{
+	(void)state;
+	if (ctx[0] != '\0')
+		print_error("the test stopped in:%s\n", ctx);
+	hb_test_ctx_clear();
+	return 0;
 }

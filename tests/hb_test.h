@@ -20,6 +20,7 @@
 #include <rte_mempool.h>
 
 #include "hyperbuf.h"
+#include "hb_snap.h"
 
 /* Exit status meson reads as "skipped". */
 #define HB_TEST_SKIP 77
@@ -70,6 +71,24 @@ hb_test_rand(uint64_t *s)
 /* Fill @p with @len bytes derived from @tag (distinct per tag and index). */
 void hb_test_pattern(void *p, size_t len, uint32_t tag);
 
+/*
+ * What the test is doing now (a table entry, a random operation), for
+ * failure reports: the harness's assertions add it to their messages, and
+ * hb_test_ctx_teardown() prints it after a test that failed. A passing
+ * hb_assert_pool_at() ends the step and clears it (each test ends with
+ * one), so a context still set at teardown is where the test stopped.
+ */
+void hb_test_ctx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Clear the context. */
+void hb_test_ctx_clear(void);
+
+/* " [context]", or "" when none is set: for failure messages. */
+const char *hb_test_ctx_msg(void);
+
+/* CMocka teardown: print the context a failed test left, clear it. */
+int hb_test_ctx_teardown(void **state);
+
 /* Assert the buffer is consistent (hb_buf_check), dumping it otherwise. */
 #define hb_assert_buf_ok(b)                                                    \
 	do {                                                                   \
@@ -77,12 +96,65 @@ void hb_test_pattern(void *p, size_t len, uint32_t tag);
 		int __rc = hb_buf_check((b), &__why);                          \
 		if (__rc != 0) {                                               \
 			hb_buf_dump(stderr, (b));                              \
-			fail_msg("hb_buf_check: %s", __why);                   \
+			fail_msg("hb_buf_check: %s%s", __why,                  \
+				 hb_test_ctx_msg());                           \
 		}                                                              \
 	} while (0)
 
-/* Assert the pool is back to @base mbufs in use. */
+/*
+ * Snapshots for the error rule ("a call that fails changes nothing",
+ * include/hb_buf.h), on hb_snap.h:
+ *
+ *   hb_test_snap(&s, &b, true);
+ *   hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, len), -ENOMEM);
+ *   hb_snap_free(&s);
+ */
+
+/* Record @b (and its bytes if @bytes); @b must pass hb_buf_check(). */
+void hb_test_snap(struct hb_snap *s, const struct hb_buf *b, bool bytes);
+
+/* Record the chain at @head, which must be consistent (nb_segs, pkt_len). */
+void hb_test_snap_chain(struct hb_snap *s, const struct rte_mbuf *head);
+
+void hb_test_snap_check(const struct hb_snap *s, const struct hb_buf *b,
+			const char *file, int line);
+void hb_test_snap_same(const struct hb_snap *before, const struct hb_snap *now,
+		       unsigned int what, const char *file, int line);
+
+/*
+ * @b is exactly as recorded in @s: every HB_SNAP_* property (its struct,
+ * each segment's mbuf, next, data_off, data_len and refcnt, the bytes if
+ * @s holds them, the mbufs in use in each pool @s watches).
+ */
+#define hb_assert_snap(s, b) hb_test_snap_check((s), (b), __FILE__, __LINE__)
+
+/* @now agrees with @before on @what (HB_SNAP_* bits). */
+#define hb_assert_snap_same(before, now, what)                                 \
+	hb_test_snap_same((before), (now), (what), __FILE__, __LINE__)
+
+/* @call returns @exp, and @b is as recorded in @s. */
+#define hb_assert_rc_snap(s, b, call, exp)                                     \
+	do {                                                                   \
+		assert_int_equal((call), (exp));                               \
+		hb_assert_snap((s), (b));                                      \
+	} while (0)
+
+/* Pointer-returning @call gives NULL, rte_errno @err; @b as in @s. */
+#define hb_assert_null_snap(s, b, call, err)                                   \
+	do {                                                                   \
+		const void *__p;                                               \
+		rte_errno = 0;                                                 \
+		__p = (call);                                                  \
+		assert_null(__p);                                              \
+		assert_int_equal(rte_errno, (err));                            \
+		hb_assert_snap((s), (b));                                      \
+	} while (0)
+
+/* Assert the pool is back to @base mbufs in use (and end the step). */
 #define hb_assert_pool_at(mp, base)                                            \
-	assert_int_equal(rte_mempool_in_use_count(mp), (base))
+	do {                                                                   \
+		assert_int_equal(rte_mempool_in_use_count(mp), (base));        \
+		hb_test_ctx_clear();                                           \
+	} while (0)
 
 #endif /* HB_TEST_H */

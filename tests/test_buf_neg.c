@@ -38,155 +38,6 @@ static uint8_t scratch[1 << 16];
 	X(le32, uint32_t)                                                      \
 	X(le64, uint64_t)
 
-/* ---------------------------------------------------------------------
- * Snapshots: everything a failing call must leave as it was
- */
-
-struct snap {
-	struct hb_buf raw;		/* head, tail, mp, state, gen, sh */
-	uint32_t len;
-	uint16_t nb;
-	struct rte_mbuf **seg;
-	uint16_t *data_off;
-	uint16_t *data_len;
-	uint16_t *refcnt;
-	uint8_t *bytes;			/* NULL: bytes not recorded */
-	struct rte_mempool *mp[2];
-	unsigned int in_use[2];
-};
-
-static void
-snap_take(struct snap *s, const struct hb_buf *b, bool bytes)
-{
-	const struct rte_mbuf *m;
-	uint32_t i = 0, off = 0;
-
-	hb_assert_buf_ok(b);
-	memset(s, 0, sizeof(*s));
-	memcpy(&s->raw, b, sizeof(*b));
-	s->len = hb_buf_len(b);
-	s->nb = hb_buf_nb_segs(b);
-	if (s->nb > 0) {
-		s->seg = calloc(s->nb, sizeof(*s->seg));
-		s->data_off = calloc(s->nb, sizeof(uint16_t));
-		s->data_len = calloc(s->nb, sizeof(uint16_t));
-		s->refcnt = calloc(s->nb, sizeof(uint16_t));
-		assert_non_null(s->seg);
-		assert_non_null(s->data_off);
-		assert_non_null(s->data_len);
-		assert_non_null(s->refcnt);
-	}
-	if (bytes) {
-		s->bytes = malloc(s->len + 1);
-		assert_non_null(s->bytes);
-	}
-	for (m = b->head; m != NULL; m = m->next, i++) {
-		assert_true(i < s->nb);
-		s->seg[i] = (struct rte_mbuf *)(uintptr_t)m;
-		s->data_off[i] = m->data_off;
-		s->data_len[i] = m->data_len;
-		s->refcnt[i] = rte_mbuf_refcnt_read(m);
-		if (bytes)
-			memcpy(s->bytes + off,
-			       rte_pktmbuf_mtod(m, const void *), m->data_len);
-		off += m->data_len;
-	}
-	s->mp[0] = hb_buf_pool(b);
-	s->in_use[0] = rte_mempool_in_use_count(hb_buf_pool(b));
-}
-
-/* Also watch the in-use count of a second pool. */
-static void
-snap_pool(struct snap *s, struct rte_mempool *mp)
-{
-	s->mp[1] = mp;
-	s->in_use[1] = rte_mempool_in_use_count(mp);
-}
-
-#define SNAP_EXPECT(cond, fmt, ...)                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			hb_buf_dump(stderr, b);                                \
-			fail_msg("line %d: %s: " fmt, line, #cond,             \
-				 ##__VA_ARGS__);                               \
-		}                                                              \
-	} while (0)
-
-/* Is @b as recorded in @s? @line: the caller's, for the failure message. */
-static void
-snap_check_at(const struct snap *s, const struct hb_buf *b, int line)
-{
-	const struct rte_mbuf *m;
-	uint32_t i = 0, off = 0;
-	const char *why = NULL;
-	int k;
-
-	SNAP_EXPECT(hb_buf_check(b, &why) == 0, "%s", why);
-	SNAP_EXPECT(b->head == s->raw.head, "head moved");
-	/* An adopted chain's tail and pool are found on first use: cached. */
-	SNAP_EXPECT(b->tail == s->raw.tail || s->raw.tail == NULL,
-		    "tail moved");
-	SNAP_EXPECT(hb_buf_pool(b) == hb_buf_pool(&s->raw), "pool changed");
-	SNAP_EXPECT(b->sh == s->raw.sh, "shared state changed");
-	SNAP_EXPECT(b->state == s->raw.state, "state changed");
-	SNAP_EXPECT(b->gen == s->raw.gen, "generation %u -> %u", s->raw.gen,
-		    b->gen);
-	SNAP_EXPECT(hb_buf_len(b) == s->len, "len %u -> %u", s->len,
-		    hb_buf_len(b));
-	SNAP_EXPECT(hb_buf_nb_segs(b) == s->nb, "segs %u -> %u", s->nb,
-		    hb_buf_nb_segs(b));
-	for (m = b->head; m != NULL; m = m->next, i++) {
-		SNAP_EXPECT(i < s->nb, "segment %u", i);
-		SNAP_EXPECT(m == s->seg[i], "segment %u", i);
-		SNAP_EXPECT(m->data_off == s->data_off[i], "segment %u", i);
-		SNAP_EXPECT(m->data_len == s->data_len[i], "segment %u", i);
-		SNAP_EXPECT(rte_mbuf_refcnt_read(m) == s->refcnt[i],
-			    "segment %u", i);
-		SNAP_EXPECT(s->bytes == NULL ||
-			    memcmp(rte_pktmbuf_mtod(m, const void *),
-				   s->bytes + off, m->data_len) == 0,
-			    "segment %u", i);
-		off += m->data_len;
-	}
-	SNAP_EXPECT(i == s->nb, "segments");
-	for (k = 0; k < 2; k++)
-		SNAP_EXPECT(s->mp[k] == NULL ||
-			    rte_mempool_in_use_count(s->mp[k]) == s->in_use[k],
-			    "pool %s: %u in use, was %u", s->mp[k]->name,
-			    rte_mempool_in_use_count(s->mp[k]), s->in_use[k]);
-}
-
-#define snap_check(s, b) snap_check_at((s), (b), __LINE__)
-
-static void
-snap_free(struct snap *s)
-{
-	free(s->seg);
-	free(s->data_off);
-	free(s->data_len);
-	free(s->refcnt);
-	free(s->bytes);
-	memset(s, 0, sizeof(*s));
-}
-
-/* Call, expect @exp, expect nothing changed. */
-#define CHECK_RC(s, b, call, exp)                                              \
-	do {                                                                   \
-		assert_int_equal((call), (exp));                               \
-		snap_check((s), (b));                                          \
-	} while (0)
-
-/* Pointer-returning call: expect NULL and rte_errno @err. */
-#define CHECK_NULL(s, b, call, err)                                            \
-	do {                                                                   \
-		const void *__p;                                               \
-		rte_errno = 0;                                                 \
-		__p = (call);                                                  \
-		assert_null(__p);                                              \
-		assert_int_equal(rte_errno, (err));                            \
-		snap_check((s), (b));                                          \
-	} while (0)
-
 /* Raw bytes of a struct unchanged (uninitialised buffers, cursors). */
 #define CHECK_RAW(p, copy)                                                     \
 	assert_int_equal(memcmp((p), (copy), sizeof(*(p))), 0)
@@ -276,7 +127,7 @@ test_null_args(void **state)
 	struct rte_mbuf *m;
 	const char *why;
 	uint8_t data[64];
-	struct snap s;
+	struct hb_snap s;
 
 	(void)state;
 	memset(data, 0x33, sizeof(data));
@@ -287,7 +138,7 @@ test_null_args(void **state)
 	memset(&c, 0, sizeof(c));
 	assert_int_equal(hb_cursor_init(&c, &b, 10), 0);
 	memcpy(&c0, &c, sizeof(c));
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 
 	/* NULL buffer, every call. */
 	assert_int_equal(hb_buf_init(NULL, pool), -EINVAL);
@@ -296,114 +147,121 @@ test_null_args(void **state)
 	assert_int_equal(hb_buf_attach(NULL, m), -EINVAL);
 	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
 	rte_pktmbuf_free(m);
-	CHECK_NULL(&s, &b, hb_buf_detach(NULL), EINVAL);
-	CHECK_RC(&s, &b, hb_buf_free(NULL), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_reserve(NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_reserve(NULL, 100), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_append(NULL, data, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_append(NULL, data, 10), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_prepend(NULL, data, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_prepend(NULL, data, 10), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_read(NULL, 0, out, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_read(NULL, 0, out, 10), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_write(NULL, 0, data, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_write(NULL, 0, data, 10), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_trim(NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_trim(NULL, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_adj(NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_adj(NULL, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_split(NULL, 0, &t), -EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(NULL), EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_free(NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(NULL, 100), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(NULL, data, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(NULL, data, 10), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(NULL, data, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(NULL, data, 10), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_read(NULL, 0, out, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_read(NULL, 0, out, 10), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_write(NULL, 0, data, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_write(NULL, 0, data, 10), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_trim(NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_trim(NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_adj(NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_adj(NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(NULL, 0, &t), -EINVAL);
 	CHECK_RAW(&t, &t0);
-	CHECK_NULL(&s, &b, hb_buf_peek(NULL, 0, 1, scratch), EINVAL);
-	CHECK_NULL(&s, &b, hb_buf_peek(NULL, 0, 0, scratch), EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(NULL, 0, 1, iov, 8), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(NULL, 0, 1, NULL, 0), -EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(NULL, 0, 1, scratch), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(NULL, 0, 0, scratch), EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(NULL, 0, 1, iov, 8), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(NULL, 0, 1, NULL, 0), -EINVAL);
 	why = NULL;
 	assert_int_equal(hb_buf_check(NULL, &why), -EINVAL);
 	assert_non_null(why);
 	assert_int_equal(hb_buf_check(NULL, NULL), -EINVAL);
 	hb_buf_dump(devnull, NULL);
 	hb_buf_dump(NULL, &b);
-	CHECK_RC(&s, &b, hb_cursor_init(&c, NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, NULL, 0), -EINVAL);
 	CHECK_RAW(&c, &c0);
 #define T_NULL_BUF(name, type)                                                 \
 	do {                                                                   \
 		type __v = 0;                                                  \
-		CHECK_RC(&s, &b, hb_buf_get_##name(NULL, 0, &__v), -EINVAL);   \
-		CHECK_RC(&s, &b, hb_buf_put_##name(NULL, 0, __v), -EINVAL);    \
-		CHECK_RC(&s, &b, hb_buf_append_##name(NULL, __v), -EINVAL);    \
+		hb_assert_rc_snap(&s, &b, hb_buf_get_##name(NULL, 0, &__v),    \
+				-EINVAL);                                      \
+		hb_assert_rc_snap(&s, &b, hb_buf_put_##name(NULL, 0, __v),     \
+				-EINVAL);                                      \
+		hb_assert_rc_snap(&s, &b, hb_buf_append_##name(NULL, __v),     \
+				-EINVAL);                                      \
 	} while (0);
 	FOR_EACH_INT(T_NULL_BUF)
 #undef T_NULL_BUF
 
 	/* NULL source or destination, also for zero lengths. */
-	CHECK_RC(&s, &b, hb_buf_append(&b, NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_append(&b, NULL, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_append(&b, NULL, 5000), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, NULL, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, NULL, 5000), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_write(&b, 0, NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_write(&b, 0, NULL, 4), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_write(&b, 1990, NULL, 100), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_read(&b, 0, NULL, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_read(&b, 0, NULL, 4), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_read(&b, 1990, NULL, 100), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, NULL, 5000), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, NULL, 5000), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_write(&b, 0, NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_write(&b, 0, NULL, 4), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_write(&b, 1990, NULL, 100), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_read(&b, 0, NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_read(&b, 0, NULL, 4), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_read(&b, 1990, NULL, 100), -EINVAL);
 
 	/* NULL value pointer of the typed getters. */
 #define T_NULL_V(name, type)                                                   \
-	CHECK_RC(&s, &b, hb_buf_get_##name(&b, 0, NULL), -EINVAL);             \
-	CHECK_RC(&s, &b, hb_buf_get_##name(&b, 2046, NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_get_##name(&b, 0, NULL), -EINVAL);    \
+	hb_assert_rc_snap(&s, &b, hb_buf_get_##name(&b, 2046, NULL), -EINVAL);
 	FOR_EACH_INT(T_NULL_V)
 #undef T_NULL_V
 
 	/* Split: NULL tail, tail is the buffer itself. */
-	CHECK_RC(&s, &b, hb_buf_split(&b, 10, NULL), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_split(&b, 0, NULL), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_split(&b, 5000, NULL), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_split(&b, 10, &b), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_split(&b, 0, &b), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_split(&b, 5000, &b), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, 10, NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, 0, NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, 5000, NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, 10, &b), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, 0, &b), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, 5000, &b), -EINVAL);
 
 	/* NULL cursor. */
-	CHECK_RC(&s, &b, hb_cursor_init(NULL, &b, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_cursor_read(NULL, out, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_cursor_read(NULL, out, 0), -EINVAL);
-	CHECK_RC(&s, &b, hb_cursor_peek(NULL, out, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_cursor_skip(NULL, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_cursor_skip(NULL, 0), -EINVAL);
-	CHECK_NULL(&s, &b, hb_cursor_pull(NULL, 1, scratch), EINVAL);
-	CHECK_NULL(&s, &b, hb_cursor_pull(NULL, 0, scratch), EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(NULL, &b, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_read(NULL, out, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_read(NULL, out, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_peek(NULL, out, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_skip(NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_skip(NULL, 0), -EINVAL);
+	hb_assert_null_snap(&s, &b, hb_cursor_pull(NULL, 1, scratch), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_cursor_pull(NULL, 0, scratch), EINVAL);
 #define T_NULL_CUR(name, type)                                                 \
 	do {                                                                   \
 		type __v = 0;                                                  \
-		CHECK_RC(&s, &b, hb_cursor_get_##name(NULL, &__v), -EINVAL);   \
-		CHECK_RC(&s, &b, hb_cursor_peek_##name(NULL, &__v), -EINVAL);  \
-		CHECK_RC(&s, &b, hb_cursor_get_##name(&c, NULL), -EINVAL);     \
+		hb_assert_rc_snap(&s, &b, hb_cursor_get_##name(NULL, &__v),    \
+				-EINVAL);                                      \
+		hb_assert_rc_snap(&s, &b, hb_cursor_peek_##name(NULL, &__v),   \
+				-EINVAL);                                      \
+		hb_assert_rc_snap(&s, &b, hb_cursor_get_##name(&c, NULL),      \
+				-EINVAL);                                      \
 		CHECK_RAW(&c, &c0);                                            \
-		CHECK_RC(&s, &b, hb_cursor_peek_##name(&c, NULL), -EINVAL);    \
+		hb_assert_rc_snap(&s, &b, hb_cursor_peek_##name(&c, NULL),     \
+				-EINVAL);                                      \
 		CHECK_RAW(&c, &c0);                                            \
 	} while (0);
 	FOR_EACH_INT(T_NULL_CUR)
 #undef T_NULL_CUR
 
 	/* NULL destination of cursor reads: the cursor does not move. */
-	CHECK_RC(&s, &b, hb_cursor_read(&c, NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, NULL, 1), -EINVAL);
 	CHECK_RAW(&c, &c0);
-	CHECK_RC(&s, &b, hb_cursor_read(&c, NULL, 0), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, NULL, 0), -EINVAL);
 	CHECK_RAW(&c, &c0);
-	CHECK_RC(&s, &b, hb_cursor_read(&c, NULL, 3000), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, NULL, 3000), -EINVAL);
 	CHECK_RAW(&c, &c0);
-	CHECK_RC(&s, &b, hb_cursor_peek(&c, NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_cursor_peek(&c, NULL, 1), -EINVAL);
 	CHECK_RAW(&c, &c0);
 
 	/* The cursor is where it was and reads the right bytes. */
 	assert_int_equal(hb_cursor_offset(&c), 10);
 	assert_int_equal(hb_cursor_read(&c, out, 3000), 0);
 	assert_memory_equal(out, ref + 10, 3000);
-	snap_check(&s, &b);
+	hb_assert_snap(&s, &b);
 
-	snap_free(&s);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
 }
@@ -543,7 +401,7 @@ test_init_bad_pool(void **state)
 	unsigned int base = rte_mempool_in_use_count(pool);
 	struct rte_mempool *raw, *priv;
 	struct hb_buf b, e, e0;
-	struct snap s;
+	struct hb_snap s;
 
 	(void)state;
 	raw = rte_mempool_create("neg_raw", 63, 256, 0, 0, NULL, NULL, NULL,
@@ -559,11 +417,11 @@ test_init_bad_pool(void **state)
 
 	/* An initialised buffer holding data stays as it is. */
 	buf_build(&b, pool, 3000, 1000, 2);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_init(&b, NULL), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_init(&b, raw), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_init(&b, priv), -EINVAL);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_init(&b, NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_init(&b, raw), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_init(&b, priv), -EINVAL);
+	hb_snap_free(&s);
 
 	/* So does an uninitialised one. */
 	memset(&e, 0x77, sizeof(e));
@@ -640,7 +498,7 @@ test_attach_inconsistent(void **state)
 	struct rte_mbuf *seg[CH_SEGS], *one;
 	struct chain_snap cs;
 	struct hb_buf b, e;
-	struct snap s;
+	struct hb_snap s;
 	int i;
 
 	(void)state;
@@ -659,7 +517,7 @@ test_attach_inconsistent(void **state)
 
 	/* The buffer receiving the chain holds data: it must stay intact. */
 	buf_build(&b, pool, 3000, 1000, 3);
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 
 /*
  * hb_buf_attach() reads nothing from the chain: it adopts it (0), and the
@@ -687,7 +545,7 @@ test_attach_inconsistent(void **state)
 		chain_check(&cs);                                              \
 	} while (0)
 
-	CHECK_RC(&s, &b, hb_buf_attach(&b, NULL), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_attach(&b, NULL), -EINVAL);
 	/* Wrong nb_segs. */
 	seg[0]->nb_segs = 2;
 	BAD_ATTACH(seg[0]);
@@ -755,9 +613,9 @@ test_attach_inconsistent(void **state)
 
 	/* The chain and the single segment went back with e. */
 	s.in_use[0] -= CH_SEGS + 1;
-	snap_check(&s, &b);
+	hb_assert_snap(&s, &b);
 	buf_expect(&b, ref, 3000);
-	snap_free(&s);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
 }
@@ -773,35 +631,39 @@ struct range {
 
 /* Every byte-range call on [off, off+len) must fail with -ERANGE. */
 static void
-range_bad(struct snap *s, struct hb_buf *b, uint32_t off, uint32_t len)
+range_bad(struct hb_snap *s, struct hb_buf *b, uint32_t off, uint32_t len)
 {
 	struct iovec iov[64];
 	uint8_t data[64];
 
 	memset(data, 0x44, sizeof(data));
-	CHECK_RC(s, b, hb_buf_read(b, off, out, len), -ERANGE);
+	hb_assert_rc_snap(s, b, hb_buf_read(b, off, out, len), -ERANGE);
 	if (len <= sizeof(data))
-		CHECK_RC(s, b, hb_buf_write(b, off, data, len), -ERANGE);
+		hb_assert_rc_snap(s, b, hb_buf_write(b, off, data, len),
+				  -ERANGE);
 	else
-		CHECK_RC(s, b, hb_buf_write(b, off, ref, len), -ERANGE);
-	CHECK_NULL(s, b, hb_buf_peek(b, off, len, scratch), ERANGE);
-	CHECK_NULL(s, b, hb_buf_peek(b, off, len, NULL), ERANGE);
-	CHECK_RC(s, b, hb_buf_iov(b, off, len, iov, 64), -ERANGE);
-	CHECK_RC(s, b, hb_buf_iov(b, off, len, NULL, 0), -ERANGE);
+		hb_assert_rc_snap(s, b, hb_buf_write(b, off, ref, len),
+				  -ERANGE);
+	hb_assert_null_snap(s, b, hb_buf_peek(b, off, len, scratch), ERANGE);
+	hb_assert_null_snap(s, b, hb_buf_peek(b, off, len, NULL), ERANGE);
+	hb_assert_rc_snap(s, b, hb_buf_iov(b, off, len, iov, 64), -ERANGE);
+	hb_assert_rc_snap(s, b, hb_buf_iov(b, off, len, NULL, 0), -ERANGE);
 }
 
 /* Typed accessors at @off must fail with -ERANGE when they pass @blen. */
 static void
-range_typed(struct snap *s, struct hb_buf *b, uint32_t off, uint32_t blen)
+range_typed(struct hb_snap *s, struct hb_buf *b, uint32_t off, uint32_t blen)
 {
 #define T_RANGE(name, type)                                                    \
 	do {                                                                   \
 		type __v = 0x5a;                                               \
 		if ((uint64_t)off + sizeof(type) > blen) {                     \
-			CHECK_RC(s, b, hb_buf_get_##name(b, off, &__v),        \
+			hb_assert_rc_snap(s, b, hb_buf_get_##name(b, off,      \
+					&__v),                                 \
 				 -ERANGE);                                     \
 			assert_true(__v == 0x5a);                              \
-			CHECK_RC(s, b, hb_buf_put_##name(b, off, __v),         \
+			hb_assert_rc_snap(s, b, hb_buf_put_##name(b, off,      \
+					__v),                                  \
 				 -ERANGE);                                     \
 		}                                                              \
 	} while (0);
@@ -832,10 +694,10 @@ range_all(struct hb_buf *b)
 	};
 	struct hb_cursor c, c0;
 	struct hb_buf t, t0;
-	struct snap s;
+	struct hb_snap s;
 	unsigned int i;
 
-	snap_take(&s, b, true);
+	hb_test_snap(&s, b, true);
 	for (i = 0; i < RTE_DIM(bad); i++)
 		range_bad(&s, b, bad[i].off, bad[i].len);
 	if (L > 0)
@@ -850,33 +712,33 @@ range_all(struct hb_buf *b)
 
 	memset(&t, 0x5a, sizeof(t));
 	memcpy(&t0, &t, sizeof(t));
-	CHECK_RC(&s, b, hb_buf_trim(b, L + 1), -ERANGE);
-	CHECK_RC(&s, b, hb_buf_trim(b, UINT32_MAX), -ERANGE);
-	CHECK_RC(&s, b, hb_buf_adj(b, L + 1), -ERANGE);
-	CHECK_RC(&s, b, hb_buf_adj(b, UINT32_MAX), -ERANGE);
-	CHECK_RC(&s, b, hb_buf_split(b, L + 1, &t), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_buf_trim(b, L + 1), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_buf_trim(b, UINT32_MAX), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_buf_adj(b, L + 1), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_buf_adj(b, UINT32_MAX), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_buf_split(b, L + 1, &t), -ERANGE);
 	CHECK_RAW(&t, &t0);
-	CHECK_RC(&s, b, hb_buf_split(b, UINT32_MAX, &t), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_buf_split(b, UINT32_MAX, &t), -ERANGE);
 	CHECK_RAW(&t, &t0);
 
 	memset(&c, 0x6b, sizeof(c));
 	memcpy(&c0, &c, sizeof(c));
-	CHECK_RC(&s, b, hb_cursor_init(&c, b, L + 1), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_cursor_init(&c, b, L + 1), -ERANGE);
 	CHECK_RAW(&c, &c0);
-	CHECK_RC(&s, b, hb_cursor_init(&c, b, UINT32_MAX), -ERANGE);
+	hb_assert_rc_snap(&s, b, hb_cursor_init(&c, b, UINT32_MAX), -ERANGE);
 	CHECK_RAW(&c, &c0);
 
 	/* The edges themselves are valid. */
-	CHECK_RC(&s, b, hb_buf_read(b, L, out, 0), 0);
-	CHECK_RC(&s, b, hb_buf_read(b, 0, out, L), 0);
+	hb_assert_rc_snap(&s, b, hb_buf_read(b, L, out, 0), 0);
+	hb_assert_rc_snap(&s, b, hb_buf_read(b, 0, out, L), 0);
 	if (L > 0)
 		assert_memory_equal(out, s.bytes, L);
-	CHECK_RC(&s, b, hb_buf_iov(b, L, 0, NULL, 0), 0);
-	CHECK_RC(&s, b, hb_cursor_init(&c, b, L), 0);
+	hb_assert_rc_snap(&s, b, hb_buf_iov(b, L, 0, NULL, 0), 0);
+	hb_assert_rc_snap(&s, b, hb_cursor_init(&c, b, L), 0);
 	assert_int_equal(hb_cursor_remaining(&c), 0);
-	CHECK_RC(&s, b, hb_buf_trim(b, 0), 0);
-	CHECK_RC(&s, b, hb_buf_adj(b, 0), 0);
-	snap_free(&s);
+	hb_assert_rc_snap(&s, b, hb_buf_trim(b, 0), 0);
+	hb_assert_rc_snap(&s, b, hb_buf_adj(b, 0), 0);
+	hb_snap_free(&s);
 }
 
 static void
@@ -923,14 +785,14 @@ test_iov_errors(void **state)
 	};
 	struct iovec iov[16];
 	struct hb_buf b;
-	struct snap s;
+	struct hb_snap s;
 	unsigned int i;
 	int n, cnt, j;
 
 	(void)state;
 	buf_build(&b, pool, 10000, 10000, 6);
 	assert_int_equal(hb_buf_reserve(&b, 5000), 0);
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 	assert_true(hb_buf_nb_segs(&b) >= 6);
 
 	for (i = 0; i < RTE_DIM(r); i++) {
@@ -942,8 +804,9 @@ test_iov_errors(void **state)
 		/* Every count below n: -ENOBUFS, nothing written past it. */
 		for (cnt = 0; cnt < n; cnt++) {
 			memset(iov, 0xee, sizeof(iov));
-			CHECK_RC(&s, &b, hb_buf_iov(&b, r[i].off, r[i].len,
-						    iov, cnt), -ENOBUFS);
+			hb_assert_rc_snap(&s, &b,
+					  hb_buf_iov(&b, r[i].off, r[i].len,
+						     iov, cnt), -ENOBUFS);
 			for (j = cnt; j < 16; j++) {
 				assert_true(iov[j].iov_base ==
 					    (void *)(uintptr_t)0xeeeeeeeeeeeeeeeeULL);
@@ -951,8 +814,12 @@ test_iov_errors(void **state)
 					    (size_t)0xeeeeeeeeeeeeeeeeULL);
 			}
 		}
-		CHECK_RC(&s, &b, hb_buf_iov(&b, r[i].off, r[i].len, iov, n), n);
-		CHECK_RC(&s, &b, hb_buf_iov(&b, r[i].off, r[i].len, iov, 16), n);
+		hb_assert_rc_snap(&s, &b,
+				  hb_buf_iov(&b, r[i].off, r[i].len, iov,
+					     n), n);
+		hb_assert_rc_snap(&s, &b,
+				  hb_buf_iov(&b, r[i].off, r[i].len, iov,
+					     16), n);
 		for (j = 0; j < n; j++) {
 			assert_true(iov[j].iov_len > 0);
 			assert_memory_equal(iov[j].iov_base, ref + r[i].off + got,
@@ -962,16 +829,16 @@ test_iov_errors(void **state)
 		assert_int_equal(got, r[i].len);
 	}
 	/* Negative count; NULL vector with a count. */
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, 10, iov, -1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, 10, iov, INT_MIN), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, 10, NULL, -1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, 0, iov, -1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, 10, NULL, 1), -EINVAL);
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, 0, NULL, 3), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, 10, iov, -1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, 10, iov, INT_MIN), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, 10, NULL, -1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, 0, iov, -1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, 10, NULL, 1), -EINVAL);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, 0, NULL, 3), -EINVAL);
 	/* Zero length: 0 entries, even with no room. */
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 5, 0, iov, 0), 0);
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 10000, 0, NULL, 0), 0);
-	snap_free(&s);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 5, 0, iov, 0), 0);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 10000, 0, NULL, 0), 0);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
 }
@@ -987,22 +854,23 @@ test_peek_errors(void **state)
 	const uint8_t *p;
 	struct hb_buf b;
 	uint32_t h0;
-	struct snap s;
+	struct hb_snap s;
 
 	(void)state;
 	buf_build(&b, pool, 8000, 8000, 7);
 	h0 = b.head->data_len;
 	assert_true(h0 < 8000);
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 
 	/* Spanning a boundary: needs scratch. */
-	CHECK_NULL(&s, &b, hb_buf_peek(&b, h0 - 1, 2, NULL), EINVAL);
-	CHECK_NULL(&s, &b, hb_buf_peek(&b, 0, 8000, NULL), EINVAL);
-	CHECK_NULL(&s, &b, hb_buf_peek(&b, h0 - 100, 4000, NULL), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(&b, h0 - 1, 2, NULL), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(&b, 0, 8000, NULL), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(&b, h0 - 100, 4000, NULL),
+			    EINVAL);
 	p = hb_buf_peek(&b, h0 - 1, 2, scratch);
 	assert_ptr_equal(p, scratch);
 	assert_memory_equal(p, ref + h0 - 1, 2);
-	snap_check(&s, &b);
+	hb_assert_snap(&s, &b);
 	/* Inside one segment: no scratch needed, pointer into the segment. */
 	p = hb_buf_peek(&b, h0 - 2, 2, NULL);
 	assert_non_null(p);
@@ -1010,26 +878,26 @@ test_peek_errors(void **state)
 	p = hb_buf_peek(&b, h0, 100, NULL);
 	assert_non_null(p);
 	assert_memory_equal(p, ref + h0, 100);
-	snap_check(&s, &b);
+	hb_assert_snap(&s, &b);
 	/* Zero length at a valid offset: non-NULL, even without scratch. */
 	assert_non_null(hb_buf_peek(&b, 0, 0, NULL));
 	assert_non_null(hb_buf_peek(&b, 8000, 0, NULL));
 	assert_non_null(hb_buf_peek(&b, h0, 0, NULL));
-	CHECK_NULL(&s, &b, hb_buf_peek(&b, 8001, 0, NULL), ERANGE);
-	snap_check(&s, &b);
-	snap_free(&s);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(&b, 8001, 0, NULL), ERANGE);
+	hb_assert_snap(&s, &b);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&b), 0);
 
 	/* Empty buffer: offset 0 is valid, 1 is not. */
 	assert_int_equal(hb_buf_init(&b, pool), 0);
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 	rte_errno = 0;
 	assert_non_null(hb_buf_peek(&b, 0, 0, scratch));
 	assert_non_null(hb_buf_peek(&b, 0, 0, NULL));
-	CHECK_NULL(&s, &b, hb_buf_peek(&b, 1, 0, NULL), ERANGE);
-	CHECK_NULL(&s, &b, hb_buf_peek(&b, 0, 1, scratch), ERANGE);
-	snap_check(&s, &b);
-	snap_free(&s);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(&b, 1, 0, NULL), ERANGE);
+	hb_assert_null_snap(&s, &b, hb_buf_peek(&b, 0, 1, scratch), ERANGE);
+	hb_assert_snap(&s, &b);
+	hb_snap_free(&s);
 	hb_assert_pool_at(pool, base);
 }
 
@@ -1042,36 +910,36 @@ test_detach_errors(void **state)
 {
 	unsigned int base = rte_mempool_in_use_count(pool);
 	struct hb_buf b, t;
-	struct snap s;
+	struct hb_snap s;
 
 	(void)state;
 	/* Freshly initialised. */
 	assert_int_equal(hb_buf_init(&b, pool), 0);
-	snap_take(&s, &b, true);
-	CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-	CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+	hb_snap_free(&s);
 	/* Emptied by free, trim, adj, split at 0. */
 	buf_build(&b, pool, 3000, 3000, 8);
 	assert_int_equal(hb_buf_free(&b), 0);
-	snap_take(&s, &b, true);
-	CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+	hb_snap_free(&s);
 	buf_build(&b, pool, 3000, 3000, 8);
 	assert_int_equal(hb_buf_trim(&b, 3000), 0);
-	snap_take(&s, &b, true);
-	CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+	hb_snap_free(&s);
 	buf_build(&b, pool, 3000, 3000, 8);
 	assert_int_equal(hb_buf_adj(&b, 3000), 0);
-	snap_take(&s, &b, true);
-	CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+	hb_snap_free(&s);
 	buf_build(&b, pool, 3000, 3000, 8);
 	assert_int_equal(hb_buf_split(&b, 0, &t), 0);
-	snap_take(&s, &b, true);
-	CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&t), 0);
 	/* Detached once: the second detach finds nothing. */
 	buf_build(&b, pool, 3000, 1000, 8);
@@ -1084,9 +952,9 @@ test_detach_errors(void **state)
 		assert_int_equal(rte_mbuf_check(m, 1, &why), 0);
 		assert_int_equal(m->pkt_len, 3000);
 		assert_int_equal(rte_pktmbuf_lastseg(m)->data_len != 0, 1);
-		snap_take(&s, &b, true);
-		CHECK_NULL(&s, &b, hb_buf_detach(&b), ENODATA);
-		snap_free(&s);
+		hb_test_snap(&s, &b, true);
+		hb_assert_null_snap(&s, &b, hb_buf_detach(&b), ENODATA);
+		hb_snap_free(&s);
 		rte_pktmbuf_free(m);
 	}
 	hb_assert_pool_at(pool, base);
@@ -1098,27 +966,27 @@ test_detach_errors(void **state)
 
 /* Every consuming or peeking call of @len bytes fails with @err. */
 static void
-cursor_all_fail(struct snap *s, struct hb_buf *b, struct hb_cursor *c,
+cursor_all_fail(struct hb_snap *s, struct hb_buf *b, struct hb_cursor *c,
 		uint32_t len, int err)
 {
 	struct hb_cursor c0;
 
 	memcpy(&c0, c, sizeof(c0));
-	CHECK_RC(s, b, hb_cursor_read(c, out, len), -err);
+	hb_assert_rc_snap(s, b, hb_cursor_read(c, out, len), -err);
 	CHECK_RAW(c, &c0);
-	CHECK_RC(s, b, hb_cursor_peek(c, out, len), -err);
+	hb_assert_rc_snap(s, b, hb_cursor_peek(c, out, len), -err);
 	CHECK_RAW(c, &c0);
-	CHECK_RC(s, b, hb_cursor_skip(c, len), -err);
+	hb_assert_rc_snap(s, b, hb_cursor_skip(c, len), -err);
 	CHECK_RAW(c, &c0);
-	CHECK_NULL(s, b, hb_cursor_pull(c, len, scratch), err);
+	hb_assert_null_snap(s, b, hb_cursor_pull(c, len, scratch), err);
 	CHECK_RAW(c, &c0);
-	CHECK_NULL(s, b, hb_cursor_pull(c, len, NULL), err);
+	hb_assert_null_snap(s, b, hb_cursor_pull(c, len, NULL), err);
 	CHECK_RAW(c, &c0);
 }
 
 /* Typed cursor calls fail with @err when wider than @rem (or always). */
 static void
-cursor_typed_fail(struct snap *s, struct hb_buf *b, struct hb_cursor *c,
+cursor_typed_fail(struct hb_snap *s, struct hb_buf *b, struct hb_cursor *c,
 		  uint32_t rem, int err)
 {
 	struct hb_cursor c0;
@@ -1128,9 +996,11 @@ cursor_typed_fail(struct snap *s, struct hb_buf *b, struct hb_cursor *c,
 	do {                                                                   \
 		type __v = 0x5a;                                               \
 		if (sizeof(type) > rem) {                                      \
-			CHECK_RC(s, b, hb_cursor_get_##name(c, &__v), -err);   \
+			hb_assert_rc_snap(s, b, hb_cursor_get_##name(c,        \
+					&__v), -err);                          \
 			CHECK_RAW(c, &c0);                                     \
-			CHECK_RC(s, b, hb_cursor_peek_##name(c, &__v), -err);  \
+			hb_assert_rc_snap(s, b, hb_cursor_peek_##name(c,       \
+					&__v), -err);                          \
 			CHECK_RAW(c, &c0);                                     \
 			assert_true(__v == 0x5a);                              \
 		}                                                              \
@@ -1147,23 +1017,23 @@ test_cursor_end(void **state)
 	struct hb_cursor c, c0;
 	const uint8_t *p;
 	struct hb_buf b;
-	struct snap s;
+	struct hb_snap s;
 	uint32_t h0, rem;
 
 	(void)state;
 	buf_build(&b, pool, L, 700, 9);
 	h0 = b.head->data_len;
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 
 	/* Init past the end: -ERANGE, cursor untouched. */
 	memset(&c, 0x6b, sizeof(c));
 	memcpy(&c0, &c, sizeof(c));
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, L + 1), -ERANGE);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, L + 1), -ERANGE);
 	CHECK_RAW(&c, &c0);
 
 	/* 0..8 bytes before the end. */
 	for (rem = 0; rem <= 8; rem++) {
-		CHECK_RC(&s, &b, hb_cursor_init(&c, &b, L - rem), 0);
+		hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, L - rem), 0);
 		cursor_all_fail(&s, &b, &c, rem + 1, ENODATA);
 		cursor_all_fail(&s, &b, &c, rem + 1000, ENODATA);
 		cursor_all_fail(&s, &b, &c, UINT32_MAX, ENODATA);
@@ -1171,40 +1041,40 @@ test_cursor_end(void **state)
 		assert_int_equal(hb_cursor_offset(&c), L - rem);
 		assert_int_equal(hb_cursor_remaining(&c), rem);
 		/* What remains is still there. */
-		CHECK_RC(&s, &b, hb_cursor_read(&c, out, rem), 0);
+		hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, out, rem), 0);
 		assert_memory_equal(out, ref + L - rem, rem);
 		assert_int_equal(hb_cursor_remaining(&c), 0);
 		/* At the end: zero-length calls succeed. */
-		CHECK_RC(&s, &b, hb_cursor_read(&c, out, 0), 0);
-		CHECK_RC(&s, &b, hb_cursor_skip(&c, 0), 0);
+		hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, out, 0), 0);
+		hb_assert_rc_snap(&s, &b, hb_cursor_skip(&c, 0), 0);
 		assert_non_null(hb_cursor_pull(&c, 0, NULL));
 		cursor_all_fail(&s, &b, &c, 1, ENODATA);
 		cursor_typed_fail(&s, &b, &c, 0, ENODATA);
 	}
 
 	/* Spanning two segments without scratch: -EINVAL, no move. */
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, h0 - 2), 0);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, h0 - 2), 0);
 	memcpy(&c0, &c, sizeof(c));
-	CHECK_NULL(&s, &b, hb_cursor_pull(&c, 4, NULL), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_cursor_pull(&c, 4, NULL), EINVAL);
 	CHECK_RAW(&c, &c0);
-	CHECK_NULL(&s, &b, hb_cursor_pull(&c, 2000, NULL), EINVAL);
+	hb_assert_null_snap(&s, &b, hb_cursor_pull(&c, 2000, NULL), EINVAL);
 	CHECK_RAW(&c, &c0);
 	p = hb_cursor_pull(&c, 4, scratch);
 	assert_ptr_equal(p, scratch);
 	assert_memory_equal(p, ref + h0 - 2, 4);
 	assert_int_equal(hb_cursor_offset(&c), h0 + 2);
-	snap_check(&s, &b);
-	snap_free(&s);
+	hb_assert_snap(&s, &b);
+	hb_snap_free(&s);
 
 	/* Empty buffer. */
 	assert_int_equal(hb_buf_free(&b), 0);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, 1), -ERANGE);
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, 0), 0);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 1), -ERANGE);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 0), 0);
 	cursor_all_fail(&s, &b, &c, 1, ENODATA);
 	cursor_typed_fail(&s, &b, &c, 0, ENODATA);
 	assert_non_null(hb_cursor_pull(&c, 0, NULL));
-	snap_free(&s);
+	hb_snap_free(&s);
 	hb_assert_pool_at(pool, base);
 }
 
@@ -1230,7 +1100,7 @@ test_cursor_stale(void **state)
 	struct hb_cursor c, c0;
 	struct rte_mbuf *m;
 	struct hb_buf b, t;
-	struct snap s;
+	struct hb_snap s;
 	int ch;
 
 	(void)state;
@@ -1284,7 +1154,7 @@ test_cursor_stale(void **state)
 			assert_non_null(m);
 			break;
 		}
-		snap_take(&s, &b, true);
+		hb_test_snap(&s, &b, true);
 		memcpy(&c0, &c, sizeof(c));
 		cursor_all_fail(&s, &b, &c, 0, ESTALE);
 		cursor_all_fail(&s, &b, &c, 1, ESTALE);
@@ -1293,9 +1163,9 @@ test_cursor_stale(void **state)
 		CHECK_RAW(&c, &c0);
 		assert_int_equal(hb_cursor_remaining(&c), 0);
 		/* Set up again, it works. */
-		CHECK_RC(&s, &b, hb_cursor_init(&c, &b, 0), 0);
+		hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 0), 0);
 		assert_int_equal(hb_cursor_remaining(&c), hb_buf_len(&b));
-		snap_free(&s);
+		hb_snap_free(&s);
 		assert_int_equal(hb_buf_free(&b), 0);
 		if (m != NULL)
 			rte_pktmbuf_free(m);
@@ -1317,7 +1187,7 @@ test_cursor_reuse(void **state)
 	struct hb_cursor c, c0;
 	struct rte_mbuf *m;
 	struct hb_buf b, t;
-	struct snap s;
+	struct hb_snap s;
 	int re, step;
 
 	(void)state;
@@ -1354,14 +1224,14 @@ test_cursor_reuse(void **state)
 				assert_int_equal(hb_buf_split(&b, 0, &t), 0);
 				break;
 			}
-			snap_take(&s, &t, true);
+			hb_test_snap(&s, &t, true);
 			memcpy(&c0, &c, sizeof(c));
 			cursor_all_fail(&s, &t, &c, 1, ESTALE);
 			cursor_all_fail(&s, &t, &c, 0, ESTALE);
 			cursor_typed_fail(&s, &t, &c, 0, ESTALE);
 			CHECK_RAW(&c, &c0);
 			assert_int_equal(hb_cursor_remaining(&c), 0);
-			snap_free(&s);
+			hb_snap_free(&s);
 			assert_int_equal(hb_buf_free(&t), 0);
 			assert_int_equal(hb_buf_free(&b), 0);
 			if (m != NULL)
@@ -1385,7 +1255,7 @@ test_limit_segs(void **state)
 	struct rte_mempool *tiny;
 	struct hb_buf b;
 	uint8_t *src, *exp;
-	struct snap s;
+	struct hb_snap s;
 	uint32_t len;
 
 	(void)state;
@@ -1398,11 +1268,11 @@ test_limit_segs(void **state)
 
 	/* Empty buffer: one byte more than the segments can ever hold. */
 	assert_int_equal(hb_buf_init(&b, tiny), 0);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, full + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, full + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, src, full + 1), -E2BIG);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, full + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, full + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, src, full + 1), -E2BIG);
+	hb_snap_free(&s);
 
 	/* Exactly the maximum: fine. */
 	assert_int_equal(hb_buf_reserve(&b, full), 0);
@@ -1415,38 +1285,39 @@ test_limit_segs(void **state)
 	len = full;
 
 	/* Full chain: any growth needs a segment more. */
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, 1000), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append_u8(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append_be64(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append_le32(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX - full), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, src, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, src, room + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 0), 0);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, 0), 0);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, src, 0), 0);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, 1000), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append_u8(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append_be64(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append_le32(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX - full),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, src, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, src, room + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 0), 0);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, 0), 0);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, src, 0), 0);
+	hb_snap_free(&s);
 	buf_expect(&b, exp, len);
 
 	/* One segment free: two needed fails, one fits. */
 	assert_int_equal(hb_buf_trim(&b, room), 0);
 	len -= room;
 	assert_int_equal(hb_buf_nb_segs(&b), max - 1);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, room + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, room + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, src, room + 1), -E2BIG);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, room + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, room + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, src, room + 1), -E2BIG);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_reserve(&b, room), 0);
 	assert_int_equal(hb_buf_nb_segs(&b), max);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, room + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, room + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, src, 1), -E2BIG);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, room + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, room + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, src, 1), -E2BIG);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_append(&b, src + 7, room), 0);
 	memcpy(exp + len, src + 7, room);
 	len += room;
@@ -1461,12 +1332,12 @@ test_limit_segs(void **state)
 	memcpy(exp, src + 3, room);
 	len += room;
 	assert_int_equal(hb_buf_nb_segs(&b), max);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_append(&b, src, 2), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append_be16(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 2), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 1), 0);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, src, 2), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append_be16(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 2), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 1), 0);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_append_u8(&b, 0x42), 0);
 	exp[len++] = 0x42;
 	buf_expect(&b, exp, len);
@@ -1485,7 +1356,7 @@ test_limit_len(void **state)
 	unsigned int base = rte_mempool_in_use_count(pool);
 	uint8_t data[16];
 	struct hb_buf b;
-	struct snap s;
+	struct hb_snap s;
 
 	(void)state;
 	memset(data, 0x21, sizeof(data));
@@ -1494,25 +1365,37 @@ test_limit_len(void **state)
 	 * refuse before reading it (ASan would see the overflow).
 	 */
 	buf_build(&b, pool, 10, 10, 12);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX - 9), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX - 10), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, opaque(data), UINT32_MAX), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, opaque(data), UINT32_MAX - 9), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, opaque(data), UINT32_MAX - 10), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, opaque(data), UINT32_MAX), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, opaque(data), UINT32_MAX - 9), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, opaque(data), UINT32_MAX - 10), -E2BIG);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX - 9), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX - 10), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, opaque(data), UINT32_MAX),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b,
+			  hb_buf_append(&b, opaque(data),
+					UINT32_MAX - 9), -E2BIG);
+	hb_assert_rc_snap(&s, &b,
+			  hb_buf_append(&b, opaque(data),
+					UINT32_MAX - 10), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, opaque(data), UINT32_MAX),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b,
+			  hb_buf_prepend(&b, opaque(data),
+					 UINT32_MAX - 9), -E2BIG);
+	hb_assert_rc_snap(&s, &b,
+			  hb_buf_prepend(&b, opaque(data),
+					 UINT32_MAX - 10), -E2BIG);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&b), 0);
 
 	assert_int_equal(hb_buf_init(&b, pool), 0);
-	snap_take(&s, &b, true);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, opaque(data), UINT32_MAX), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, opaque(data), UINT32_MAX), -E2BIG);
-	snap_free(&s);
+	hb_test_snap(&s, &b, true);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, opaque(data), UINT32_MAX),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, opaque(data), UINT32_MAX),
+			  -E2BIG);
+	hb_snap_free(&s);
 	hb_assert_pool_at(pool, base);
 }
 
@@ -1555,7 +1438,7 @@ test_limit_4g(void **state)
 	struct hb_cursor c;
 	struct hb_buf b, t;
 	uint64_t rs = 0x4b1d;
-	struct snap s;
+	struct hb_snap s;
 	uint32_t i, len, n;
 
 	(void)state;
@@ -1588,18 +1471,22 @@ test_limit_4g(void **state)
 	assert_int_equal(hb_buf_nb_segs(&b), max);
 	assert_true(L >= UINT32_MAX - 2 * BIG_SEG);
 
-	snap_take(&s, &b, false);
-	snap_pool(&s, clp);
+	hb_test_snap(&s, &b, false);
+	hb_snap_pool(&s, clp);
 	/* Growth: the segment limit, then the length limit. */
-	CHECK_RC(&s, &b, hb_buf_append(&b, ref, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, ref, UINT32_MAX - L), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append(&b, ref, UINT32_MAX - L + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_append_be64(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX - L + 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, UINT32_MAX), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, ref, 1), -E2BIG);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, ref, UINT32_MAX - L + 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, ref, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, ref, UINT32_MAX - L),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, ref, UINT32_MAX - L + 1),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_append_be64(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX - L + 1),
+			  -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, UINT32_MAX), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, ref, 1), -E2BIG);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, ref, UINT32_MAX - L + 1),
+			  -E2BIG);
 
 	/* Ranges near UINT32_MAX. */
 	range_bad(&s, &b, L, 1);
@@ -1613,10 +1500,10 @@ test_limit_4g(void **state)
 	range_typed(&s, &b, L - 3, L);
 	range_typed(&s, &b, L - 7, L);
 	range_typed(&s, &b, UINT32_MAX - 1, L);
-	CHECK_RC(&s, &b, hb_buf_trim(&b, L + 1), -ERANGE);
-	CHECK_RC(&s, &b, hb_buf_adj(&b, UINT32_MAX), -ERANGE);
-	CHECK_RC(&s, &b, hb_buf_split(&b, L + 1, &t), -ERANGE);
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, L + 1), -ERANGE);
+	hb_assert_rc_snap(&s, &b, hb_buf_trim(&b, L + 1), -ERANGE);
+	hb_assert_rc_snap(&s, &b, hb_buf_adj(&b, UINT32_MAX), -ERANGE);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, L + 1, &t), -ERANGE);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, L + 1), -ERANGE);
 
 	/* Reads across the whole range, near the end in particular. */
 	big_expect(&b, L - 1, 1);
@@ -1637,22 +1524,24 @@ test_limit_4g(void **state)
 			assert_int_equal((v >> (56 - 8 * i)) & 0xff,
 					 big_byte(L - 8 + i));
 	}
-	CHECK_RC(&s, &b, hb_buf_iov(&b, 0, L, NULL, 0), (int)max);
+	hb_assert_rc_snap(&s, &b, hb_buf_iov(&b, 0, L, NULL, 0), (int)max);
 	{
 		struct iovec iov[2];
 
-		CHECK_RC(&s, &b, hb_buf_iov(&b, L - 70000, 70000, iov, 1),
-			 -ENOBUFS);
-		CHECK_RC(&s, &b, hb_buf_iov(&b, L - 70000, 70000, iov, 2), 2);
+		hb_assert_rc_snap(&s, &b,
+				  hb_buf_iov(&b, L - 70000, 70000, iov,
+					     1), -ENOBUFS);
+		hb_assert_rc_snap(&s, &b,
+				  hb_buf_iov(&b, L - 70000, 70000, iov, 2), 2);
 	}
 	/* Cursor at the very end. */
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, L - 10), 0);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, L - 10), 0);
 	assert_int_equal(hb_cursor_read(&c, out, 10), 0);
 	for (i = 0; i < 10; i++)
 		assert_int_equal(out[i], big_byte(L - 10 + i));
 	cursor_all_fail(&s, &b, &c, 1, ENODATA);
 	cursor_all_fail(&s, &b, &c, UINT32_MAX, ENODATA);
-	CHECK_RC(&s, &b, hb_cursor_init(&c, &b, 3 * BIG_SEG - 2), 0);
+	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 3 * BIG_SEG - 2), 0);
 	assert_int_equal(hb_cursor_read(&c, out, 4), 0);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(out[i], big_byte(3 * BIG_SEG - 2 + i));
@@ -1660,9 +1549,9 @@ test_limit_4g(void **state)
 	/* Split inside a segment needs an mbuf of the (empty) head pool. */
 	assert_int_equal(rte_mempool_avail_count(bigp), 0);
 	memset(&t, 0x5a, sizeof(t));
-	CHECK_RC(&s, &b, hb_buf_split(&b, L - 10, &t), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_split(&b, BIG_SEG + 1, &t), -ENOMEM);
-	snap_free(&s);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, L - 10, &t), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_split(&b, BIG_SEG + 1, &t), -ENOMEM);
+	hb_snap_free(&s);
 
 	/* At a boundary it needs none. */
 	assert_int_equal(hb_buf_split(&b, L - BIG_SEG, &t), 0);
@@ -1675,13 +1564,13 @@ test_limit_4g(void **state)
 	assert_memory_equal(out, big_pat[(max - 1) & 1], BIG_SEG);
 	big_expect(&b, L - BIG_SEG - 5, 5);
 	/* Putting the bytes back needs a new segment: pool empty. */
-	snap_take(&s, &b, false);
-	snap_pool(&s, clp);
-	CHECK_RC(&s, &b, hb_buf_append(&b, out, BIG_SEG), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_append(&b, out, 1), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, out, 1), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 1), -ENOMEM);
-	snap_free(&s);
+	hb_test_snap(&s, &b, false);
+	hb_snap_pool(&s, clp);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, out, BIG_SEG), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, out, 1), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, out, 1), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 1), -ENOMEM);
+	hb_snap_free(&s);
 	assert_int_equal(hb_buf_free(&t), 0);
 
 	/* Shrink at both ends; offsets follow. */
@@ -1841,7 +1730,7 @@ grow_exhaust(enum grow_op op, enum pre pre, uint32_t len, uint32_t *room)
 	unsigned int k, kmax, thr = UINT_MAX, avail;
 	struct hb_cursor c;
 	struct hb_buf b;
-	struct snap s;
+	struct hb_snap s;
 	uint32_t plen;
 
 	assert_true(len <= sizeof(src));
@@ -1856,14 +1745,14 @@ grow_exhaust(enum grow_op op, enum pre pre, uint32_t len, uint32_t *room)
 			*room = buf_room(&b);
 		assert_int_equal(hb_cursor_init(&c, &b, 0), 0);
 		hog_leave(small, k);
-		snap_take(&s, &b, true);
+		hb_test_snap(&s, &b, true);
 		rc = grow_call(&b, op, src, len);
 		if (rc != 0) {
 			if (rc != -ENOMEM || thr != UINT_MAX)
 				fail_msg("%s pre %d len %u k %u: rc %d "
 					 "(threshold %u)", grow_name[op], pre,
 					 len, k, rc, thr);
-			snap_check(&s, &b);
+			hb_assert_snap(&s, &b);
 			assert_int_equal(hb_cursor_read(&c, out, plen), 0);
 			assert_memory_equal(out, s.bytes, plen);
 		} else {
@@ -1903,7 +1792,7 @@ grow_exhaust(enum grow_op op, enum pre pre, uint32_t len, uint32_t *room)
 				fail();
 			}
 		}
-		snap_free(&s);
+		hb_snap_free(&s);
 		hog_release();
 		pre_free(&b);
 		hb_assert_pool_at(small, base);
@@ -2035,7 +1924,7 @@ test_enomem_split(void **state)
 	struct hb_buf b, t, t0;
 	struct hb_cursor c;
 	uint32_t at, cut, n_enomem = 0;
-	struct snap s;
+	struct hb_snap s;
 	int pre;
 
 	(void)state;
@@ -2048,18 +1937,18 @@ test_enomem_split(void **state)
 	assert_true(hb_buf_nb_segs(&b) >= 50);
 	assert_int_equal(hb_cursor_init(&c, &b, 0), 0);
 	hog_leave(small, 0);
-	snap_take(&s, &b, true);
+	hb_test_snap(&s, &b, true);
 	memset(&t, 0x5a, sizeof(t));
 	memcpy(&t0, &t, sizeof(t));
 	for (at = 1; at < len; at += 7) {
 		if (is_boundary(&b, at))
 			continue;
-		CHECK_RC(&s, &b, hb_buf_split(&b, at, &t), -ENOMEM);
+		hb_assert_rc_snap(&s, &b, hb_buf_split(&b, at, &t), -ENOMEM);
 		CHECK_RAW(&t, &t0);
 		n_enomem++;
 	}
 	assert_true(n_enomem > 2000);
-	snap_check(&s, &b);
+	hb_assert_snap(&s, &b);
 	/* A cursor set up before all that still works. */
 	assert_int_equal(hb_cursor_read(&c, out, len), 0);
 	assert_memory_equal(out, ref, len);
@@ -2080,7 +1969,7 @@ test_enomem_split(void **state)
 	assert_int_equal(hb_buf_len(&b), 0);
 	assert_int_equal(hb_buf_len(&t), cut);
 	assert_int_equal(hb_buf_free(&t), 0);
-	snap_free(&s);
+	hb_snap_free(&s);
 	hog_release();
 	hb_assert_pool_at(small, base);
 
@@ -2091,17 +1980,18 @@ test_enomem_split(void **state)
 		pre_build(&b, pre);
 		plen = hb_buf_len(&b);
 		hog_leave(small, 0);
-		snap_take(&s, &b, true);
+		hb_test_snap(&s, &b, true);
 		memset(&t, 0x5a, sizeof(t));
 		memcpy(&t0, &t, sizeof(t));
 		for (at = 1; at < plen; at++) {
 			if (is_boundary(&b, at))
 				continue;
-			CHECK_RC(&s, &b, hb_buf_split(&b, at, &t), -ENOMEM);
+			hb_assert_rc_snap(&s, &b, hb_buf_split(&b, at, &t),
+					  -ENOMEM);
 			CHECK_RAW(&t, &t0);
 		}
 		/* One mbuf is enough. */
-		snap_free(&s);
+		hb_snap_free(&s);
 		hog_release();
 		hog_leave(small, 1);
 		assert_int_equal(hb_buf_split(&b, plen / 2 + 1, &t), 0);
@@ -2129,7 +2019,7 @@ test_clone_pool(void **state)
 	struct rte_mempool *clp;
 	struct rte_mbuf *m, *cl;
 	struct hb_buf b, t;
-	struct snap s;
+	struct hb_snap s;
 
 	(void)state;
 	clp = rte_pktmbuf_pool_create("neg_c0", 63, 0, 0, 0, SOCKET_ID_ANY);
@@ -2143,17 +2033,17 @@ test_clone_pool(void **state)
 	assert_non_null(cl);
 	assert_int_equal(hb_buf_attach(&b, cl), 0);
 	assert_ptr_equal(hb_buf_pool(&b), clp);
-	snap_take(&s, &b, true);
-	snap_pool(&s, pool);
+	hb_test_snap(&s, &b, true);
+	hb_snap_pool(&s, pool);
 	/* Growth cannot take segments from it: -ENOMEM, not a crash. */
-	CHECK_RC(&s, &b, hb_buf_append(&b, ref, 1), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_append(&b, ref, 1000), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_append_le16(&b, 7), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, ref, 1), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_prepend(&b, ref, 1000), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 1), -ENOMEM);
-	CHECK_RC(&s, &b, hb_buf_reserve(&b, 0), 0);
-	snap_free(&s);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, ref, 1), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_append(&b, ref, 1000), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_append_le16(&b, 7), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, ref, 1), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_prepend(&b, ref, 1000), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 1), -ENOMEM);
+	hb_assert_rc_snap(&s, &b, hb_buf_reserve(&b, 0), 0);
+	hb_snap_free(&s);
 	/* Everything else works. */
 	buf_expect(&b, ref, 1000);
 	assert_int_equal(hb_buf_split(&b, 400, &t), 0);

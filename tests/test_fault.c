@@ -34,65 +34,13 @@
 #define ROOM 256		/* data room: 128 B headroom, small segments */
 #define NMBUF 1024
 #define BIG 20000		/* 79 segments from an empty buffer */
-#define MAX_SEGS 1024
 
 static struct rte_mempool *mp;
 static struct rte_mempool *hog_mp;	/* plain pool for the bounce hog */
 static uint8_t src[BIG * 2];
 
-/* Everything a failed call must leave alone. */
-struct snap {
-	uint32_t len, nsegs, in_use;
-	struct rte_mbuf *seg[MAX_SEGS];
-	uint16_t doff[MAX_SEGS], dlen[MAX_SEGS];
-	uint16_t refcnt[MAX_SEGS];
-	struct rte_mbuf *tail;
-	uint8_t bytes[BIG * 3];
-};
-
-static struct snap before, after_ok;
-
-static void
-snap_take(const struct hb_buf *b, struct snap *s)
-{
-	struct rte_mbuf *m;
-	uint32_t n = 0, off = 0;
-
-	hb_assert_buf_ok(b);
-	s->len = hb_buf_len(b);
-	s->in_use = rte_mempool_in_use_count(mp);
-	s->tail = b->tail;
-	for (m = b->head; m != NULL; m = m->next) {
-		assert_true(n < MAX_SEGS);
-		s->seg[n] = m;
-		s->doff[n] = m->data_off;
-		s->dlen[n] = m->data_len;
-		s->refcnt[n] = rte_mbuf_refcnt_read(m);
-		assert_true(off + m->data_len <= sizeof(s->bytes));
-		memcpy(s->bytes + off, rte_pktmbuf_mtod(m, void *), m->data_len);
-		off += m->data_len;
-		n++;
-	}
-	s->nsegs = n;
-	assert_int_equal(off, s->len);
-	assert_int_equal(n, hb_buf_nb_segs(b));
-}
-
-static void
-snap_assert_same(const struct snap *a, const struct snap *b, const char *what,
-		 unsigned int k)
-{
-	if (a->len != b->len || a->nsegs != b->nsegs || a->tail != b->tail ||
-	    a->in_use != b->in_use ||
-	    memcmp(a->seg, b->seg, a->nsegs * sizeof(a->seg[0])) != 0 ||
-	    memcmp(a->doff, b->doff, a->nsegs * sizeof(a->doff[0])) != 0 ||
-	    memcmp(a->dlen, b->dlen, a->nsegs * sizeof(a->dlen[0])) != 0 ||
-	    memcmp(a->refcnt, b->refcnt, a->nsegs * sizeof(a->refcnt[0])) != 0 ||
-	    memcmp(a->bytes, b->bytes, a->len) != 0)
-		fail_msg("%s: failure at point %u changed the buffer: len %u->%u "
-			 "segs %u->%u mbufs in use %u->%u", what, k, a->len,
-			 b->len, a->nsegs, b->nsegs, a->in_use, b->in_use);
-}
+/* The buffer before the operation, and after a run that succeeded. */
+static struct hb_snap before, after_ok;
 
 /* ---------------------------------------------------------------------
  * Scenarios
@@ -398,7 +346,7 @@ typedef int (*arm_fn_t)(struct rte_mempool *mp, uint64_t nth);
 
 static int
 attempt(const struct scen *sc, struct ctx *c, arm_fn_t arm_fn, uint64_t k,
-	struct snap *out)
+	struct hb_snap *out)
 {
 	struct hb_fault_stats st0, st1;
 	struct hb_cursor cur;
@@ -410,7 +358,7 @@ attempt(const struct scen *sc, struct ctx *c, arm_fn_t arm_fn, uint64_t k,
 	sc->setup(c);
 	assert_int_equal(hb_buf_init(&c->tail, mp), 0);
 	tail0 = c->tail;
-	snap_take(&c->b, &before);
+	hb_test_snap(&before, &c->b, true);
 	if (!sc->shared)
 		assert_int_equal(hb_cursor_init(&cur, &c->b, 0), 0);
 	stats(&st0);
@@ -424,8 +372,9 @@ attempt(const struct scen *sc, struct ctx *c, arm_fn_t arm_fn, uint64_t k,
 		/* It failed because of the injected failure, and only then. */
 		assert_int_equal(st1.failed - st0.failed, 1);
 		assert_false(hb_visitor_is_live(&c->v));
-		snap_take(&c->b, out);
-		snap_assert_same(&before, out, sc->name, (unsigned int)k);
+		hb_test_ctx("%s: failure at point %u", sc->name,
+			    (unsigned int)k);
+		hb_assert_snap(&before, &c->b);
 		assert_memory_equal(&tail0, &c->tail, sizeof(tail0));
 		if (!sc->shared && before.len > 0) {
 			/* A failed call is no layout change: the cursor works. */
@@ -436,8 +385,10 @@ attempt(const struct scen *sc, struct ctx *c, arm_fn_t arm_fn, uint64_t k,
 		assert_int_equal(st1.failed, st0.failed);
 		if (sc->done != NULL)
 			sc->done(c);
-		snap_take(&c->b, out);
+		hb_snap_free(out);
+		hb_test_snap(out, &c->b, true);
 	}
+	hb_snap_free(&before);
 	teardown_ctx(c, sc);
 	return rc;
 }
@@ -447,7 +398,7 @@ test_scenario(void **state)
 {
 	const struct scen *sc = *state;
 	struct hb_fault_stats st0, st1;
-	static struct snap got;
+	static struct hb_snap got;
 	struct ctx c;
 	uint64_t calls, objs, k;
 
@@ -462,7 +413,7 @@ test_scenario(void **state)
 	stats(&st1);
 	if (sc->done != NULL)
 		sc->done(&c);
-	snap_take(&c.b, &after_ok);
+	hb_test_snap(&after_ok, &c.b, true);
 	teardown_ctx(&c, sc);
 	calls = st1.calls - st0.calls;
 	objs = st1.objs - st0.objs;
@@ -482,9 +433,9 @@ test_scenario(void **state)
 				 -ENOMEM);
 	/* Armed one past the last point: nothing fails, same result. */
 	assert_int_equal(attempt(sc, &c, hb_fault_fail_call, calls, &got), 0);
-	assert_int_equal(got.len, after_ok.len);
-	assert_int_equal(got.nsegs, after_ok.nsegs);
-	assert_memory_equal(got.bytes, after_ok.bytes, got.len);
+	hb_assert_snap_same(&after_ok, &got, HB_SNAP_BYTES | HB_SNAP_LAYOUT);
+	hb_snap_free(&got);
+	hb_snap_free(&after_ok);
 	hb_assert_pool_at(mp, 0);
 }
 
@@ -518,7 +469,6 @@ test_bounce(void **state)
 {
 	const struct scen *sc = *state;
 	struct hb_fault_stats st0, st1;
-	static struct snap got;
 	struct hb_cursor cur;
 	struct ctx c;
 	uint8_t b0;
@@ -527,7 +477,7 @@ test_bounce(void **state)
 	sc->setup(&c);
 	assert_int_equal(hb_buf_init(&c.tail, mp), 0);
 	hog_take(&c);
-	snap_take(&c.b, &before);
+	hb_test_snap(&before, &c.b, true);
 	if (!sc->shared)
 		assert_int_equal(hb_cursor_init(&cur, &c.b, 0), 0);
 	stats(&st0);
@@ -537,12 +487,12 @@ test_bounce(void **state)
 	assert_true(st1.objs > st0.objs); /* it did grow first */
 	assert_false(hb_visitor_is_live(&c.v));
 	assert_false(hb_visitor_is_live(hb_req_visitor(&c.req)));
-	snap_take(&c.b, &got);
-	snap_assert_same(&before, &got, sc->name, 0);
+	hb_assert_snap(&before, &c.b);
 	if (!sc->shared && before.len > 0) {
 		assert_int_equal(hb_cursor_read(&cur, &b0, 1), 0);
 		assert_int_equal(b0, before.bytes[0]);
 	}
+	hb_snap_free(&before);
 	hog_release(&c);
 	teardown_ctx(&c, sc);
 

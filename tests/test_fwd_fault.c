@@ -44,8 +44,6 @@
 #include "fwd_pkt.h"
 
 #define NMBUF 256
-#define MAX_SEGS 32
-#define MAX_LEN 4096
 
 static struct rte_mempool *mp192;  /* 192-byte data room */
 static struct rte_mempool *mp40;   /* 40: the 50 bytes need two segments */
@@ -177,56 +175,33 @@ pkt_free(struct pkt *p, struct rte_mbuf *m)
 	p->extra = NULL;
 }
 
-/* Everything a failed layer must leave alone. */
-struct snap {
-	uint32_t len, nsegs;
-	struct rte_mbuf *seg[MAX_SEGS];
-	uint16_t doff[MAX_SEGS], dlen[MAX_SEGS], refcnt[MAX_SEGS];
-	uint8_t bytes[MAX_LEN];
-};
+/* The packet before the failing layer, after it, and as it should be. */
+static struct hb_snap s_before, s_after, s_ref;
 
-static struct snap s_before, s_after, s_ref;
-
+/* Record the chain at @h in @s, in place of what @s held. */
 static void
-snap_take(const struct rte_mbuf *h, struct snap *s)
+snap_packet(const struct rte_mbuf *h, struct hb_snap *s)
 {
-	const struct rte_mbuf *m;
-	uint32_t n = 0, off = 0;
-
-	s->len = h->pkt_len;
-	for (m = h; m != NULL; m = m->next) {
-		assert_true(n < MAX_SEGS);
-		s->seg[n] = (struct rte_mbuf *)(uintptr_t)m;
-		s->doff[n] = m->data_off;
-		s->dlen[n] = m->data_len;
-		s->refcnt[n] = rte_mbuf_refcnt_read(m);
-		assert_true(off + m->data_len <= MAX_LEN);
-		memcpy(s->bytes + off, rte_pktmbuf_mtod(m, const void *),
-		       m->data_len);
-		off += m->data_len;
-		n++;
-	}
-	s->nsegs = n;
-	assert_int_equal(off, s->len);
-	assert_int_equal(n, h->nb_segs);
+	hb_snap_free(s);
+	hb_test_snap_chain(s, h);
 }
 
-/* Same bytes and layout; with @same_segs the very same mbufs too. */
-static void
-snap_assert_same(const struct snap *a, const struct snap *b, bool same_segs,
-		 const char *what, unsigned int k)
+/* After each test: release the snapshots, report a failed test's step. */
+static int
+snaps_free(void **state)
 {
-	uint32_t i;
+	hb_snap_free(&s_before);
+	hb_snap_free(&s_after);
+	hb_snap_free(&s_ref);
+	return hb_test_ctx_teardown(state);
+}
 
-	if (a->len != b->len || a->nsegs != b->nsegs ||
-	    memcmp(a->bytes, b->bytes, a->len) != 0)
-		fail_msg("%s, failure %u: packet changed: len %u -> %u, segs %u -> %u",
-			 what, k, a->len, b->len, a->nsegs, b->nsegs);
-	for (i = 0; i < a->nsegs; i++)
-		if (a->doff[i] != b->doff[i] || a->dlen[i] != b->dlen[i] ||
-		    a->refcnt[i] != b->refcnt[i] ||
-		    (same_segs && a->seg[i] != b->seg[i]))
-			fail_msg("%s, failure %u: segment %u changed", what, k, i);
+/* What a failed layer must leave alone; with @same_segs, the very mbufs. */
+static unsigned int
+same_what(bool same_segs)
+{
+	return HB_SNAP_BYTES | HB_SNAP_LAYOUT | HB_SNAP_REFCNT |
+	       (same_segs ? HB_SNAP_SEGS : 0);
 }
 
 /* Run @mode on the packet; returns the result, leaves it in @b. */
@@ -320,13 +295,13 @@ reference_layers(const struct encap_case *c)
 
 	build_case(c, &p);
 	if (c->fail_layer == 0) {
-		snap_take(p.m, &s_ref);
+		snap_packet(p.m, &s_ref);
 		pkt_free(&p, p.m);
 		return;
 	}
 	assert_int_equal(run(&b, p.m, FWD_MODE_ENCAP, c->fail_layer),
 			 FWD_PASS);
-	snap_take(b.head, &s_ref);
+	snap_packet(b.head, &s_ref);
 	pkt_free(&p, detach(&b));
 }
 
@@ -354,7 +329,7 @@ test_encap_fault(void **state)
 	objs = (unsigned int)(st1.objs - st0.objs);
 	assert_int_equal(calls, c->points);
 	assert_int_equal(objs, c->objs);
-	snap_take(b.head, &s_after);
+	snap_packet(b.head, &s_after);
 	assert_int_equal(s_after.len, c->len + c->depth * FWD_ENCAP_LEN);
 	assert_int_equal(b.head->port, 3);
 	pkt_free(&p, detach(&b));
@@ -365,7 +340,7 @@ test_encap_fault(void **state)
 		for (k = 0; k < (by_obj ? objs : calls); k++) {
 			build_case(c, &p);
 			if (c->fail_layer == 0)
-				snap_take(p.m, &s_before);
+				snap_packet(p.m, &s_before);
 			if (by_obj)
 				assert_int_equal(hb_fault_fail_obj(mp, k), 0);
 			else
@@ -377,14 +352,15 @@ test_encap_fault(void **state)
 			assert_false(st1.armed);
 			assert_int_equal(st1.failed - st0.failed, 1);
 			/* The layers before stay; the failing one did nothing. */
-			snap_take(b.head, &s_after);
-			snap_assert_same(&s_ref, &s_after, false, c->name, k);
+			snap_packet(b.head, &s_after);
+			hb_test_ctx("%s, failure %u", c->name, k);
+			hb_assert_snap_same(&s_ref, &s_after, same_what(false));
 			if (c->fail_layer == 0)
-				snap_assert_same(&s_before, &s_after, true,
-						 c->name, k);
+				hb_assert_snap_same(&s_before, &s_after,
+						    same_what(true));
 			/* Nothing taken is kept: only the packet's mbufs. */
 			assert_int_equal(rte_mempool_in_use_count(mp),
-					 base + s_after.nsegs +
+					 base + s_after.n +
 					 (c->l.head == HEAD_INDIRECT &&
 					  c->fail_layer == 0));
 			/* Dropped: hb-fwd frees it. */
@@ -401,7 +377,7 @@ test_encap_fault(void **state)
 	fstats(mp, &st1);
 	assert_true(st1.armed);
 	hb_fault_disarm(mp);
-	snap_take(b.head, &s_before);
+	snap_packet(b.head, &s_before);
 	assert_int_equal(s_before.len, c->len + c->depth * FWD_ENCAP_LEN);
 	pkt_free(&p, detach(&b));
 	hb_assert_pool_at(mp, base);
@@ -424,7 +400,7 @@ test_encap_headroom(void **state)
 	for (i = 0; i < RTE_DIM(cs); i++) {
 		l.headroom = cs[i].headroom;
 		pkt_build(&p, &l, frame_udp, 40);
-		snap_take(p.m, &s_before);
+		snap_packet(p.m, &s_before);
 		assert_int_equal(hb_fault_fail_call(mp192, 0), 0);
 		fstats(mp192, &st0);
 		assert_int_equal(run(&b, p.m, FWD_MODE_ENCAP, cs[i].depth),
@@ -435,7 +411,7 @@ test_encap_headroom(void **state)
 		assert_int_equal(st1.failed, st0.failed);
 		hb_fault_disarm(mp192);
 		/* The same segment, the headers in its headroom. */
-		assert_ptr_equal(b.head, s_before.seg[0]);
+		assert_ptr_equal(b.head, s_before.seg[0].m);
 		assert_int_equal(b.head->data_off,
 				 cs[i].headroom - cs[i].depth * FWD_ENCAP_LEN);
 		assert_int_equal(hb_buf_len(&b), 40 + cs[i].depth * FWD_ENCAP_LEN);
@@ -500,7 +476,7 @@ reference_run(const struct noalloc_case *c, struct layout l)
 	l.mp = mp2176;
 	pkt_build(&p, &l, c->frame, c->len);
 	r = run(&b, p.m, c->mode, c->depth);
-	snap_take(b.head, &s_ref);
+	snap_packet(b.head, &s_ref);
 	pkt_free(&p, detach(&b));
 	return r;
 }
@@ -549,9 +525,10 @@ test_no_alloc(void **state)
 						 (unsigned int)(st1.calls - st0.calls));
 				assert_true(st1.armed);
 				hb_fault_disarm(l.mp);
-				snap_take(b.head, &s_after);
-				snap_assert_same(&s_ref, &s_after, false, c->what,
-						 0);
+				snap_packet(b.head, &s_after);
+				hb_test_ctx("%s", c->what);
+				hb_assert_snap_same(&s_ref, &s_after,
+						    same_what(false));
 				pkt_free(&p, detach(&b));
 				if (nhog != 0)
 					rte_pktmbuf_free_bulk(hog, nhog);
@@ -605,11 +582,14 @@ main(int argc, char **argv)
 		tests[n++] = (struct CMUnitTest){
 			.name = names[i],
 			.test_func = test_encap_fault,
+			.teardown_func = snaps_free,
 			.initial_state = (void *)(uintptr_t)&encap_cases[i],
 		};
 	}
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_encap_headroom);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_no_alloc);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test_teardown(
+		test_encap_headroom, snaps_free);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test_teardown(
+		test_no_alloc, snaps_free);
 	rc = _cmocka_run_group_tests("fwd_fault", tests, n, NULL, NULL);
 	rte_mempool_free(mp192);
 	rte_mempool_free(mp40);

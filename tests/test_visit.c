@@ -295,94 +295,6 @@ assert_not_granted(struct hb_visitor *v)
 	assert_int_equal(hb_visit_release(v), -EINVAL);
 }
 
-/* ---------------------------------------------------------------------
- * Snapshots: "unchanged" means byte for byte and segment for segment
- */
-
-#define SNAP_SEGS 1024
-#define SNAP_BYTES (HB_VISIT_BOUNCE_SIZE * 2 + 8192)
-
-struct snap {
-	uint32_t len;
-	uint16_t nb_segs;
-	unsigned int in_use;
-	unsigned int n;
-	struct rte_mbuf *seg[SNAP_SEGS];
-	struct rte_mbuf *next[SNAP_SEGS];
-	uint16_t data_off[SNAP_SEGS];
-	uint16_t data_len[SNAP_SEGS];
-	uint16_t refcnt[SNAP_SEGS];
-	uint8_t bytes[SNAP_BYTES];
-};
-
-static void
-snap_fill(struct snap *s, const struct hb_buf *b, struct rte_mbuf *head,
-	  struct rte_mempool *mp)
-{
-	struct rte_mbuf *m;
-	uint32_t off = 0;
-
-	hb_assert_buf_ok(b);
-	s->len = hb_buf_len(b);
-	s->nb_segs = hb_buf_nb_segs(b);
-	s->in_use = rte_mempool_in_use_count(mp);
-	s->n = 0;
-	for (m = head; m != NULL; m = m->next) {
-		assert_true(s->n < SNAP_SEGS);
-		assert_true(off + m->data_len <= SNAP_BYTES);
-		s->seg[s->n] = m;
-		s->next[s->n] = m->next;
-		s->data_off[s->n] = m->data_off;
-		s->data_len[s->n] = m->data_len;
-		s->refcnt[s->n] = rte_mbuf_refcnt_read(m);
-		memcpy(s->bytes + off, rte_pktmbuf_mtod(m, uint8_t *),
-		       m->data_len);
-		off += m->data_len;
-		s->n++;
-	}
-	if (head != NULL) {
-		assert_int_equal(head->pkt_len, off);
-		assert_int_equal(head->nb_segs, s->n);
-	}
-}
-
-/* Snapshot of @b (whose chain starts at @head, NULL if empty). */
-static struct snap *
-snap_take(const struct hb_buf *b, struct rte_mbuf *head,
-	  struct rte_mempool *mp)
-{
-	struct snap *s = malloc(sizeof(*s));
-
-	assert_non_null(s);
-	snap_fill(s, b, head, mp);
-	return s;
-}
-
-/* @b, its chain and @mp are exactly as in @s; frees @s. */
-static void
-snap_same(struct snap *s, const struct hb_buf *b, struct rte_mbuf *head,
-	  struct rte_mempool *mp)
-{
-	static struct snap now;
-
-	snap_fill(&now, b, head, mp);
-	assert_int_equal(now.len, s->len);
-	assert_int_equal(now.nb_segs, s->nb_segs);
-	assert_int_equal(now.in_use, s->in_use);
-	assert_int_equal(now.n, s->n);
-	assert_memory_equal(now.seg, s->seg, s->n * sizeof(s->seg[0]));
-	assert_memory_equal(now.next, s->next, s->n * sizeof(s->next[0]));
-	assert_memory_equal(now.data_off, s->data_off,
-			    s->n * sizeof(s->data_off[0]));
-	assert_memory_equal(now.data_len, s->data_len,
-			    s->n * sizeof(s->data_len[0]));
-	assert_memory_equal(now.refcnt, s->refcnt,
-			    s->n * sizeof(s->refcnt[0]));
-	if (s->len > 0)
-		assert_memory_equal(now.bytes, s->bytes, s->len);
-	free(s);
-}
-
 /*
  * The calling lcore holds no bounced visitor: a visit of the full bounce
  * size fits only in entirely free bounce memory.
@@ -620,8 +532,9 @@ test_aligned_views(void **state)
 		}
 		/* Invalid alignments, in one segment or spanning. */
 		for (i = 0; i < RTE_DIM(bad_align); i++) {
-			struct snap *sn = snap_take(&b, head, pool);
+			struct hb_snap sn;
 
+			hb_test_snap(&sn, &b, true);
 			vis_garbage(&v);
 			assert_int_equal(hb_visit_read_aligned(&b, 0, 4,
 							       bad_align[i],
@@ -646,7 +559,8 @@ test_aligned_views(void **state)
 								&v),
 					 -EINVAL);
 			assert_not_granted(&v);
-			snap_same(sn, &b, head, pool);
+			hb_assert_snap(&sn, &b);
+			hb_snap_free(&sn);
 		}
 		/* Nothing is held: an exclusive visitor is granted. */
 		assert_int_equal(hb_visit_write(&b, 0, len, 0, &v), 0);
@@ -1053,7 +967,7 @@ test_grow_many_segments(void **state)
 	struct hb_visitor w;
 	uint32_t len = 200, want_segs, need;
 	struct hb_buf b;
-	struct snap *sn;
+	struct hb_snap sn;
 
 	(void)state;
 	pool_dirty(small_pool);
@@ -1093,13 +1007,14 @@ test_grow_many_segments(void **state)
 	hb_assert_buf_ok(&b);
 
 	/* A growth that cannot be served (-E2BIG) is taken back. */
-	sn = snap_take(&b, head, small_pool);
+	hb_test_snap(&sn, &b, true);
 	vis_garbage(&w);
 	assert_int_equal(hb_visit_write(&b, len - 10, HB_VISIT_BOUNCE_SIZE + 1,
 					HB_VISIT_BOUNCE_SIZE, &w),
 			 -E2BIG);
 	assert_not_granted(&w);
-	snap_same(sn, &b, head, small_pool);
+	hb_assert_snap(&sn, &b);
+	hb_snap_free(&sn);
 	random_reads(&b, head, model, len, 2000, &s);
 
 	/* Several segments at once, not bounce-sized. */
@@ -1134,7 +1049,7 @@ test_grow_gap_and_limits(void **state)
 	struct hb_visitor w;
 	uint32_t len = 100, start;
 	struct hb_buf b;
-	struct snap *sn;
+	struct hb_snap sn;
 
 	(void)state;
 	pool_dirty(pool);
@@ -1143,7 +1058,7 @@ test_grow_gap_and_limits(void **state)
 	head = buf_make(&b, pool, model, len, 100);
 
 	/* Out of range, or more than declared: -ERANGE, nothing changes. */
-	sn = snap_take(&b, head, pool);
+	hb_test_snap(&sn, &b, true);
 	vis_garbage(&w);
 	assert_int_equal(hb_visit_read(&b, 100, 1, &w), -ERANGE);
 	assert_not_granted(&w);
@@ -1173,7 +1088,8 @@ test_grow_gap_and_limits(void **state)
 	assert_int_equal(hb_visit_write(&b, UINT32_MAX, 2, UINT32_MAX, &w),
 			 -E2BIG);
 	assert_not_granted(&w);
-	snap_same(sn, &b, head, pool);
+	hb_assert_snap(&sn, &b);
+	hb_snap_free(&sn);
 
 	/* A gap inside the head's room: zero, never the stale 0xa5. */
 	assert_int_equal(hb_visit_write(&b, 300, 50, 250, &w), 0);
@@ -1486,7 +1402,7 @@ test_grow_pool_exhaustion(void **state)
 	for (sh = 0; sh < SH_COUNT; sh++) {
 		for (k = 0;; k++) {
 			unsigned int avail, nhog;
-			struct snap *sn;
+			struct hb_snap sn;
 			int rc;
 
 			shape_build(&t, sh, exh_pool, &s);
@@ -1499,7 +1415,7 @@ test_grow_pool_exhaustion(void **state)
 			assert_int_equal(rte_pktmbuf_alloc_bulk(exh_pool, hog,
 								nhog),
 					 0);
-			sn = snap_take(&t.b, t.head, exh_pool);
+			hb_test_snap(&sn, &t.b, true);
 			st0 = stats_now();
 			vis_garbage(&w);
 			rc = hb_visit_write(&t.b, t.off, t.vlen,
@@ -1510,14 +1426,15 @@ test_grow_pool_exhaustion(void **state)
 					fail_msg("shape %u, %u mbufs: rc %d",
 						 sh, k, rc);
 				assert_not_granted(&w);
-				snap_same(sn, &t.b, t.head, exh_pool);
+				hb_assert_snap(&sn, &t.b);
+				hb_snap_free(&sn);
 				assert_int_equal(st1.visits_grown,
 						 st0.visits_grown);
 				assert_int_equal(st1.visits_failed -
 							 st0.visits_failed,
 						 1);
 			} else {
-				free(sn);
+				hb_snap_free(&sn);
 				if (rc != 0)
 					fail_msg("shape %u, %u mbufs: rc %d",
 						 sh, k, rc);
@@ -1605,14 +1522,14 @@ test_grow_bounce_exhausted_undo(void **state)
 	(void)state;
 	pool_dirty(small_pool);
 	for (sh = 0; sh < SH_COUNT; sh++) {
-		struct snap *sn;
+		struct hb_snap sn;
 
 		if (sh == SH_EMPTY_GAP)
 			continue; /* its range lies in one segment: direct */
 		shape_build(&t, sh, small_pool, &s);
 		arena_fill(&f);
 		/* The growth succeeds, the bounce does not: all undone. */
-		sn = snap_take(&t.b, t.head, small_pool);
+		hb_test_snap(&sn, &t.b, true);
 		st0 = stats_now();
 		vis_garbage(&w);
 		assert_int_equal(hb_visit_write(&t.b, t.off, t.vlen,
@@ -1620,7 +1537,8 @@ test_grow_bounce_exhausted_undo(void **state)
 				 -ENOMEM);
 		st1 = stats_now();
 		assert_not_granted(&w);
-		snap_same(sn, &t.b, t.head, small_pool);
+		hb_assert_snap(&sn, &t.b);
+		hb_snap_free(&sn);
 		assert_int_equal(st1.visits_grown, st0.visits_grown);
 		assert_int_equal(st1.visits_bounced, st0.visits_bounced);
 		assert_int_equal(st1.visits_failed - st0.visits_failed, 1);
@@ -1672,13 +1590,14 @@ test_grow_bounce_exhausted_undo(void **state)
 
 /* Every mutating call on @b fails with -EBUSY and changes nothing. */
 static void
-assert_mutators_busy(struct hb_buf *b, struct rte_mbuf *head)
+assert_mutators_busy(struct hb_buf *b)
 {
 	static const uint8_t src[4096];
 	struct hb_buf t, t0;
 	uint32_t len = hb_buf_len(b);
-	struct snap *sn = snap_take(b, head, hb_buf_pool(b));
+	struct hb_snap sn;
 
+	hb_test_snap(&sn, b, true);
 	assert_int_equal(hb_buf_append(b, src, 1), -EBUSY);
 	assert_int_equal(hb_buf_append(b, src, 0), -EBUSY);
 	assert_int_equal(hb_buf_append(b, src, sizeof(src)), -EBUSY);
@@ -1719,7 +1638,8 @@ assert_mutators_busy(struct hb_buf *b, struct rte_mbuf *head)
 	rte_errno = 0;
 	assert_null(hb_buf_detach(b));
 	assert_int_equal(rte_errno, EBUSY);
-	snap_same(sn, b, head, hb_buf_pool(b));
+	hb_assert_snap(&sn, b);
+	hb_snap_free(&sn);
 }
 
 /* Every reading call works on @b and shows @model. */
@@ -1929,14 +1849,13 @@ test_busy_read_visitor(void **state)
 	unsigned int base = rte_mempool_in_use_count(pool), k, refused;
 	struct hb_visitor r, r2;
 	struct hb_stats st0, st1;
-	struct rte_mbuf *head;
 	uint32_t len = 5000;
 	struct hb_buf b;
 
 	(void)state;
 	for (k = VK_DIRECT; k <= VK_BOUNCED; k++) {
 		hb_test_pattern(model, len, 40 + k);
-		head = buf_make(&b, pool, model, len, 1000);
+		buf_make(&b, pool, model, len, 1000);
 		assert_true(hb_buf_nb_segs(&b) >= 3);
 		if (k == VK_DIRECT)
 			assert_int_equal(hb_visit_read(&b, 10, 20, &r), 0);
@@ -1944,7 +1863,7 @@ test_busy_read_visitor(void **state)
 			assert_int_equal(hb_visit_read(&b, 2040, 100, &r), 0);
 		assert_int_equal(hb_visitor_is_direct(&r), k == VK_DIRECT);
 
-		assert_mutators_busy(&b, head);
+		assert_mutators_busy(&b);
 		assert_reads_ok(&b, model);
 		/* More readers share the buffer. */
 		assert_int_equal(hb_visit_read(&b, 0, 8, &r2), 0);
@@ -1963,7 +1882,7 @@ test_busy_read_visitor(void **state)
 		/* Still live and holding. */
 		assert_true(hb_visitor_is_live(&r));
 		assert_memory_equal(r.ptr, model + r.off, r.len);
-		assert_mutators_busy(&b, head);
+		assert_mutators_busy(&b);
 		assert_int_equal(hb_visit_release(&r), 0);
 		assert_false(hb_visitor_is_live(&r));
 
@@ -2006,7 +1925,7 @@ test_busy_write_visitor(void **state)
 		}
 		assert_int_equal(hb_visitor_is_direct(&w), k == VK_DIRECT);
 
-		assert_mutators_busy(&b, head);
+		assert_mutators_busy(&b);
 		assert_reads_busy(&b, &c);
 		st0 = stats_now();
 		refused = assert_visits_busy(&b, true);
@@ -2014,7 +1933,7 @@ test_busy_write_visitor(void **state)
 		assert_int_equal(st1.visits_busy - st0.visits_busy, refused);
 		assert_int_equal(st1.visits_bounced, st0.visits_bounced);
 		assert_true(hb_visitor_is_live(&w));
-		assert_mutators_busy(&b, head);
+		assert_mutators_busy(&b);
 		assert_reads_busy(&b, &c);
 		/* Write through it, then release: everything works again. */
 		memset(w.ptr, 0x3c, w.len);
@@ -2216,7 +2135,7 @@ test_free_while_live(void **state)
 	struct rte_mbuf *head;
 	struct hb_visitor v;
 	struct hb_buf b;
-	struct snap *sn;
+	struct hb_snap sn;
 
 	(void)state;
 	for (k = 0; k < 4; k++) {
@@ -2230,9 +2149,10 @@ test_free_while_live(void **state)
 					 0);
 		else
 			assert_int_equal(hb_visit_read(&b, off, 100, &v), 0);
-		sn = snap_take(&b, head, pool);
+		hb_test_snap(&sn, &b, true);
 		assert_int_equal(hb_buf_free(&b), -EBUSY);
-		snap_same(sn, &b, head, pool);
+		hb_assert_snap(&sn, &b);
+		hb_snap_free(&sn);
 		/* The visitor survived the attempt and is released. */
 		assert_true(hb_visitor_is_live(&v));
 		assert_memory_equal(v.ptr, model + off, 100);
@@ -2261,13 +2181,13 @@ test_bounce_too_big(void **state)
 	struct rte_mbuf *head;
 	struct hb_visitor v;
 	struct hb_buf b;
-	struct snap *sn;
+	struct hb_snap sn;
 
 	(void)state;
 	memset(model, 0, sizeof(model));
 	hb_test_pattern(model, len, 95);
 	head = buf_make(&b, pool, model, len, 1000);
-	sn = snap_take(&b, head, pool);
+	hb_test_snap(&sn, &b, true);
 	vis_garbage(&v);
 	assert_int_equal(hb_visit_read(&b, 1, HB_VISIT_BOUNCE_SIZE + 1, &v),
 			 -E2BIG);
@@ -2285,7 +2205,8 @@ test_bounce_too_big(void **state)
 					HB_VISIT_BOUNCE_SIZE + 8, &v),
 			 -E2BIG);
 	assert_not_granted(&v);
-	snap_same(sn, &b, head, pool);
+	hb_assert_snap(&sn, &b);
+	hb_snap_free(&sn);
 	/* Exactly the bounce size is served. */
 	check_read(&b, head, model, 1, HB_VISIT_BOUNCE_SIZE);
 	assert_int_equal(hb_visit_write(&b, len - 100, HB_VISIT_BOUNCE_SIZE,

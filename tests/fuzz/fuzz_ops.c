@@ -51,6 +51,7 @@
 #include "hyperbuf.h"
 #include "hb_private.h" /* hb_lcores[]: bounced visitors live (white box) */
 #include "hb_fault.h"
+#include "hb_snap.h"
 #include "fuzz_eal.h"
 #include "fuzz_input.h"
 
@@ -222,15 +223,8 @@ struct cb_rec {
 static struct cb_rec cblog[4 * NREQ];
 static int ncb;
 
-/* Snapshot of one chain, to tell that a call changed nothing. */
-struct snap {
-	uint32_t n;
-	struct rte_mbuf *seg[MAX_SEGS];
-	uint16_t doff[MAX_SEGS], dlen[MAX_SEGS];
-	uint32_t pkt_len;
-};
-
-static struct snap snaps[NBUF];
+/* Each buffer before the operation, to tell that a call changed nothing. */
+static struct hb_snap snaps[NBUF];
 static unsigned int may_change;	/* buffers whose layout the op may change */
 static uint64_t fault_failed[NPOOL];
 static unsigned int allocating; /* pools the op is allowed to allocate from */
@@ -443,29 +437,12 @@ check_enomem(int rc, int p, unsigned int avail, const struct need *nd,
  * Checks
  */
 
-static void
-snap_take(const struct hb_buf *b, struct snap *sn)
-{
-	struct rte_mbuf *m;
-
-	sn->n = 0;
-	sn->pkt_len = hb_buf_len(b);
-	for (m = b->head; m != NULL && sn->n < MAX_SEGS; m = m->next) {
-		sn->seg[sn->n] = m;
-		sn->doff[sn->n] = m->data_off;
-		sn->dlen[sn->n] = m->data_len;
-		sn->n++;
-	}
-}
-
-static bool
-snap_same(const struct snap *a, const struct snap *b)
-{
-	return a->n == b->n && a->pkt_len == b->pkt_len &&
-	       memcmp(a->seg, b->seg, a->n * sizeof(a->seg[0])) == 0 &&
-	       memcmp(a->doff, b->doff, a->n * sizeof(a->doff[0])) == 0 &&
-	       memcmp(a->dlen, b->dlen, a->n * sizeof(a->dlen[0])) == 0;
-}
+/*
+ * What an operation that may not change a buffer's layout must leave: its
+ * segments, their data_off and data_len, its length (the bytes are checked
+ * against the model; reference counts change with other buffers' calls).
+ */
+#define SNAP_SAME (HB_SNAP_SEGS | HB_SNAP_LAYOUT | HB_SNAP_BYTES)
 
 /* Where [off, off+len) lies, if inside one segment: its address. */
 static const uint8_t *
@@ -553,11 +530,17 @@ check_all(void)
 	for (i = 0; i < NBUF; i++) {
 		check_buf(i);
 		if (!(may_change & (1u << i))) {
-			struct snap now;
+			struct hb_snap now;
+			char why[160];
+			int rc;
 
-			snap_take(&bs[i].b, &now);
-			FZ_ASSERT(snap_same(&now, &snaps[i]),
-				  "buf %d: segments changed", i);
+			FZ_ASSERT(hb_snap_take(&now, &bs[i].b, false) == 0,
+				  "buf %d: no memory for a snapshot", i);
+			rc = hb_snap_diff(&snaps[i], &now, SNAP_SAME, why,
+					  sizeof(why));
+			hb_snap_free(&now);
+			FZ_ASSERT(rc == 0, "buf %d: segments changed: %s", i,
+				  why);
 		}
 	}
 	for (i = 0; i < NVM; i++) {
@@ -2527,8 +2510,11 @@ step_begin(const char *name)
 	memset(op_arg, 0, sizeof(op_arg));
 	may_change = 0;
 	allocating = 0;
-	for (i = 0; i < NBUF; i++)
-		snap_take(&bs[i].b, &snaps[i]);
+	for (i = 0; i < NBUF; i++) {
+		hb_snap_free(&snaps[i]);
+		FZ_ASSERT(hb_snap_take(&snaps[i], &bs[i].b, false) == 0,
+			  "buf %d: no memory for a snapshot", i);
+	}
 	for (i = 0; i < NPOOL; i++) {
 		struct hb_fault_stats st;
 
