@@ -130,6 +130,53 @@ hb_test_pattern(void *p, size_t len, uint32_t tag)
 		d[i] = (uint8_t)((tag * 131u) ^ (i * 7u) ^ (i >> 8) ^ (tag >> 3));
 }
 
+struct rte_mbuf *
+hb_test_chain(struct rte_mempool *mp, const void *data, const uint16_t *lens,
+	      unsigned int n, const uint16_t *offs)
+{
+	const uint8_t *src = data;
+	struct rte_mbuf *head = NULL, *m;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		m = rte_pktmbuf_alloc(mp);
+		assert_non_null(m);
+		if (offs != NULL && offs[i] == HB_TEST_OFF_END) {
+			assert_true(lens[i] <= m->buf_len);
+			m->data_off = (uint16_t)(m->buf_len - lens[i]);
+		} else if (offs != NULL) {
+			assert_true((uint32_t)offs[i] + lens[i] <= m->buf_len);
+			m->data_off = offs[i];
+		}
+		assert_non_null(rte_pktmbuf_append(m, lens[i]));
+		memcpy(rte_pktmbuf_mtod(m, void *), src, lens[i]);
+		src += lens[i];
+		if (head == NULL)
+			head = m;
+		else
+			assert_int_equal(rte_pktmbuf_chain(head, m), 0);
+	}
+	return head;
+}
+
+void
+hb_test_buf(struct hb_buf *b, struct rte_mempool *mp, const void *data,
+	    uint32_t len, uint32_t piece)
+{
+	const uint8_t *src = data;
+	uint32_t done, n;
+
+	assert_int_equal(hb_buf_init(b, mp), 0);
+	if (piece == 0)
+		assert_int_equal(hb_buf_append(b, src, len), 0);
+	for (done = 0; piece != 0 && done < len; done += n) {
+		n = RTE_MIN(piece, len - done);
+		assert_int_equal(hb_buf_append(b, src + done, n), 0);
+	}
+	assert_int_equal(hb_buf_len(b), len);
+	hb_assert_buf_ok(b);
+}
+
 void
 hb_test_snap(struct hb_snap *s, const struct hb_buf *b, bool bytes)
 {

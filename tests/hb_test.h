@@ -71,6 +71,26 @@ hb_test_rand(uint64_t *s)
 /* Fill @p with @len bytes derived from @tag (distinct per tag and index). */
 void hb_test_pattern(void *p, size_t len, uint32_t tag);
 
+/* A data_off for hb_test_chain(): the segment's bytes end its data room. */
+#define HB_TEST_OFF_END UINT16_MAX
+
+/*
+ * A chain of @n segments from @mp, built by hand (fails the test if @mp
+ * runs dry): segment i holds the next lens[i] bytes of @data at data_off
+ * offs[i] (@offs NULL: the pool's default headroom). The head's nb_segs
+ * and pkt_len are set; the caller owns the chain.
+ */
+struct rte_mbuf *hb_test_chain(struct rte_mempool *mp, const void *data,
+			       const uint16_t *lens, unsigned int n,
+			       const uint16_t *offs);
+
+/*
+ * hb_buf_init() @b on @mp and append @len bytes of @data, @piece bytes a
+ * call (0: all in one call); checks the length and hb_buf_check().
+ */
+void hb_test_buf(struct hb_buf *b, struct rte_mempool *mp, const void *data,
+		 uint32_t len, uint32_t piece);
+
 /*
  * What the test is doing now (a table entry, a random operation), for
  * failure reports: the harness's assertions add it to their messages, and

@@ -110,21 +110,6 @@ stats_now(void)
 	return st;
 }
 
-/* A buffer holding @len bytes of @data, appended in pieces of @piece. */
-static void
-buf_make(struct hb_buf *b, struct rte_mempool *mp, const uint8_t *data,
-	 uint32_t len, uint32_t piece)
-{
-	uint32_t i;
-
-	assert_int_equal(hb_buf_init(b, mp), 0);
-	for (i = 0; i < len; i += piece)
-		assert_int_equal(hb_buf_append(b, data + i,
-					       RTE_MIN(piece, len - i)), 0);
-	assert_int_equal(hb_buf_len(b), len);
-	hb_assert_buf_ok(b);
-}
-
 /* The bytes of @b are @model (readable by this lcore now). */
 static void
 assert_bytes(const struct hb_buf *b, const uint8_t *model, uint32_t len)
@@ -294,7 +279,7 @@ test_grant_now(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 1);
-	buf_make(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	/* Two readers share, both granted at once. */
@@ -358,7 +343,7 @@ test_queued(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 2);
-	buf_make(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
@@ -437,7 +422,7 @@ test_fifo_order(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 3);
-	buf_make(&b, pool, model, sizeof(model), 2000);
+	hb_test_buf(&b, pool, model, sizeof(model), 2000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	assert_int_equal(hb_visit_read(&b, 0, 1, &r), 0);
 	for (i = 0; i < RTE_DIM(kind); i++)
@@ -505,7 +490,7 @@ test_fifo_two_lcores(void **state)
 		skip();
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 4);
-	buf_make(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	memset(&c, 0, sizeof(c));
 	c.b = &b;
@@ -579,7 +564,7 @@ test_no_queue_jumping(void **state)
 		skip();
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 5);
-	buf_make(&b, small, model, sizeof(model), 300);
+	hb_test_buf(&b, small, model, sizeof(model), 300);
 	nb = hb_buf_nb_segs(&b);
 	assert_int_equal(hb_buf_share(&b), 0);
 	/* A reader held on the worker, a writer queued here. */
@@ -675,7 +660,7 @@ test_cancel(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 6);
-	buf_make(&b, pool, model, sizeof(model), 2000);
+	hb_test_buf(&b, pool, model, sizeof(model), 2000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
@@ -761,7 +746,7 @@ test_cancel_head_writer(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 7);
-	buf_make(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
 	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_WRITE, 0, 10, 0,
@@ -829,7 +814,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	memset(&wd, 0, sizeof(wd));
 	memset(&ad, 0, sizeof(ad));
 	hb_test_pattern(model, sizeof(model), 8 + k);
-	buf_make(&b, small, model, sizeof(model), 500);
+	hb_test_buf(&b, small, model, sizeof(model), 500);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	if (hold_writer)
@@ -945,7 +930,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	assert_int_equal(s1.async_cancelled, s0.async_cancelled);
 	hb_assert_pool_at(small, base);
 	/* The shared state went back to the pool: share again, it works. */
-	buf_make(&b, small, model, 1000, 1000);
+	hb_test_buf(&b, small, model, 1000, 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
 	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_WRITE, 0, 10, 0,
@@ -999,7 +984,7 @@ test_teardown_granted_unpolled(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 12);
-	buf_make(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
 	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_WRITE, 0, 10, 0,
@@ -1037,7 +1022,7 @@ test_share_cycles(void **state)
 	(void)state;
 	hb_test_pattern(model, sizeof(model), 13);
 	for (i = 0; i < 3; i++)
-		buf_make(&b[i], pool, model, sizeof(model), 500);
+		hb_test_buf(&b[i], pool, model, sizeof(model), 500);
 	assert_int_equal(hb_buf_share(NULL), -EINVAL);
 	for (i = 0; i < 300; i++) {
 		struct hb_buf *x = &b[i % 3];
@@ -1096,7 +1081,7 @@ test_limit_lcore_slots(void **state)
 	memset(&cnt, 0, sizeof(cnt));
 	cnt.expect_lcore = rte_lcore_id();
 	hb_test_pattern(model, sizeof(model), 14);
-	buf_make(&b, pool, model, sizeof(model), 100);
+	hb_test_buf(&b, pool, model, sizeof(model), 100);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	assert_int_equal(hb_visit_write(&b, 0, 4, 0, &w), 0);
@@ -1173,7 +1158,7 @@ test_limit_wait_ring(void **state)
 	memset(cwk, 0, sizeof(cwk));
 	cmain.expect_lcore = rte_lcore_id();
 	hb_test_pattern(model, sizeof(model), 15);
-	buf_make(&b, pool, model, sizeof(model), 100);
+	hb_test_buf(&b, pool, model, sizeof(model), 100);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	assert_int_equal(hb_visit_write(&b, 0, 4, 0, &w), 0);
@@ -1265,7 +1250,7 @@ test_async_local(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 16);
-	buf_make(&b, small, model, sizeof(model), 3000);
+	hb_test_buf(&b, small, model, sizeof(model), 3000);
 	s0 = stats_now();
 	/* Readers share, at once; a spanning one bounces. */
 	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_READ, 0, 8, 0,
@@ -1366,7 +1351,7 @@ test_bad_args(void **state)
 
 	(void)state;
 	hb_test_pattern(model, sizeof(model), 17);
-	buf_make(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
 	memset(&zero, 0, sizeof(zero));
 	s0 = stats_now();
 	bad_args_on(&b, model, sizeof(model));
@@ -1403,7 +1388,7 @@ test_async_write_grow(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, 3000, 18);
-	buf_make(&b, small, model, 3000, 3000);
+	hb_test_buf(&b, small, model, 3000, 3000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	/* Queued behind a reader: [2990, 3290) grows by 290. */
@@ -1467,7 +1452,7 @@ test_async_bounced(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 21);
-	buf_make(&b, small, model, sizeof(model), 777);
+	hb_test_buf(&b, small, model, sizeof(model), 777);
 	assert_true(hb_buf_nb_segs(&b) > 20);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
@@ -1538,8 +1523,8 @@ test_delivery_errors(void **state)
 		skip();
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 22);
-	buf_make(&b, small, model, sizeof(model), 4000);
-	buf_make(&loc, small, model, 63000, 4000);
+	hb_test_buf(&b, small, model, sizeof(model), 4000);
+	hb_test_buf(&loc, small, model, 63000, 4000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	/* Too long to bounce: refused at once when granted at once. */
@@ -1723,7 +1708,7 @@ test_delivery_erange_race(void **state)
 	if (nwk < 3)
 		skip();
 	hb_test_pattern(model, sizeof(model), 23);
-	buf_make(&b, pool, model, sizeof(model), 2000);
+	hb_test_buf(&b, pool, model, sizeof(model), 2000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	memset(&r, 0, sizeof(r));
 	r.b = &b;
@@ -1832,7 +1817,7 @@ test_readers_leave_caches_alone(void **state)
 	if (nwk < 3)
 		skip();
 	hb_test_pattern(model, sizeof(model), 27);
-	buf_make(&b, small, model, sizeof(model), 4000);
+	hb_test_buf(&b, small, model, sizeof(model), 4000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	memset(&c, 0, sizeof(c));
 	c.b = &b;
@@ -1895,7 +1880,7 @@ test_withdrawn_ring_entries(void **state)
 	memset(&dw, 0, sizeof(dw));
 	memset(&dq, 0, sizeof(dq));
 	hb_test_pattern(model, sizeof(model), 28);
-	buf_make(&b, pool, model, sizeof(model), 100);
+	hb_test_buf(&b, pool, model, sizeof(model), 100);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
@@ -1947,7 +1932,7 @@ test_stats(void **state)
 	(void)state;
 	memset(d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 24);
-	buf_make(&b, pool, model, sizeof(model), 500);
+	hb_test_buf(&b, pool, model, sizeof(model), 500);
 	assert_int_equal(hb_buf_share(&b), 0);
 	s0 = stats_now();
 	assert_int_equal(hb_lcore_stats_get(rte_lcore_id(), &l0), 0);
@@ -2065,8 +2050,8 @@ test_unregistered_thread(void **state)
 	(void)state;
 	memset(&d, 0, sizeof(d));
 	hb_test_pattern(model, sizeof(model), 25);
-	buf_make(&b, pool, model, sizeof(model), 1000);
-	buf_make(&loc, pool, model, sizeof(model), 1000);
+	hb_test_buf(&b, pool, model, sizeof(model), 1000);
+	hb_test_buf(&loc, pool, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	/* One of ours is queued, for the thread to try to cancel. */
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
@@ -2173,7 +2158,7 @@ test_registered_thread(void **state)
 
 	(void)state;
 	hb_test_pattern(model, sizeof(model), 26);
-	buf_make(&b, small, model, sizeof(model), 1000);
+	hb_test_buf(&b, small, model, sizeof(model), 1000);
 	assert_int_equal(hb_buf_share(&b), 0);
 	memset(&t, 0, sizeof(t));
 	t.b = &b;

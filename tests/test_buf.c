@@ -393,13 +393,12 @@ check_detached(const struct rte_mbuf *h, const uint8_t *exp, uint32_t len)
 	return n;
 }
 
+/* A buffer of @c's pool holding @src[0..len), appended in one call. */
 static void
 build(const struct pcfg *c, struct hb_buf *b, const uint8_t *src,
       uint32_t len)
 {
-	EXPECT_EQ(hb_buf_init(b, c->mp), 0);
-	EXPECT_EQ(hb_buf_append(b, src, len), 0);
-	BUF_OK(b);
+	hb_test_buf(b, c->mp, src, len, 0);
 }
 
 /*
@@ -484,17 +483,7 @@ static struct rte_mbuf *
 seg_new(const struct pcfg *c, const uint8_t *src, uint16_t len,
 	uint16_t data_off)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(c->mp);
-	char *d;
-
-	EXPECT_TRUE(m != NULL);
-	m->data_off = data_off;
-	if (len > 0) {
-		d = rte_pktmbuf_append(m, len);
-		EXPECT_TRUE(d != NULL);
-		memcpy(d, src, len);
-	}
-	return m;
+	return hb_test_chain(c->mp, src, &len, 1, &data_off);
 }
 
 /*
@@ -774,7 +763,7 @@ test_prepend_meta(void **state)
 {
 	struct pcfg *c = cfg_get(state);
 	unsigned int base = in_use(c);
-	struct rte_mbuf *m, *m2, *h;
+	struct rte_mbuf *m, *h;
 	struct hb_buf b;
 
 	/* one segment without headroom, metadata on it */
@@ -798,9 +787,8 @@ test_prepend_meta(void **state)
 
 	/* a two-segment chain, more than a segment prepended */
 	CTX("%s: prepend a segment and more onto a chain", c->name);
-	m = seg_new(c, ref, 50, 0);
-	m2 = seg_new(c, ref + 50, 60, 0);
-	EXPECT_EQ(rte_pktmbuf_chain(m, m2), 0);
+	m = hb_test_chain(c->mp, ref, (const uint16_t[]){ 50, 60 }, 2,
+			  (const uint16_t[]){ 0, 0 });
 	meta_set(m);
 	EXPECT_EQ(hb_buf_attach(&b, m), 0);
 	EXPECT_EQ(hb_buf_prepend(&b, ref2, c->seg + 1), 0);
@@ -1253,11 +1241,10 @@ test_adj(void **state)
 static void
 meta_chain(const struct pcfg *c, struct hb_buf *b, struct rte_mbuf **seg)
 {
-	seg[0] = seg_new(c, ref, 50, 0);
-	seg[1] = seg_new(c, ref + 50, 60, 0);
-	seg[2] = seg_new(c, ref + 110, 70, 0);
-	EXPECT_EQ(rte_pktmbuf_chain(seg[0], seg[1]), 0);
-	EXPECT_EQ(rte_pktmbuf_chain(seg[0], seg[2]), 0);
+	seg[0] = hb_test_chain(c->mp, ref, (const uint16_t[]){ 50, 60, 70 }, 3,
+			       (const uint16_t[]){ 0, 0, 0 });
+	seg[1] = seg[0]->next;
+	seg[2] = seg[1]->next;
 	meta_set(seg[0]);
 	EXPECT_EQ(hb_buf_attach(b, seg[0]), 0);
 }
@@ -1711,29 +1698,21 @@ test_attach_single(void **state)
 static uint32_t
 make_chain(const struct pcfg *c, unsigned int nseg, struct rte_mbuf **head)
 {
-	uint32_t total = 0;
+	static uint16_t lens[MAX_SEGS], offs[MAX_SEGS];
 	unsigned int i;
 
-	*head = NULL;
-	for (i = 0; i < nseg; i++) {
-		uint16_t off = (uint16_t)((i * 29) % 64);
-		uint16_t dl;
-		struct rte_mbuf *m;
-
+	EXPECT_TRUE(nseg <= MAX_SEGS);
+	for (i = 0; i < nseg && i < MAX_SEGS; i++) {
+		offs[i] = (uint16_t)((i * 29) % 64);
 		if (i == nseg / 2 && nseg > 2)
-			dl = 0;
+			lens[i] = 0;
 		else if (i % 3 == 1)
-			dl = (uint16_t)(c->seg - off);
+			lens[i] = (uint16_t)(c->seg - offs[i]);
 		else
-			dl = (uint16_t)((i * 37) % (c->seg - off) + 1);
-		m = seg_new(c, ref + total, dl, off);
-		total += dl;
-		if (*head == NULL)
-			*head = m;
-		else
-			EXPECT_EQ(rte_pktmbuf_chain(*head, m), 0);
+			lens[i] = (uint16_t)((i * 37) % (c->seg - offs[i]) + 1);
 	}
-	return total;
+	*head = hb_test_chain(c->mp, ref, lens, nseg, offs);
+	return (*head)->pkt_len;
 }
 
 static void
@@ -1850,15 +1829,13 @@ static void
 test_attach_trailing_empty(void **state)
 {
 	struct pcfg *c = cfg_get(state);
-	unsigned int base = in_use(c), i;
+	unsigned int base = in_use(c);
 	struct rte_mbuf *m, *h;
 	struct hb_buf b;
 
 	CTX("%s: attach and detach, unused: as adopted", c->name);
-	m = seg_new(c, ref, 100, 0);
-	EXPECT_EQ(rte_pktmbuf_chain(m, seg_new(c, ref + 100, 50, 10)), 0);
-	for (i = 0; i < 3; i++)
-		EXPECT_EQ(rte_pktmbuf_chain(m, seg_new(c, ref, 0, 0)), 0);
+	m = hb_test_chain(c->mp, ref, (const uint16_t[]){ 100, 50, 0, 0, 0 }, 5,
+			  (const uint16_t[]){ 0, 10, 0, 0, 0 });
 	EXPECT_EQ(in_use(c), base + 5);
 	EXPECT_EQ(hb_buf_attach(&b, m), 0);
 	BUF_OK(&b);
@@ -1885,9 +1862,8 @@ test_attach_trailing_empty(void **state)
 	EXPECT_EQ(in_use(c), base);
 
 	CTX("%s: attach a chain of 3 empty segments", c->name);
-	m = seg_new(c, ref, 0, 0);
-	for (i = 0; i < 2; i++)
-		EXPECT_EQ(rte_pktmbuf_chain(m, seg_new(c, ref, 0, 0)), 0);
+	m = hb_test_chain(c->mp, ref, (const uint16_t[]){ 0, 0, 0 }, 3,
+			  (const uint16_t[]){ 0, 0, 0 });
 	EXPECT_EQ(hb_buf_attach(&b, m), 0);
 	BUF_OK(&b);
 	EXPECT_EQ(in_use(c), base + 3);

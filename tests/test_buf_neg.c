@@ -42,20 +42,14 @@ static uint8_t scratch[1 << 16];
 #define CHECK_RAW(p, copy)                                                     \
 	assert_int_equal(memcmp((p), (copy), sizeof(*(p))), 0)
 
-/* Initialise @b on @mp with @len bytes of pattern @tag, @chunk per append. */
+/* Initialise @b on @mp with @len bytes of pattern @tag in ref[], @chunk
+ * per append. */
 static void
 buf_build(struct hb_buf *b, struct rte_mempool *mp, uint32_t len,
 	  uint32_t chunk, uint32_t tag)
 {
-	uint32_t i;
-
-	assert_int_equal(hb_buf_init(b, mp), 0);
 	hb_test_pattern(ref, len, tag);
-	for (i = 0; i < len; i += chunk)
-		assert_int_equal(hb_buf_append(b, ref + i,
-					       RTE_MIN(chunk, len - i)), 0);
-	assert_int_equal(hb_buf_len(b), len);
-	hb_assert_buf_ok(b);
+	hb_test_buf(b, mp, ref, len, chunk);
 }
 
 /* The buffer holds exactly @len bytes equal to @exp. */
@@ -493,27 +487,25 @@ chain_check(const struct chain_snap *cs)
 static void
 test_attach_inconsistent(void **state)
 {
-	static const uint16_t seg_len[CH_SEGS] = { 100, 200, 50 };
+	static const uint16_t seg_len[CH_SEGS] = { 100, 200, 50 }, one_len = 10;
 	unsigned int base = rte_mempool_in_use_count(pool);
 	struct rte_mbuf *seg[CH_SEGS], *one;
 	struct chain_snap cs;
+	uint8_t data[350];
 	struct hb_buf b, e;
 	struct hb_snap s;
 	int i;
 
 	(void)state;
-	assert_int_equal(rte_pktmbuf_alloc_bulk(pool, seg, CH_SEGS), 0);
-	for (i = 0; i < CH_SEGS; i++) {
-		assert_non_null(rte_pktmbuf_append(seg[i], seg_len[i]));
-		memset(rte_pktmbuf_mtod(seg[i], void *), i + 1, seg_len[i]);
-		if (i > 0)
-			seg[i - 1]->next = seg[i];
-	}
-	seg[0]->nb_segs = CH_SEGS;
-	seg[0]->pkt_len = 350;
-	one = rte_pktmbuf_alloc(pool);
-	assert_non_null(one);
-	assert_non_null(rte_pktmbuf_append(one, 10));
+	memset(data, 1, 100);
+	memset(data + 100, 2, 200);
+	memset(data + 300, 3, 50);
+	seg[0] = hb_test_chain(pool, data, seg_len, CH_SEGS, NULL);
+	for (i = 1; i < CH_SEGS; i++)
+		seg[i] = seg[i - 1]->next;
+	assert_int_equal(seg[0]->nb_segs, CH_SEGS);
+	assert_int_equal(seg[0]->pkt_len, 350);
+	one = hb_test_chain(pool, data, &one_len, 1, NULL);
 
 	/* The buffer receiving the chain holds data: it must stay intact. */
 	buf_build(&b, pool, 3000, 1000, 3);

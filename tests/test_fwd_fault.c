@@ -130,39 +130,41 @@ static void
 pkt_build(struct pkt *p, const struct layout *l, const uint8_t *f,
 	  uint32_t len)
 {
-	struct rte_mbuf *prev = NULL, *m, *parent;
-	uint32_t off = 0, n, i;
+	uint16_t lens[RTE_DIM(l->seg_len)], offs[RTE_DIM(l->seg_len)];
+	struct rte_mbuf *h, *c;
+	uint32_t off = 0;
+	unsigned int n;
 
-	p->m = NULL;
-	p->extra = NULL;
-	for (i = 0; off < len || i == 0; i++) {
-		assert_true(i < RTE_DIM(l->seg_len));
-		m = alloc_direct(l->mp);
-		if (i == 0 && l->head == HEAD_INDIRECT) {
-			parent = alloc_direct(l->mp);
-			rte_pktmbuf_attach(m, parent);
-			rte_pktmbuf_free(parent); /* held by the clone */
-		} else if (i == 0 && l->head == HEAD_REFCNT2) {
-			rte_mbuf_refcnt_update(m, 1);
-			p->extra = m;
-		}
-		m->data_off = i == 0 ? l->headroom : 0;
-		n = l->seg_len[i] != 0 && l->seg_len[i] < len - off ?
-			    l->seg_len[i] : len - off;
-		assert_true(m->data_off + n <= m->buf_len);
-		memcpy(rte_pktmbuf_mtod(m, void *), f + off, n);
-		m->data_len = (uint16_t)n;
-		off += n;
-		if (prev == NULL)
-			p->m = m;
-		else
-			prev->next = m;
-		prev = m;
+	/* At least one segment; the last one takes the rest. */
+	for (n = 0; (n == 0 || off < len) && n < RTE_DIM(lens); n++) {
+		lens[n] = (uint16_t)(l->seg_len[n] != 0 &&
+				     l->seg_len[n] < len - off ?
+				     l->seg_len[n] : len - off);
+		offs[n] = n == 0 ? l->headroom : 0;
+		off += lens[n];
 	}
-	p->m->nb_segs = (uint16_t)i;
-	p->m->pkt_len = len;
-	p->m->port = 3;
-	p->m->packet_type = 0x11;
+	assert_int_equal(off, len);
+	h = hb_test_chain(l->mp, f, lens, n, offs);
+	p->extra = NULL;
+	if (l->head == HEAD_INDIRECT) {
+		/* An indirect head on the head's buffer, which it holds. */
+		c = alloc_direct(l->mp);
+		rte_pktmbuf_attach(c, h);
+		c->next = h->next;
+		c->nb_segs = h->nb_segs;
+		c->pkt_len = h->pkt_len;
+		h->next = NULL;
+		h->nb_segs = 1;
+		h->pkt_len = h->data_len;
+		rte_pktmbuf_free(h);
+		h = c;
+	} else if (l->head == HEAD_REFCNT2) {
+		rte_mbuf_refcnt_update(h, 1);
+		p->extra = h;
+	}
+	h->port = 3;
+	h->packet_type = 0x11;
+	p->m = h;
 }
 
 /* The dropped packet is freed (hb-fwd frees drops), then our reference. */

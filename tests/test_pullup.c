@@ -19,33 +19,26 @@ static struct rte_mempool *small; /* 256-byte data room, few mbufs */
 
 /*
  * Build a buffer of @len pattern bytes whose segments hold cut[0], cut[1],
- * ... bytes (the last takes the rest), each segment placed at data_off
- * @doff (0: default headroom) and, if @tail_full, with no tailroom left.
+ * ... bytes (the last takes the rest), each segment after the default
+ * headroom or, if @tail_full, at the end of its data room (no tailroom).
  */
 static void
 build(struct hb_buf *b, struct rte_mempool *mp, uint8_t *ref, uint32_t len,
       const uint32_t *cut, unsigned int ncut, bool tail_full)
 {
-	struct rte_mbuf *head = NULL, *m;
+	uint16_t lens[16], offs[16];
+	struct rte_mbuf *m;
 	uint32_t off = 0, i;
 
+	assert_true(ncut < RTE_DIM(lens));
 	hb_test_pattern(ref, len, len + ncut);
-	for (i = 0; i <= ncut; i++) {
-		uint32_t n = i < ncut ? cut[i] : len - off;
-
-		m = rte_pktmbuf_alloc(mp);
-		assert_non_null(m);
-		if (tail_full)
-			m->data_off = (uint16_t)(m->buf_len - n);
-		assert_non_null(rte_pktmbuf_append(m, (uint16_t)n));
-		memcpy(rte_pktmbuf_mtod(m, void *), ref + off, n);
-		off += n;
-		if (head == NULL)
-			head = m;
-		else
-			assert_int_equal(rte_pktmbuf_chain(head, m), 0);
+	for (i = 0; i <= ncut && i < RTE_DIM(lens); i++) {
+		lens[i] = (uint16_t)(i < ncut ? cut[i] : len - off);
+		offs[i] = HB_TEST_OFF_END;
+		off += lens[i];
 	}
-	assert_int_equal(hb_buf_attach(b, head), 0);
+	m = hb_test_chain(mp, ref, lens, ncut + 1, tail_full ? offs : NULL);
+	assert_int_equal(hb_buf_attach(b, m), 0);
 }
 
 static void

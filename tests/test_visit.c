@@ -50,40 +50,8 @@ struct al64 {
 };
 
 /* ---------------------------------------------------------------------
- * Helpers: chains built by hand, walked by hand
+ * Helpers: chains walked by hand
  */
-
-/*
- * A chain of @n segments built by hand: segment i holds the next lens[i]
- * bytes of @data at data_off offs[i] (the pool default if @offs is NULL).
- */
-static struct rte_mbuf *
-chain_build(struct rte_mempool *mp, const uint8_t *data, const uint16_t *lens,
-	    unsigned int n, const uint16_t *offs)
-{
-	struct rte_mbuf *head = NULL;
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-		char *p;
-
-		assert_non_null(m);
-		if (offs != NULL) {
-			assert_true((uint32_t)offs[i] + lens[i] <= m->buf_len);
-			m->data_off = offs[i];
-		}
-		p = rte_pktmbuf_append(m, lens[i]);
-		assert_non_null(p);
-		memcpy(p, data, lens[i]);
-		data += lens[i];
-		if (head == NULL)
-			head = m;
-		else
-			assert_int_equal(rte_pktmbuf_chain(head, m), 0);
-	}
-	return head;
-}
 
 /*
  * An attached buffer of @len bytes of @ref: a hand-built head segment of
@@ -94,7 +62,7 @@ buf_make(struct hb_buf *b, struct rte_mempool *mp, const uint8_t *ref,
 	 uint32_t len, uint16_t first)
 {
 	uint16_t l = (uint16_t)RTE_MIN((uint32_t)first, len);
-	struct rte_mbuf *h = chain_build(mp, ref, &l, 1, NULL);
+	struct rte_mbuf *h = hb_test_chain(mp, ref, &l, 1, NULL);
 
 	assert_int_equal(hb_buf_attach(b, h), 0);
 	if (len > l)
@@ -492,7 +460,7 @@ test_aligned_views(void **state)
 		};
 
 		hb_test_pattern(model, len, 10 + d);
-		head = chain_build(pool, model, lens, 3, offs);
+		head = hb_test_chain(pool, model, lens, 3, offs);
 		assert_int_equal(hb_buf_attach(&b, head), 0);
 		for (off = 0; off < len; off++) {
 			CHECK_TYPED(uint8_t);
@@ -668,7 +636,7 @@ run_layout(const uint8_t *pkt, const uint8_t *exp, const uint16_t *lens,
 	struct hb_buf b;
 	unsigned int i;
 
-	head = chain_build(pool, pkt, lens, n, offs);
+	head = hb_test_chain(pool, pkt, lens, n, offs);
 	assert_int_equal(hb_buf_attach(&b, head), 0);
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_len(&b), PKT_LEN);
@@ -875,7 +843,7 @@ test_grow_segment_boundary(void **state)
 	(void)state;
 	pool_dirty(small_pool);
 	hb_test_pattern(model, sizeof(model), 3);
-	head = chain_build(small_pool, model, lens, 2, offs);
+	head = hb_test_chain(small_pool, model, lens, 2, offs);
 	assert_int_equal(hb_buf_attach(&b, head), 0);
 
 	/* Tail exactly full: the range lies in a new segment, direct. */
@@ -973,7 +941,7 @@ test_grow_many_segments(void **state)
 	pool_dirty(small_pool);
 	memset(model, 0, sizeof(model));
 	hb_test_pattern(model, len, 4);
-	head = chain_build(small_pool, model, lens, 1, offs);
+	head = hb_test_chain(small_pool, model, lens, 1, offs);
 	assert_int_equal(hb_buf_attach(&b, head), 0);
 
 	/* The largest spanning visit, nearly all of it new bytes. */
@@ -1255,7 +1223,7 @@ shape_build(struct shape_buf *t, enum shape sh, struct rte_mempool *mp,
 		/* 156 bytes of room, then 844: 4 segments. */
 		lens[0] = 100;
 		offs[0] = 0;
-		t->head = chain_build(mp, t->model, lens, 1, offs);
+		t->head = hb_test_chain(mp, t->model, lens, 1, offs);
 		t->len = 100;
 		t->off = 100;
 		t->vlen = 1000;
@@ -1266,7 +1234,7 @@ shape_build(struct shape_buf *t, enum shape sh, struct rte_mempool *mp,
 		lens[1] = SMALL_ROOM;
 		offs[0] = 0;
 		offs[1] = 0;
-		t->head = chain_build(mp, t->model, lens, 2, offs);
+		t->head = hb_test_chain(mp, t->model, lens, 2, offs);
 		t->len = 2 * SMALL_ROOM;
 		t->off = t->len - 6;
 		t->vlen = 606;
@@ -1275,7 +1243,7 @@ shape_build(struct shape_buf *t, enum shape sh, struct rte_mempool *mp,
 	case SH_RESERVED:
 		lens[0] = 100;
 		offs[0] = 0;
-		t->head = chain_build(mp, t->model, lens, 1, offs);
+		t->head = hb_test_chain(mp, t->model, lens, 1, offs);
 		t->len = 100;
 		t->off = 90;
 		t->vlen = 2010;
@@ -1287,7 +1255,7 @@ shape_build(struct shape_buf *t, enum shape sh, struct rte_mempool *mp,
 		lens[1] = SMALL_ROOM;
 		offs[0] = 0;
 		offs[1] = 0;
-		t->head = chain_build(mp, t->model, lens, 2, offs);
+		t->head = hb_test_chain(mp, t->model, lens, 2, offs);
 		t->len = 2 * SMALL_ROOM;
 		t->off = t->len;
 		t->vlen = 40 * SMALL_ROOM;
@@ -1295,10 +1263,10 @@ shape_build(struct shape_buf *t, enum shape sh, struct rte_mempool *mp,
 		break;
 	case SH_CLONE_TAIL:
 		lens[0] = 50;
-		t->head = chain_build(mp, t->model, lens, 1, NULL);
+		t->head = hb_test_chain(mp, t->model, lens, 1, NULL);
 		lens[0] = 100;
 		offs[0] = 0;
-		t->orig = chain_build(mp, t->model + 50, lens, 1, offs);
+		t->orig = hb_test_chain(mp, t->model + 50, lens, 1, offs);
 		/* The clone's room is the original's: never written. */
 		memset(rte_pktmbuf_mtod_offset(t->orig, char *, 100), 0xee,
 		       SMALL_ROOM - 100);
@@ -1318,7 +1286,7 @@ shape_build(struct shape_buf *t, enum shape sh, struct rte_mempool *mp,
 			lens[i] = (uint16_t)(SMALL_ROOM - (i == 19 ? 56 : 0));
 			offs[i] = 0;
 		}
-		t->head = chain_build(mp, t->model, lens, 20, offs);
+		t->head = hb_test_chain(mp, t->model, lens, 20, offs);
 		t->len = 20 * SMALL_ROOM - 56;
 		t->off = t->len - 100;
 		t->vlen = 100 + 56 + 2 * SMALL_ROOM + 1;
