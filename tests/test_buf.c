@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hb_model.h"
 #include "hb_test.h"
 
 #define MIB (UINT32_C(1) << 20)
@@ -2019,106 +2020,6 @@ test_attach_clone(void **state)
  * Typed integers
  */
 
-/* Wrappers giving every typed call one signature. */
-#define INT_WRAPPERS(name, type)                                               \
-	static int                                                             \
-	get_##name(const struct hb_buf *b, uint32_t off, uint64_t *v)          \
-	{                                                                      \
-		type x = 0;                                                    \
-		int rc = hb_buf_get_##name(b, off, &x);                        \
-									       \
-		*v = x;                                                        \
-		return rc;                                                     \
-	}                                                                      \
-	static int                                                             \
-	put_##name(struct hb_buf *b, uint32_t off, uint64_t v)                 \
-	{                                                                      \
-		return hb_buf_put_##name(b, off, (type)v);                     \
-	}                                                                      \
-	static int                                                             \
-	app_##name(struct hb_buf *b, uint64_t v)                               \
-	{                                                                      \
-		return hb_buf_append_##name(b, (type)v);                       \
-	}                                                                      \
-	static int                                                             \
-	cget_##name(struct hb_cursor *c, uint64_t *v)                          \
-	{                                                                      \
-		type x = 0;                                                    \
-		int rc = hb_cursor_get_##name(c, &x);                          \
-									       \
-		*v = x;                                                        \
-		return rc;                                                     \
-	}                                                                      \
-	static int                                                             \
-	cpeek_##name(const struct hb_cursor *c, uint64_t *v)                   \
-	{                                                                      \
-		type x = 0;                                                    \
-		int rc = hb_cursor_peek_##name(c, &x);                         \
-									       \
-		*v = x;                                                        \
-		return rc;                                                     \
-	}
-
-INT_WRAPPERS(u8, uint8_t)
-INT_WRAPPERS(be16, uint16_t)
-INT_WRAPPERS(le16, uint16_t)
-INT_WRAPPERS(be32, uint32_t)
-INT_WRAPPERS(le32, uint32_t)
-INT_WRAPPERS(be64, uint64_t)
-INT_WRAPPERS(le64, uint64_t)
-
-struct int_op {
-	const char *name;
-	unsigned int size;
-	bool be;
-	int (*get)(const struct hb_buf *b, uint32_t off, uint64_t *v);
-	int (*put)(struct hb_buf *b, uint32_t off, uint64_t v);
-	int (*app)(struct hb_buf *b, uint64_t v);
-	int (*cget)(struct hb_cursor *c, uint64_t *v);
-	int (*cpeek)(const struct hb_cursor *c, uint64_t *v);
-};
-
-#define INT_OP(name, size, be)                                                 \
-	{ #name, size, be, get_##name, put_##name, app_##name, cget_##name,    \
-	  cpeek_##name }
-
-static const struct int_op int_ops[] = {
-	INT_OP(u8, 1, true),
-	INT_OP(be16, 2, true),
-	INT_OP(le16, 2, false),
-	INT_OP(be32, 4, true),
-	INT_OP(le32, 4, false),
-	INT_OP(be64, 8, true),
-	INT_OP(le64, 8, false),
-};
-
-/* Manual byte assembly, the reference for the typed calls. */
-static uint64_t
-dec(const uint8_t *p, unsigned int n, bool be)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * (be ? n - 1 - i : i));
-	return v;
-}
-
-static void
-enc(uint8_t *p, uint64_t v, unsigned int n, bool be)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * (be ? n - 1 - i : i)));
-}
-
-static uint64_t
-int_mask(unsigned int n)
-{
-	return n == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * n)) - 1;
-}
-
 /* get/put at every offset straddling the first segment boundaries. */
 static void
 test_typed_get_put(void **state)
@@ -2140,8 +2041,8 @@ test_typed_get_put(void **state)
 		/* the boundary really splits the bytes around it */
 		EXPECT_EQ(hb_buf_iov(&b, bnd - 1, 2, NULL, 0), 2);
 		for (o = (int64_t)bnd - 9; o <= (int64_t)bnd + 1; o++) {
-			for (k = 0; k < RTE_DIM(int_ops); k++) {
-				const struct int_op *op = &int_ops[k];
+			for (k = 0; k < HB_INT_NUM; k++) {
+				const struct hb_int_desc *op = &hb_ints[k];
 				uint32_t off = (uint32_t)o;
 				uint64_t val;
 
@@ -2150,19 +2051,18 @@ test_typed_get_put(void **state)
 				CTX("%s: %s at %u (boundary %u)", c->name,
 				    op->name, off, bnd);
 				v = ~(uint64_t)0;
-				EXPECT_EQ(op->get(&b, off, &v), 0);
-				EXPECT_U64(v, dec(exp_a + off, op->size,
-						  op->be));
-				val = hb_test_rand(&seed) & int_mask(op->size);
-				EXPECT_EQ(op->put(&b, off, val), 0);
-				enc(exp_a + off, val, op->size, op->be);
+				EXPECT_EQ(hb_int_get(&b, k, off, &v), 0);
+				EXPECT_U64(v, hb_int_decode(exp_a + off, k));
+				val = hb_int_mask(hb_test_rand(&seed), k);
+				EXPECT_EQ(hb_int_put(&b, k, off, val), 0);
+				hb_int_encode(exp_a + off, val, k);
 				check_read(&b, exp_a, off, op->size);
 				if (off > 0)
 					check_read(&b, exp_a, off - 1, 1);
 				if (off + op->size < s)
 					check_read(&b, exp_a, off + op->size,
 						   1);
-				EXPECT_EQ(op->get(&b, off, &v), 0);
+				EXPECT_EQ(hb_int_get(&b, k, off, &v), 0);
 				EXPECT_U64(v, val);
 			}
 		}
@@ -2188,20 +2088,20 @@ test_typed_append(void **state)
 
 	for (i = 0; i < RTE_DIM(bnds); i++) {
 		for (f = bnds[i] - 9; f <= bnds[i] + 1; f++) {
-			for (k = 0; k < RTE_DIM(int_ops); k++) {
-				const struct int_op *op = &int_ops[k];
-				uint64_t val = hb_test_rand(&seed) &
-					       int_mask(op->size);
+			for (k = 0; k < HB_INT_NUM; k++) {
+				const struct hb_int_desc *op = &hb_ints[k];
+				uint64_t val = hb_int_mask(hb_test_rand(&seed),
+							   k);
 
 				CTX("%s: append_%s after %u bytes", c->name,
 				    op->name, f);
 				build(c, &b, ref, f);
-				EXPECT_EQ(op->app(&b, val), 0);
+				EXPECT_EQ(hb_int_append(&b, k, val), 0);
 				BUF_OK(&b);
 				memcpy(exp_a, ref, f);
-				enc(exp_a + f, val, op->size, op->be);
+				hb_int_encode(exp_a + f, val, k);
 				check_content(&b, exp_a, f + op->size);
-				EXPECT_EQ(op->get(&b, f, &v), 0);
+				EXPECT_EQ(hb_int_get(&b, k, f, &v), 0);
 				EXPECT_U64(v, val);
 				/* straddling when it should */
 				if (f < bnds[i] && f + op->size > bnds[i])
@@ -2219,22 +2119,22 @@ test_typed_append(void **state)
 	memcpy(exp_a, ref, c->hc - 3);
 	l = c->hc - 3;
 	for (i = 0; i < 3; i++) {
-		for (k = 0; k < RTE_DIM(int_ops); k++) {
-			const struct int_op *op = &int_ops[k];
-			uint64_t val = hb_test_rand(&seed) & int_mask(op->size);
+		for (k = 0; k < HB_INT_NUM; k++) {
+			const struct hb_int_desc *op = &hb_ints[k];
+			uint64_t val = hb_int_mask(hb_test_rand(&seed), k);
 
-			EXPECT_EQ(op->app(&b, val), 0);
-			enc(exp_a + l, val, op->size, op->be);
+			EXPECT_EQ(hb_int_append(&b, k, val), 0);
+			hb_int_encode(exp_a + l, val, k);
 			l += op->size;
 		}
 	}
 	check_content(&b, exp_a, l);
 	for (i = 0, l = c->hc - 3; i < 3; i++) {
-		for (k = 0; k < RTE_DIM(int_ops); k++) {
-			const struct int_op *op = &int_ops[k];
+		for (k = 0; k < HB_INT_NUM; k++) {
+			const struct hb_int_desc *op = &hb_ints[k];
 
-			EXPECT_EQ(op->get(&b, l, &v), 0);
-			EXPECT_U64(v, dec(exp_a + l, op->size, op->be));
+			EXPECT_EQ(hb_int_get(&b, k, l, &v), 0);
+			EXPECT_U64(v, hb_int_decode(exp_a + l, k));
 			l += op->size;
 		}
 	}
@@ -2367,8 +2267,8 @@ test_cursor_mid(void **state)
 			}
 		}
 		/* typed peek (no move) and get (move) */
-		for (k = 0; k < RTE_DIM(int_ops); k++) {
-			const struct int_op *op = &int_ops[k];
+		for (k = 0; k < HB_INT_NUM; k++) {
+			const struct hb_int_desc *op = &hb_ints[k];
 
 			if (op->size > rem)
 				continue;
@@ -2376,12 +2276,12 @@ test_cursor_mid(void **state)
 			    s);
 			EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
 			v = 0;
-			EXPECT_EQ(op->cpeek(&cur, &v), 0);
-			EXPECT_U64(v, dec(ref + o, op->size, op->be));
+			EXPECT_EQ(hb_int_cursor(&cur, k, false, &v), 0);
+			EXPECT_U64(v, hb_int_decode(ref + o, k));
 			EXPECT_EQ(hb_cursor_offset(&cur), o);
 			v = 0;
-			EXPECT_EQ(op->cget(&cur, &v), 0);
-			EXPECT_U64(v, dec(ref + o, op->size, op->be));
+			EXPECT_EQ(hb_int_cursor(&cur, k, true, &v), 0);
+			EXPECT_U64(v, hb_int_decode(ref + o, k));
 			EXPECT_EQ(hb_cursor_offset(&cur), o + op->size);
 			EXPECT_EQ(hb_cursor_remaining(&cur), rem - op->size);
 		}
@@ -2405,16 +2305,16 @@ test_cursor_end(void **state)
 	uint64_t v;
 
 	build(c, &b, ref, s);
-	for (k = 0; k < RTE_DIM(int_ops); k++) {
-		const struct int_op *op = &int_ops[k];
+	for (k = 0; k < HB_INT_NUM; k++) {
+		const struct hb_int_desc *op = &hb_ints[k];
 		uint32_t o = s - (op->size - 1);
 
 		CTX("%s: cursor %s with %u bytes left", c->name, op->name,
 		    op->size - 1);
 		EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
 		v = 0x77;
-		EXPECT_EQ(op->cget(&cur, &v), -ENODATA);
-		EXPECT_EQ(op->cpeek(&cur, &v), -ENODATA);
+		EXPECT_EQ(hb_int_cursor(&cur, k, true, &v), -ENODATA);
+		EXPECT_EQ(hb_int_cursor(&cur, k, false, &v), -ENODATA);
 		EXPECT_EQ(hb_cursor_offset(&cur), o);
 		EXPECT_EQ(hb_cursor_remaining(&cur), op->size - 1);
 	}
@@ -2599,8 +2499,8 @@ test_cursor_stale(void **state)
 		rte_errno = 0;
 		EXPECT_TRUE(hb_cursor_pull(&cur, 1, scratch) == NULL);
 		EXPECT_EQ(rte_errno, ESTALE);
-		EXPECT_EQ(cget_be16(&cur, &v), -ESTALE);
-		EXPECT_EQ(cpeek_le32(&cur, &v), -ESTALE);
+		EXPECT_EQ(hb_int_cursor(&cur, HB_INT_BE16, true, &v), -ESTALE);
+		EXPECT_EQ(hb_int_cursor(&cur, HB_INT_LE32, false, &v), -ESTALE);
 		EXPECT_EQ(hb_cursor_remaining(&cur), 0);
 		EXPECT_EQ(hb_cursor_offset(&cur), 12);
 		/* set up again, it works */

@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "hb_model.h"
 #include "hb_test.h"
 
 static struct rte_mempool *pool;	/* default data room */
@@ -1690,32 +1691,14 @@ grow_call(struct hb_buf *b, enum grow_op op, const uint8_t *src, uint32_t len)
 }
 
 /*
- * Room for appends the buffer has without allocating: the tail's room if
- * the tail is exclusive, and the reserved segments after it.
- */
-static uint32_t
-buf_room(const struct hb_buf *b)
-{
-	const struct rte_mbuf *m = b->tail;
-	uint32_t room;
-
-	if (m == NULL)
-		return 0;
-	room = RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 ?
-		       rte_pktmbuf_tailroom(m) : 0;
-	for (m = m->next; m != NULL; m = m->next)
-		room += rte_pktmbuf_tailroom(m);
-	return room;
-}
-
-/*
  * Leave k = 0, 1, ... mbufs in the pool and run @op: below some threshold
  * it must fail with -ENOMEM changing nothing (and a cursor set up before
  * must still work), from the threshold on it must succeed. Returns the
- * threshold; @room gets buf_room() of the buffer before the operation.
+ * threshold; @need gets what the model (hb_model.h) says @op takes.
  */
 static unsigned int
-grow_exhaust(enum grow_op op, enum pre pre, uint32_t len, uint32_t *room)
+grow_exhaust(enum grow_op op, enum pre pre, uint32_t len,
+	     struct hb_need *need)
 {
 	static uint8_t src[64 * 1024];
 	unsigned int base = rte_mempool_in_use_count(small);
@@ -1733,8 +1716,10 @@ grow_exhaust(enum grow_op op, enum pre pre, uint32_t len, uint32_t *room)
 
 		pre_build(&b, pre);
 		plen = hb_buf_len(&b);
-		if (room != NULL)
-			*room = buf_room(&b);
+		if (need != NULL)
+			*need = op == G_PREPEND ?
+					hb_model_need_prepend(&b, len) :
+					hb_model_need_append(&b, len);
 		assert_int_equal(hb_cursor_init(&c, &b, 0), 0);
 		hog_leave(small, k);
 		hb_test_snap(&s, &b, true);
@@ -1801,34 +1786,28 @@ div_up(uint32_t a, uint32_t b)
 	return (a + b - 1) / b;
 }
 
-/* Segments needed past @room for @len more bytes. */
-static uint32_t
-segs_past(uint32_t len, uint32_t room)
-{
-	return len <= room ? 0 : div_up(len - room, SMALL_ROOM);
-}
-
 /* Append-like growth of a buffer holding segments: exactly what it needs */
 static void
 grow_exact(enum grow_op op, enum pre pre, uint32_t len)
 {
-	uint32_t room;
-	unsigned int thr = grow_exhaust(op, pre, len, &room);
+	struct hb_need nd;
+	unsigned int thr = grow_exhaust(op, pre, len, &nd);
 
-	if (thr != segs_past(len, room))
-		fail_msg("%s pre %d len %u room %u: %u mbufs needed, "
-			 "expected %u", grow_name[op], pre, len, room, thr,
-			 segs_past(len, room));
+	if (thr != nd.lo || nd.lo != nd.hi)
+		fail_msg("%s pre %d len %u: %u mbufs needed, expected %u..%u",
+			 grow_name[op], pre, len, thr, nd.lo, nd.hi);
 }
 
 /* Growth of an empty buffer: the segments for the bytes, maybe one more */
 static void
 grow_empty(enum grow_op op, uint32_t len)
 {
-	unsigned int thr = grow_exhaust(op, PRE_EMPTY, len, NULL);
+	struct hb_need nd;
+	unsigned int thr = grow_exhaust(op, PRE_EMPTY, len, &nd);
 
-	assert_true(thr >= div_up(len, SMALL_ROOM));
-	assert_true(thr <= div_up(len, SMALL_ROOM) + 1);
+	assert_int_equal(nd.lo, div_up(len, SMALL_ROOM));
+	assert_true(thr >= nd.lo);
+	assert_true(thr <= nd.hi);
 }
 
 /* Crosses two bulk-get bursts of 32. */

@@ -28,6 +28,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "hb_model.h"
 #include "hb_test.h"
 
 #define NSLOT 3
@@ -160,8 +161,7 @@ count(enum op op, int rc)
 
 struct slot {
 	struct hb_buf b;
-	uint8_t *ref;		/* the model */
-	uint32_t len;
+	struct hb_model m;	/* what it must hold */
 	bool port_known;	/* metadata we set and must find again */
 	uint16_t port;
 };
@@ -214,7 +214,7 @@ rt_fail(int line, const char *cond, const char *fmt, ...)
 		cfg->name, (unsigned long long)seed, opno, what, line, cond,
 		msg, (unsigned long long)seed);
 	for (i = 0; i < NSLOT; i++) {
-		fprintf(stderr, "slot %d: model len %u\n", i, slots[i].len);
+		fprintf(stderr, "slot %d: model len %u\n", i, slots[i].m.len);
 		if (hb_buf_nb_segs(&slots[i].b) <= 64)
 			hb_buf_dump(stderr, &slots[i].b);
 	}
@@ -244,12 +244,6 @@ rt_fail(int line, const char *cond, const char *fmt, ...)
 
 #define WHAT(...) snprintf(what, sizeof(what), __VA_ARGS__)
 
-static bool
-range_ok(uint32_t blen, uint32_t off, uint32_t len)
-{
-	return off <= blen && len <= blen - off;
-}
-
 /* ---------------------------------------------------------------------
  * Checks after every operation
  */
@@ -257,41 +251,35 @@ range_ok(uint32_t blen, uint32_t off, uint32_t len)
 static void
 verify_slot(struct slot *s, bool raw)
 {
-	const struct rte_mbuf *m;
 	const char *why = NULL;
 	uint32_t off = 0;
+	int64_t diff;
 	int n, i;
 
 	RT_ASSERTF(hb_buf_check(&s->b, &why) == 0, "%s", why);
-	RT_ASSERTF(hb_buf_len(&s->b) == s->len, "len %u model %u",
-		   hb_buf_len(&s->b), s->len);
+	RT_ASSERTF(hb_buf_len(&s->b) == s->m.len, "len %u model %u",
+		   hb_buf_len(&s->b), s->m.len);
 	if (hb_buf_nb_segs(&s->b) == 0)
 		s->port_known = false;
-	if (s->len == 0)
+	if (s->m.len == 0)
 		return;
-	n = hb_buf_iov(&s->b, 0, s->len, iov, IOV_N);
+	n = hb_buf_iov(&s->b, 0, s->m.len, iov, IOV_N);
 	RT_ASSERTF(n > 0 && n <= hb_buf_nb_segs(&s->b), "iov %d", n);
 	for (i = 0; i < n; i++) {
 		RT_ASSERT(iov[i].iov_len > 0);
-		RT_ASSERTF(off + iov[i].iov_len <= s->len, "piece %d", i);
-		RT_ASSERTF(memcmp(iov[i].iov_base, s->ref + off,
+		RT_ASSERTF(off + iov[i].iov_len <= s->m.len, "piece %d", i);
+		RT_ASSERTF(memcmp(iov[i].iov_base, s->m.ref + off,
 				  iov[i].iov_len) == 0,
 			   "bytes differ in [%u, %u)", off,
 			   off + (uint32_t)iov[i].iov_len);
 		off += iov[i].iov_len;
 	}
-	RT_ASSERT(off == s->len);
+	RT_ASSERT(off == s->m.len);
 	if (!raw)
 		return;
 	/* Independently of the library's lookups: walk the chain. */
-	off = 0;
-	for (m = s->b.head; m != NULL; m = m->next) {
-		RT_ASSERTF(memcmp(rte_pktmbuf_mtod(m, const void *),
-				  s->ref + off, m->data_len) == 0,
-			   "chain walk: bytes differ at %u", off);
-		off += m->data_len;
-	}
-	RT_ASSERT(off == s->len);
+	diff = hb_model_chain_diff(&s->m, s->b.head);
+	RT_ASSERTF(diff < 0, "chain walk: bytes differ at %" PRId64, diff);
 }
 
 /*
@@ -325,9 +313,9 @@ verify_all(void)
 
 	for (i = 0; i < NSLOT; i++) {
 		verify_slot(&slots[i], raw);
-		sum_len += slots[i].len;
+		sum_len += slots[i].m.len;
 		sum_segs += hb_buf_nb_segs(&slots[i].b);
-		max_len = RTE_MAX(max_len, (uint64_t)slots[i].len);
+		max_len = RTE_MAX(max_len, (uint64_t)slots[i].m.len);
 	}
 	verify_pool();
 }
@@ -396,7 +384,7 @@ rand_range(uint32_t blen, uint32_t *off, uint32_t *len)
 		*len = rand_span(blen);
 		*off = rnd_below((uint64_t)blen - *len + 1);
 	}
-	return range_ok(blen, *off, *len);
+	return hb_range_ok(blen, *off, *len);
 }
 
 /* An amount to drop from a buffer of @blen bytes; 1 in 40 too much. */
@@ -422,96 +410,16 @@ rand_drop(uint32_t blen)
 	return blen;
 }
 
-static bool
-seg_exclusive(const struct rte_mbuf *m)
-{
-	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
-}
-
-/* Room for appends without allocating: exclusive tail's room, reserved. */
-static uint32_t
-buf_room(const struct hb_buf *b)
-{
-	const struct rte_mbuf *m = b->tail, *s;
-	uint32_t room;
-
-	if (m == NULL && b->head != NULL) {
-		/* Adopted, not used yet: the tail is the last data segment. */
-		m = b->head;
-		for (s = b->head; s != NULL; s = s->next)
-			if (s->data_len != 0)
-				m = s;
-	}
-	if (m == NULL)
-		return 0;
-	room = seg_exclusive(m) ? rte_pktmbuf_tailroom(m) : 0;
-	/* Empty segments after it (reserved, or adopted): if not shared. */
-	for (m = m->next; m != NULL; m = m->next)
-		room += seg_exclusive(m) ? rte_pktmbuf_tailroom(m) : 0;
-	return room;
-}
-
+/* What an allocating call needs (hb_model.h), and the mbufs free before. */
 struct need {
-	uint32_t lo, hi; /* mbufs the operation takes */
+	struct hb_need n;
 	unsigned int avail;
 };
 
-/*
- * Appending @n bytes takes exactly the segments past the room the buffer
- * has; an empty buffer may keep headroom in its first segment (one more).
- */
 static struct need
-need_append(const struct hb_buf *b, uint32_t n)
+need_of(struct hb_need n)
 {
-	struct need nd = { 0, 0, rte_mempool_avail_count(mp) };
-	uint32_t room;
-
-	if (n == 0)
-		return nd;
-	if (b->head == NULL) {
-		nd.lo = div_up(n, cap);
-		nd.hi = nd.lo + 1;
-		return nd;
-	}
-	room = buf_room(b);
-	nd.lo = nd.hi = n <= room ? 0 : div_up(n - room, cap);
-	return nd;
-}
-
-/* Prepending: the head's headroom if exclusive and enough, else segments */
-static struct need
-need_prepend(const struct hb_buf *b, uint32_t n)
-{
-	struct need nd = { 0, 0, rte_mempool_avail_count(mp) };
-	const struct rte_mbuf *h = b->head;
-
-	if (n == 0)
-		return nd;
-	if (h == NULL || h->pkt_len == 0)
-		return need_append(b, n);
-	if (!(seg_exclusive(h) && rte_pktmbuf_headroom(h) >= n))
-		nd.lo = nd.hi = div_up(n, cap);
-	return nd;
-}
-
-/* Splitting at @at: an indirect mbuf if the cut is inside a segment. */
-static struct need
-need_split(const struct hb_buf *b, uint32_t at)
-{
-	struct need nd = { 0, 0, rte_mempool_avail_count(mp) };
-	const struct rte_mbuf *m;
-	uint32_t off = 0;
-
-	if (at == 0 || at >= hb_buf_len(b))
-		return nd;
-	for (m = b->head; m != NULL; m = m->next) {
-		if (at > off && at < off + m->data_len) {
-			nd.lo = nd.hi = 1;
-			break;
-		}
-		off += m->data_len;
-	}
-	return nd;
+	return (struct need){ n, rte_mempool_avail_count(mp) };
 }
 
 /* The outcome of an allocating call matches what it needed. */
@@ -521,16 +429,16 @@ check_need(int rc, const struct need *nd)
 	unsigned int avail = rte_mempool_avail_count(mp);
 
 	if (rc == 0) {
-		RT_ASSERTF(nd->avail - avail >= nd->lo &&
-			   nd->avail - avail <= nd->hi,
+		RT_ASSERTF(nd->avail - avail >= nd->n.lo &&
+			   nd->avail - avail <= nd->n.hi,
 			   "took %u mbufs, expected %u..%u", nd->avail - avail,
-			   nd->lo, nd->hi);
+			   nd->n.lo, nd->n.hi);
 		return;
 	}
 	RT_ASSERTF(rc == -ENOMEM, "rc %d", rc);
-	RT_ASSERTF(cfg->scarce && nd->avail < nd->hi,
+	RT_ASSERTF(cfg->scarce && nd->avail < nd->n.hi,
 		   "-ENOMEM with %u mbufs free, %u..%u needed", nd->avail,
-		   nd->lo, nd->hi);
+		   nd->n.lo, nd->n.hi);
 	RT_ASSERTF(avail == nd->avail, "failed call kept %d mbufs",
 		   (int)(nd->avail - avail));
 }
@@ -544,12 +452,12 @@ grow_size(const struct slot *s)
 {
 	uint32_t n = rand_size();
 
-	if (s->len < cfg->soft / 3 && rnd_below(2))
+	if (s->m.len < cfg->soft / 3 && rnd_below(2))
 		n = rnd_below(cfg->soft / 4 + 1);
-	if (s->len > cfg->soft && n > 64)
+	if (s->m.len > cfg->soft && n > 64)
 		n = rnd_below(65);
-	if (n > MODEL_CAP - s->len)
-		n = MODEL_CAP - s->len;
+	if (n > MODEL_CAP - s->m.len)
+		n = MODEL_CAP - s->m.len;
 	if (!cfg->scarce)
 		while (n > 0 && div_up(n, cap) + 2 + 64 >
 				rte_mempool_avail_count(mp))
@@ -567,144 +475,15 @@ noise_at(uint32_t n)
  * Typed integers
  */
 
-#define N_INT 7
-static const uint8_t int_size[N_INT] = { 1, 2, 4, 8, 2, 4, 8 };
-static const bool int_be[N_INT] = { true, true, true, true, false, false,
-				    false };
-static const char *const int_name[N_INT] = { "u8", "be16", "be32", "be64",
-					     "le16", "le32", "le64" };
-
-static uint64_t
-int_decode(const uint8_t *p, int t)
-{
-	uint64_t v = 0;
-	int i, n = int_size[t];
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[int_be[t] ? i : n - 1 - i] << (8 * (n - 1 - i));
-	return v;
-}
-
-static void
-int_encode(uint8_t *p, uint64_t v, int t)
-{
-	int i, n = int_size[t];
-
-	for (i = 0; i < n; i++)
-		p[int_be[t] ? i : n - 1 - i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-}
-
-static uint64_t
-int_mask(uint64_t v, int t)
-{
-	return int_size[t] == 8 ? v : v & ((UINT64_C(1) << (8 * int_size[t])) - 1);
-}
-
-#define INT_CASES(X)                                                           \
-	X(0, u8, uint8_t)                                                      \
-	X(1, be16, uint16_t)                                                   \
-	X(2, be32, uint32_t)                                                   \
-	X(3, be64, uint64_t)                                                   \
-	X(4, le16, uint16_t)                                                   \
-	X(5, le32, uint32_t)                                                   \
-	X(6, le64, uint64_t)
-
-static int
-int_get(const struct hb_buf *b, int t, uint32_t off, uint64_t *v)
-{
-	int rc = -1;
-
-	switch (t) {
-#define X(i, name, type)                                                       \
-	case i: {                                                              \
-		type x = 0;                                                    \
-		rc = hb_buf_get_##name(b, off, &x);                            \
-		*v = x;                                                        \
-		break;                                                         \
-	}
-	INT_CASES(X)
-#undef X
-	}
-	return rc;
-}
-
-static int
-int_put(struct hb_buf *b, int t, uint32_t off, uint64_t v)
-{
-	switch (t) {
-#define X(i, name, type)                                                       \
-	case i:                                                                \
-		return hb_buf_put_##name(b, off, (type)v);
-	INT_CASES(X)
-#undef X
-	}
-	return -1;
-}
-
-static int
-int_append(struct hb_buf *b, int t, uint64_t v)
-{
-	switch (t) {
-#define X(i, name, type)                                                       \
-	case i:                                                                \
-		return hb_buf_append_##name(b, (type)v);
-	INT_CASES(X)
-#undef X
-	}
-	return -1;
-}
-
-static int
-int_cursor(struct hb_cursor *c, int t, bool consume, uint64_t *v)
-{
-	int rc = -1;
-
-	switch (t) {
-#define X(i, name, type)                                                       \
-	case i: {                                                              \
-		type x = 0;                                                    \
-		rc = consume ? hb_cursor_get_##name(c, &x) :                   \
-			       hb_cursor_peek_##name(c, &x);                   \
-		*v = x;                                                        \
-		break;                                                         \
-	}
-	INT_CASES(X)
-#undef X
-	}
-	return rc;
-}
-
 /* ---------------------------------------------------------------------
  * Model updates
  */
 
 static void
-model_append(struct slot *s, const void *p, uint32_t n)
-{
-	memcpy(s->ref + s->len, p, n);
-	s->len += n;
-}
-
-static void
-model_prepend(struct slot *s, const void *p, uint32_t n)
-{
-	memmove(s->ref + n, s->ref, s->len);
-	memcpy(s->ref, p, n);
-	s->len += n;
-}
-
-static void
-model_adj(struct slot *s, uint32_t n)
-{
-	memmove(s->ref, s->ref + n, s->len - n);
-	s->len -= n;
-}
-
-static void
 slot_free(struct slot *s)
 {
 	RT_RC(hb_buf_free(&s->b), 0);
-	s->len = 0;
+	s->m.len = 0;
 	s->port_known = false;
 }
 
@@ -728,34 +507,34 @@ op_append(struct slot *s)
 {
 	uint32_t n = grow_size(s);
 	const uint8_t *src = noise_at(n);
-	struct need nd = need_append(&s->b, n);
+	struct need nd = need_of(hb_model_need_append(&s->b, n));
 	int rc;
 
-	WHAT("append %u to len %u", n, s->len);
+	WHAT("append %u to len %u", n, s->m.len);
 	rc = hb_buf_append(&s->b, src, n);
 	check_need(rc, &nd);
 	if (rc == 0)
-		model_append(s, src, n);
+		RT_ASSERT(hb_model_append(&s->m, src, n));
 	count(OP_APPEND, rc);
 }
 
 static void
 op_append_int(struct slot *s)
 {
-	int t = rnd_below(N_INT);
+	int t = rnd_below(HB_INT_NUM);
 	uint64_t v = rnd();
-	struct need nd = need_append(&s->b, int_size[t]);
+	struct need nd = need_of(hb_model_need_append(&s->b, hb_ints[t].size));
 	uint8_t enc[8];
 	int rc;
 
-	WHAT("append_%s to len %u", int_name[t], s->len);
-	if (s->len + 8 > MODEL_CAP)
+	WHAT("append_%s to len %u", hb_ints[t].name, s->m.len);
+	if (s->m.len + 8 > MODEL_CAP)
 		return;
-	rc = int_append(&s->b, t, v);
+	rc = hb_int_append(&s->b, t, v);
 	check_need(rc, &nd);
 	if (rc == 0) {
-		int_encode(enc, v, t);
-		model_append(s, enc, int_size[t]);
+		hb_int_encode(enc, v, t);
+		RT_ASSERT(hb_model_append(&s->m, enc, hb_ints[t].size));
 	}
 	count(OP_APPEND_INT, rc);
 }
@@ -765,14 +544,14 @@ op_prepend(struct slot *s)
 {
 	uint32_t n = grow_size(s);
 	const uint8_t *src = noise_at(n);
-	struct need nd = need_prepend(&s->b, n);
+	struct need nd = need_of(hb_model_need_prepend(&s->b, n));
 	int rc;
 
-	WHAT("prepend %u to len %u", n, s->len);
+	WHAT("prepend %u to len %u", n, s->m.len);
 	rc = hb_buf_prepend(&s->b, src, n);
 	check_need(rc, &nd);
 	if (rc == 0)
-		model_prepend(s, src, n);
+		RT_ASSERT(hb_model_prepend(&s->m, src, n));
 	count(OP_PREPEND, rc);
 }
 
@@ -780,14 +559,14 @@ static void
 op_read(struct slot *s)
 {
 	uint32_t off, len;
-	bool ok = rand_range(s->len, &off, &len);
+	bool ok = rand_range(s->m.len, &off, &len);
 	int rc;
 
-	WHAT("read [%u +%u) of %u", off, len, s->len);
+	WHAT("read [%u +%u) of %u", off, len, s->m.len);
 	rc = hb_buf_read(&s->b, off, tmp, len);
 	RT_RC(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
-		RT_ASSERT(memcmp(tmp, s->ref + off, len) == 0);
+		RT_ASSERT(memcmp(tmp, s->m.ref + off, len) == 0);
 	count(OP_READ, rc);
 }
 
@@ -795,7 +574,7 @@ static void
 op_write(struct slot *s)
 {
 	uint32_t off, len;
-	bool ok = rand_range(s->len, &off, &len);
+	bool ok = rand_range(s->m.len, &off, &len);
 	const uint8_t *src = noise_at(len);
 	int rc;
 
@@ -803,27 +582,27 @@ op_write(struct slot *s)
 		op_read(s);
 		return;
 	}
-	WHAT("write [%u +%u) of %u", off, len, s->len);
+	WHAT("write [%u +%u) of %u", off, len, s->m.len);
 	rc = hb_buf_write(&s->b, off, src, len);
 	RT_RC(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
-		memcpy(s->ref + off, src, len);
+		hb_model_write(&s->m, off, src, len);
 	count(OP_WRITE, rc);
 }
 
 static void
 op_trim(struct slot *s)
 {
-	uint32_t n = rand_drop(s->len);
+	uint32_t n = rand_drop(s->m.len);
 	int rc;
 
-	WHAT("trim %u of %u", n, s->len);
+	WHAT("trim %u of %u", n, s->m.len);
 	rc = hb_buf_trim(&s->b, n);
-	RT_RC(rc, n <= s->len ? 0 : -ERANGE);
+	RT_RC(rc, n <= s->m.len ? 0 : -ERANGE);
 	if (rc == 0 && n > 0) {
-		s->len -= n;
+		hb_model_trim(&s->m, n);
 		/* Nothing reserved is left; nothing at all if empty. */
-		if (s->len == 0)
+		if (s->m.len == 0)
 			RT_ASSERT(hb_buf_nb_segs(&s->b) == 0);
 		else
 			RT_ASSERT(s->b.tail->next == NULL);
@@ -834,15 +613,15 @@ op_trim(struct slot *s)
 static void
 op_adj(struct slot *s)
 {
-	uint32_t n = rand_drop(s->len);
+	uint32_t n = rand_drop(s->m.len);
 	int rc;
 
-	WHAT("adj %u of %u", n, s->len);
+	WHAT("adj %u of %u", n, s->m.len);
 	rc = hb_buf_adj(&s->b, n);
-	RT_RC(rc, n <= s->len ? 0 : -ERANGE);
+	RT_RC(rc, n <= s->m.len ? 0 : -ERANGE);
 	if (rc == 0 && n > 0) {
-		model_adj(s, n);
-		if (s->len == 0)
+		hb_model_adj(&s->m, n);
+		if (s->m.len == 0)
 			RT_ASSERT(hb_buf_nb_segs(&s->b) == 0);
 	}
 	count(OP_ADJ, rc);
@@ -854,20 +633,20 @@ join(struct slot *s, struct slot *d)
 {
 	int n, i, rc = 0;
 
-	if (d->len == 0)
+	if (d->m.len == 0)
 		return 0;
-	if (s->len + d->len > MODEL_CAP)
+	if (s->m.len + d->m.len > MODEL_CAP)
 		return 0;
-	n = hb_buf_iov(&d->b, 0, d->len, jiov, IOV_N);
+	n = hb_buf_iov(&d->b, 0, d->m.len, jiov, IOV_N);
 	RT_ASSERTF(n > 0, "iov %d", n);
 	for (i = 0; i < n; i++) {
-		struct need nd = need_append(&s->b, jiov[i].iov_len);
+		struct need nd = need_of(hb_model_need_append(&s->b, jiov[i].iov_len));
 
 		rc = hb_buf_append(&s->b, jiov[i].iov_base, jiov[i].iov_len);
 		check_need(rc, &nd);
 		if (rc != 0)
 			return rc;
-		model_append(s, jiov[i].iov_base, jiov[i].iov_len);
+		RT_ASSERT(hb_model_append(&s->m, jiov[i].iov_base, jiov[i].iov_len));
 	}
 	slot_free(d);
 	return 0;
@@ -885,17 +664,17 @@ op_split(struct slot *s)
 	if (hb_buf_nb_segs(&d->b) > 0)
 		slot_free(d);
 	if (rnd_below(40) == 0)
-		at = s->len + 1 + rnd_below(8);
-	else if (s->len > cfg->soft && rnd_below(2))
+		at = s->m.len + 1 + rnd_below(8);
+	else if (s->m.len > cfg->soft && rnd_below(2))
 		at = rnd_below(cfg->soft / 2);
 	else
-		at = rnd_below((uint64_t)s->len + 1);
-	WHAT("split %u of %u", at, s->len);
-	nd = need_split(&s->b, at);
+		at = rnd_below((uint64_t)s->m.len + 1);
+	WHAT("split %u of %u", at, s->m.len);
+	nd = need_of(hb_model_need_split(&s->b, at));
 	memcpy(&t0, &d->b, sizeof(t0));
 	rc = hb_buf_split(&s->b, at, &d->b);
 	count(OP_SPLIT, rc);
-	if (at > s->len) {
+	if (at > s->m.len) {
 		RT_RC(rc, -ERANGE);
 		RT_ASSERT(memcmp(&t0, &d->b, sizeof(t0)) == 0);
 		return;
@@ -905,9 +684,7 @@ op_split(struct slot *s)
 		RT_ASSERT(memcmp(&t0, &d->b, sizeof(t0)) == 0);
 		return;
 	}
-	memcpy(d->ref, s->ref + at, s->len - at);
-	d->len = s->len - at;
-	s->len = at;
+	RT_ASSERT(hb_model_split(&s->m, at, &d->m));
 	d->port_known = s->port_known;
 	d->port = s->port;
 	verify_slot(s, true);
@@ -933,7 +710,7 @@ op_join(struct slot *s)
 {
 	struct slot *d = other_slot(s);
 
-	WHAT("join %u + %u", s->len, d->len);
+	WHAT("join %u + %u", s->m.len, d->m.len);
 	count(OP_JOIN, join(s, d));
 }
 
@@ -941,12 +718,12 @@ static void
 op_peek(struct slot *s)
 {
 	uint32_t off, len;
-	bool ok = rand_range(s->len, &off, &len);
+	bool ok = rand_range(s->m.len, &off, &len);
 	bool use_scratch = rnd_below(4) != 0;
 	const uint8_t *p;
 	int pieces = 0;
 
-	WHAT("peek [%u +%u) of %u%s", off, len, s->len,
+	WHAT("peek [%u +%u) of %u%s", off, len, s->m.len,
 	     use_scratch ? "" : " no scratch");
 	if (ok && len > 0)
 		pieces = hb_buf_iov(&s->b, off, len, NULL, 0);
@@ -963,7 +740,7 @@ op_peek(struct slot *s)
 		/* A pointer into the segment unless the range spans. */
 		if (len > 0)
 			RT_ASSERT((p == scr) == (pieces > 1));
-		RT_ASSERT(memcmp(p, s->ref + off, len) == 0);
+		RT_ASSERT(memcmp(p, s->m.ref + off, len) == 0);
 		count(OP_PEEK, 0);
 	}
 }
@@ -972,10 +749,10 @@ static void
 op_iov(struct slot *s)
 {
 	uint32_t off, len, got = 0;
-	bool ok = rand_range(s->len, &off, &len);
+	bool ok = rand_range(s->m.len, &off, &len);
 	int need, cnt, n, i, exp;
 
-	WHAT("iov [%u +%u) of %u", off, len, s->len);
+	WHAT("iov [%u +%u) of %u", off, len, s->m.len);
 	need = hb_buf_iov(&s->b, off, len, NULL, 0);
 	if (!ok) {
 		RT_RC(need, -ERANGE);
@@ -1007,7 +784,7 @@ op_iov(struct slot *s)
 	count(OP_IOV, n);
 	for (i = 0; i < n; i++) {
 		RT_ASSERT(jiov[i].iov_len > 0);
-		RT_ASSERT(memcmp(jiov[i].iov_base, s->ref + off + got,
+		RT_ASSERT(memcmp(jiov[i].iov_base, s->m.ref + off + got,
 				 jiov[i].iov_len) == 0);
 		got += jiov[i].iov_len;
 	}
@@ -1019,12 +796,12 @@ static void
 op_reserve(struct slot *s)
 {
 	uint32_t n = grow_size(s), m;
-	struct need nd = need_append(&s->b, n);
+	struct need nd = need_of(hb_model_need_append(&s->b, n));
 	const uint8_t *src;
 	unsigned int avail;
 	int rc;
 
-	WHAT("reserve %u at len %u", n, s->len);
+	WHAT("reserve %u at len %u", n, s->m.len);
 	rc = hb_buf_reserve(&s->b, n);
 	check_need(rc, &nd);
 	count(OP_RESERVE, rc);
@@ -1033,11 +810,11 @@ op_reserve(struct slot *s)
 	/* What was reserved is appended without allocation. */
 	m = rnd_below((uint64_t)n + 1);
 	src = noise_at(m);
-	WHAT("reserve %u at len %u, then append %u", n, s->len, m);
+	WHAT("reserve %u at len %u, then append %u", n, s->m.len, m);
 	avail = rte_mempool_avail_count(mp);
 	RT_RC(hb_buf_append(&s->b, src, m), 0);
 	RT_ASSERT(rte_mempool_avail_count(mp) == avail);
-	model_append(s, src, m);
+	RT_ASSERT(hb_model_append(&s->m, src, m));
 }
 
 /* An offset for a typed access of @size bytes; 1 in 40 out of range. */
@@ -1054,36 +831,36 @@ int_off(uint32_t blen, uint32_t size)
 static void
 op_get(struct slot *s)
 {
-	int t = rnd_below(N_INT), rc;
-	uint32_t off = int_off(s->len, int_size[t]);
-	bool ok = range_ok(s->len, off, int_size[t]);
+	int t = rnd_below(HB_INT_NUM), rc;
+	uint32_t off = int_off(s->m.len, hb_ints[t].size);
+	bool ok = hb_range_ok(s->m.len, off, hb_ints[t].size);
 	uint64_t v = 0;
 
-	WHAT("get_%s at %u of %u", int_name[t], off, s->len);
-	rc = int_get(&s->b, t, off, &v);
+	WHAT("get_%s at %u of %u", hb_ints[t].name, off, s->m.len);
+	rc = hb_int_get(&s->b, t, off, &v);
 	RT_RC(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
-		RT_ASSERTF(v == int_decode(s->ref + off, t), "%#" PRIx64, v);
+		RT_ASSERTF(v == hb_int_decode(s->m.ref + off, t), "%#" PRIx64, v);
 	count(OP_GET, rc);
 }
 
 static void
 op_put(struct slot *s)
 {
-	int t = rnd_below(N_INT), rc;
-	uint32_t off = int_off(s->len, int_size[t]);
-	bool ok = range_ok(s->len, off, int_size[t]);
+	int t = rnd_below(HB_INT_NUM), rc;
+	uint32_t off = int_off(s->m.len, hb_ints[t].size);
+	bool ok = hb_range_ok(s->m.len, off, hb_ints[t].size);
 	uint64_t v = rnd();
 
 	if (clone_mode) {
 		op_get(s);
 		return;
 	}
-	WHAT("put_%s at %u of %u", int_name[t], off, s->len);
-	rc = int_put(&s->b, t, off, v);
+	WHAT("put_%s at %u of %u", hb_ints[t].name, off, s->m.len);
+	rc = hb_int_put(&s->b, t, off, v);
 	RT_RC(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
-		int_encode(s->ref + off, int_mask(v, t), t);
+		hb_int_encode(s->m.ref + off, v, t);
 	count(OP_PUT, rc);
 }
 
@@ -1097,20 +874,20 @@ op_cursor(struct slot *s)
 	int rc;
 
 	if (rnd_below(40) == 0) {
-		off = s->len + 1 + rnd_below(8);
-		WHAT("cursor init at %u of %u", off, s->len);
+		off = s->m.len + 1 + rnd_below(8);
+		WHAT("cursor init at %u of %u", off, s->m.len);
 		rc = hb_cursor_init(&c, &s->b, off);
 		RT_RC(rc, -ERANGE);
 		count(OP_CURSOR, rc);
 		return;
 	}
-	off = rnd_below((uint64_t)s->len + 1);
-	WHAT("cursor init at %u of %u", off, s->len);
+	off = rnd_below((uint64_t)s->m.len + 1);
+	WHAT("cursor init at %u of %u", off, s->m.len);
 	RT_RC(hb_cursor_init(&c, &s->b, off), 0);
 	count(OP_CURSOR, 0);
 	steps = 1 + rnd_below(24);
 	for (i = 0; i < steps; i++) {
-		uint32_t rem = s->len - off, n, r = rnd_below(100);
+		uint32_t rem = s->m.len - off, n, r = rnd_below(100);
 		const uint8_t *p;
 		int t, exp;
 		uint64_t v;
@@ -1123,25 +900,25 @@ op_cursor(struct slot *s)
 			n = rem + rnd_below(3);
 		r = rnd_below(100);
 		if (r < 20) {
-			WHAT("cursor read %u at %u of %u%s", n, off, s->len,
+			WHAT("cursor read %u at %u of %u%s", n, off, s->m.len,
 			     stale ? " stale" : "");
 			rc = hb_cursor_read(&c, tmp, n);
 			exp = stale ? -ESTALE : n <= rem ? 0 : -ENODATA;
 			RT_RC(rc, exp);
 			if (rc == 0) {
-				RT_ASSERT(memcmp(tmp, s->ref + off, n) == 0);
+				RT_ASSERT(memcmp(tmp, s->m.ref + off, n) == 0);
 				off += n;
 			}
 		} else if (r < 30) {
-			WHAT("cursor peek %u at %u of %u%s", n, off, s->len,
+			WHAT("cursor peek %u at %u of %u%s", n, off, s->m.len,
 			     stale ? " stale" : "");
 			rc = hb_cursor_peek(&c, tmp, n);
 			exp = stale ? -ESTALE : n <= rem ? 0 : -ENODATA;
 			RT_RC(rc, exp);
 			if (rc == 0)
-				RT_ASSERT(memcmp(tmp, s->ref + off, n) == 0);
+				RT_ASSERT(memcmp(tmp, s->m.ref + off, n) == 0);
 		} else if (r < 40) {
-			WHAT("cursor skip %u at %u of %u%s", n, off, s->len,
+			WHAT("cursor skip %u at %u of %u%s", n, off, s->m.len,
 			     stale ? " stale" : "");
 			rc = hb_cursor_skip(&c, n);
 			exp = stale ? -ESTALE : n <= rem ? 0 : -ENODATA;
@@ -1152,7 +929,7 @@ op_cursor(struct slot *s)
 			bool use_scratch = rnd_below(3) != 0;
 			int pieces = 0;
 
-			WHAT("cursor pull %u at %u of %u%s%s", n, off, s->len,
+			WHAT("cursor pull %u at %u of %u%s%s", n, off, s->m.len,
 			     stale ? " stale" : "",
 			     use_scratch ? "" : " no scratch");
 			if (!stale && n <= rem && n > 0)
@@ -1166,81 +943,81 @@ op_cursor(struct slot *s)
 			if (rc == 0) {
 				if (n > 0)
 					RT_ASSERT((p == scr) == (pieces > 1));
-				RT_ASSERT(memcmp(p, s->ref + off, n) == 0);
+				RT_ASSERT(memcmp(p, s->m.ref + off, n) == 0);
 				off += n;
 			}
 		} else if (r < 75) {
 			bool consume = r < 65;
 
-			t = rnd_below(N_INT);
+			t = rnd_below(HB_INT_NUM);
 			WHAT("cursor %s_%s at %u of %u%s",
-			     consume ? "get" : "peek", int_name[t], off,
-			     s->len, stale ? " stale" : "");
+			     consume ? "get" : "peek", hb_ints[t].name, off,
+			     s->m.len, stale ? " stale" : "");
 			v = 0;
-			rc = int_cursor(&c, t, consume, &v);
+			rc = hb_int_cursor(&c, t, consume, &v);
 			exp = stale ? -ESTALE :
-			      int_size[t] <= rem ? 0 : -ENODATA;
+			      hb_ints[t].size <= rem ? 0 : -ENODATA;
 			RT_RC(rc, exp);
 			if (rc == 0) {
-				RT_ASSERT(v == int_decode(s->ref + off, t));
+				RT_ASSERT(v == hb_int_decode(s->m.ref + off, t));
 				if (consume)
-					off += int_size[t];
+					off += hb_ints[t].size;
 			}
 		} else if (r < 88) {
 			/* Growth at the end: the cursor sees it. */
 			uint32_t m = rnd_below(2) ? rnd_below(33) :
 						    rnd_below(4 * cap + 1);
 			const uint8_t *src = noise_at(m);
-			struct need nd = need_append(&s->b, m);
+			struct need nd = need_of(hb_model_need_append(&s->b, m));
 
-			if (s->len + m > MODEL_CAP)
+			if (s->m.len + m > MODEL_CAP)
 				continue;
 			WHAT("append %u under a cursor at %u of %u", m, off,
-			     s->len);
+			     s->m.len);
 			rc = hb_buf_append(&s->b, src, m);
 			check_need(rc, &nd);
 			if (rc == 0)
-				model_append(s, src, m);
+				RT_ASSERT(hb_model_append(&s->m, src, m));
 			count(OP_APPEND, rc);
 		} else if (r < 92) {
 			uint32_t m = rnd_below(4 * cap + 1);
-			struct need nd = need_append(&s->b, m);
+			struct need nd = need_of(hb_model_need_append(&s->b, m));
 
 			WHAT("reserve %u under a cursor at %u of %u", m, off,
-			     s->len);
+			     s->m.len);
 			rc = hb_buf_reserve(&s->b, m);
 			check_need(rc, &nd);
 			count(OP_RESERVE, rc);
 		} else if (r < 96) {
 			/* A layout change makes the cursor stale. */
-			uint32_t m = 1 + rnd_below(8), len0 = s->len;
+			uint32_t m = 1 + rnd_below(8), len0 = s->m.len;
 			const uint8_t *src = noise_at(m);
 			struct need nd;
 
 			switch (rnd_below(4)) {
 			case 0:
 				WHAT("prepend %u under a cursor", m);
-				nd = need_prepend(&s->b, m);
+				nd = need_of(hb_model_need_prepend(&s->b, m));
 				rc = hb_buf_prepend(&s->b, src, m);
 				check_need(rc, &nd);
 				if (rc == 0)
-					model_prepend(s, src, m);
+					RT_ASSERT(hb_model_prepend(&s->m, src, m));
 				count(OP_PREPEND, rc);
 				break;
 			case 1:
 				WHAT("trim %u under a cursor", m);
 				rc = hb_buf_trim(&s->b, m);
-				RT_RC(rc, m <= s->len ? 0 : -ERANGE);
+				RT_RC(rc, m <= s->m.len ? 0 : -ERANGE);
 				if (rc == 0)
-					s->len -= m;
+					hb_model_trim(&s->m, m);
 				count(OP_TRIM, rc);
 				break;
 			case 2:
 				WHAT("adj %u under a cursor", m);
 				rc = hb_buf_adj(&s->b, m);
-				RT_RC(rc, m <= s->len ? 0 : -ERANGE);
+				RT_RC(rc, m <= s->m.len ? 0 : -ERANGE);
 				if (rc == 0)
-					model_adj(s, m);
+					hb_model_adj(&s->m, m);
 				count(OP_ADJ, rc);
 				break;
 			default:
@@ -1262,14 +1039,14 @@ op_cursor(struct slot *s)
 				break;
 			continue;
 		} else {
-			WHAT("cursor state at %u of %u", off, s->len);
+			WHAT("cursor state at %u of %u", off, s->m.len);
 			rc = 0;
 		}
 		count(OP_CSTEP, rc);
 		RT_ASSERTF(hb_cursor_offset(&c) == off, "offset %u, model %u",
 			   hb_cursor_offset(&c), off);
 		RT_ASSERTF(hb_cursor_remaining(&c) ==
-				   (stale ? 0 : s->len - off),
+				   (stale ? 0 : s->m.len - off),
 			   "remaining %u", hb_cursor_remaining(&c));
 	}
 }
@@ -1310,7 +1087,7 @@ op_detach(struct slot *s)
 	uint16_t nb;
 	int rc;
 
-	WHAT("detach/attach len %u segs %u", s->len, hb_buf_nb_segs(&s->b));
+	WHAT("detach/attach len %u segs %u", s->m.len, hb_buf_nb_segs(&s->b));
 	if (hb_buf_nb_segs(&s->b) == 0) {
 		rte_errno = 0;
 		RT_ASSERT(hb_buf_detach(&s->b) == NULL);
@@ -1322,7 +1099,7 @@ op_detach(struct slot *s)
 	m = hb_buf_detach(&s->b);
 	RT_ASSERT(m != NULL);
 	RT_ASSERTF(rte_mbuf_check(m, 1, &why) == 0, "%s", why);
-	RT_ASSERT(m->pkt_len == s->len);
+	RT_ASSERT(m->pkt_len == s->m.len);
 	RT_ASSERT(hb_buf_len(&s->b) == 0 && hb_buf_nb_segs(&s->b) == 0);
 	/* A valid packet, no empty trailing segment; reserved ones freed. */
 	nb = 0;
@@ -1341,12 +1118,12 @@ op_detach(struct slot *s)
 	s->port_known = true;
 	m->port = s->port;
 	/* Sometimes an empty segment somewhere (at the end: dropped). */
-	if (rnd_below(4) == 0 && s->len > 0) {
+	if (rnd_below(4) == 0 && s->m.len > 0) {
 		int pos = (int)rnd_below((uint64_t)m->nb_segs + 1) - 1;
 
 		if (chain_insert_empty(&m, pos))
 			WHAT("detach/attach len %u, empty segment after %d",
-			     s->len, pos);
+			     s->m.len, pos);
 	}
 	rc = hb_buf_attach(&s->b, m);
 	RT_RC(rc, 0);
@@ -1359,8 +1136,8 @@ op_clone(struct slot *s)
 	struct slot *d = other_slot(s);
 	struct rte_mbuf *m, *c;
 
-	WHAT("clone len %u", s->len);
-	if (hb_buf_nb_segs(&s->b) == 0 || s->len == 0)
+	WHAT("clone len %u", s->m.len);
+	if (hb_buf_nb_segs(&s->b) == 0 || s->m.len == 0)
 		return;
 	if (hb_buf_nb_segs(&d->b) > 0)
 		slot_free(d);
@@ -1374,8 +1151,7 @@ op_clone(struct slot *s)
 		return;
 	}
 	RT_RC(hb_buf_attach(&d->b, c), 0);
-	memcpy(d->ref, s->ref, s->len);
-	d->len = s->len;
+	RT_ASSERT(hb_model_copy(&d->m, &s->m));
 	d->port_known = s->port_known;
 	d->port = s->port;
 	clone_mode = true;
@@ -1385,7 +1161,7 @@ op_clone(struct slot *s)
 static void
 op_free(struct slot *s)
 {
-	WHAT("free len %u", s->len);
+	WHAT("free len %u", s->m.len);
 	slot_free(s);
 	count(OP_FREE, 0);
 }
@@ -1396,12 +1172,12 @@ pick_op(const struct slot *s)
 	unsigned int total = 0, r, i;
 
 	/* Keep buffers mostly between soft / 3 and soft bytes. */
-	if (s->len > cfg->soft && rnd_below(2)) {
+	if (s->m.len > cfg->soft && rnd_below(2)) {
 		static const enum op shrink[] = { OP_TRIM, OP_ADJ, OP_SPLIT };
 
 		return shrink[rnd_below(RTE_DIM(shrink))];
 	}
-	if (s->len < cfg->soft / 3 && rnd_below(4) == 0) {
+	if (s->m.len < cfg->soft / 3 && rnd_below(4) == 0) {
 		static const enum op grow[] = { OP_APPEND, OP_PREPEND,
 						OP_JOIN };
 
@@ -1561,7 +1337,7 @@ run_cfg(const struct cfg *c, unsigned int idx)
 	assert_int_equal(rte_malloc_get_socket_stats(rte_socket_id(), &ms0), 0);
 	for (i = 0; i < NSLOT; i++) {
 		assert_int_equal(hb_buf_init(&slots[i].b, mp), 0);
-		slots[i].len = 0;
+		slots[i].m.len = 0;
 		slots[i].port_known = false;
 	}
 	for (opno = 1; opno <= c->ops; opno++)
@@ -1691,10 +1467,10 @@ main(int argc, char **argv)
 	iov = calloc(IOV_N, sizeof(*iov));
 	jiov = calloc(IOV_N, sizeof(*jiov));
 	for (i = 0; i < NSLOT; i++)
-		slots[i].ref = malloc(MODEL_CAP);
+		if (hb_model_init(&slots[i].m, MODEL_CAP) != 0)
+			return 1;
 	if (noise == NULL || tmp == NULL || scr == NULL || iov == NULL ||
-	    jiov == NULL || slots[0].ref == NULL || slots[1].ref == NULL ||
-	    slots[2].ref == NULL)
+	    jiov == NULL)
 		return 1;
 	for (i = 0; i < NOISE_LEN; i++)
 		noise[i] = (uint8_t)(hb_test_rand(&ns) >> 56);
@@ -1702,7 +1478,7 @@ main(int argc, char **argv)
 		cmocka_set_test_filter(getenv("HB_TEST_FILTER"));
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	for (i = 0; i < NSLOT; i++)
-		free(slots[i].ref);
+		hb_model_fini(&slots[i].m);
 	free(noise);
 	free(tmp);
 	free(scr);

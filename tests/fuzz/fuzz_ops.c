@@ -51,6 +51,7 @@
 #include "hyperbuf.h"
 #include "hb_private.h" /* hb_lcores[]: bounced visitors live (white box) */
 #include "hb_fault.h"
+#include "hb_model.h"
 #include "hb_snap.h"
 #include "fuzz_eal.h"
 #include "fuzz_input.h"
@@ -157,8 +158,7 @@ static uint8_t noise[NOISE_LEN];
 struct bslot {
 	struct hb_buf b;
 	int pool;
-	uint8_t ref[MODEL_MAX];
-	uint32_t len;
+	struct hb_model m;	/* what it must hold, MODEL_MAX at most */
 	bool shared, closing;
 	int readers;		/* live read holders (visitors, grants) */
 	bool writer;
@@ -239,18 +239,6 @@ static uint64_t heap_ok;
  * Helpers on the model
  */
 
-static uint32_t
-div_up(uint64_t a, uint32_t b)
-{
-	return (uint32_t)((a + b - 1) / b);
-}
-
-static bool
-range_ok(uint32_t blen, uint32_t off, uint32_t len)
-{
-	return off <= blen && len <= blen - off;
-}
-
 static void
 cursors_stale(int bi, enum cval how)
 {
@@ -319,74 +307,11 @@ visit_ok(const struct bslot *s, bool write)
 	return !s->writer;
 }
 
-/* Exclusive and not shared: HyperBuf may use head- and tailroom. */
-static bool
-seg_excl(const struct rte_mbuf *m)
-{
-	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1;
-}
-
-/* Room after the tail (the last segment holding data, else the head). */
-static uint32_t
-buf_room(const struct hb_buf *b)
-{
-	const struct rte_mbuf *m = b->head, *x;
-	uint32_t room;
-
-	if (m == NULL)
-		return 0;
-	/* From the chain, not b->tail (unknown until an attach is resolved). */
-	for (x = m->next; x != NULL; x = x->next)
-		if (x->data_len > 0)
-			m = x;
-	room = seg_excl(m) ? rte_pktmbuf_tailroom(m) : 0;
-	for (m = m->next; m != NULL; m = m->next)
-		room += rte_pktmbuf_tailroom(m);
-	return room;
-}
-
-struct need {
-	uint32_t lo, hi;
-};
-
-static struct need
-need_append(const struct bslot *s, uint64_t n)
-{
-	struct need nd = { 0, 0 };
-	uint32_t cap = pool_cap[s->pool], room;
-
-	if (n == 0)
-		return nd;
-	if (s->b.head == NULL) {
-		nd.lo = div_up(n, cap);
-		nd.hi = nd.lo + 1;
-		return nd;
-	}
-	room = buf_room(&s->b);
-	nd.lo = nd.hi = n <= room ? 0 : div_up(n - room, cap);
-	return nd;
-}
-
-static struct need
-need_prepend(const struct bslot *s, uint32_t n)
-{
-	struct need nd = { 0, 0 };
-	const struct rte_mbuf *h = s->b.head;
-
-	if (n == 0)
-		return nd;
-	if (h == NULL || h->pkt_len == 0)
-		return need_append(s, n);
-	if (!(seg_excl(h) && rte_pktmbuf_headroom(h) >= n))
-		nd.lo = nd.hi = div_up(n, pool_cap[s->pool]);
-	return nd;
-}
-
 /* Would growing by @nd pass the segment limit or 4 GiB? */
 static bool
-too_big(const struct bslot *s, uint64_t n, const struct need *nd)
+too_big(const struct bslot *s, uint64_t n, const struct hb_need *nd)
 {
-	return n > UINT32_MAX - (uint64_t)s->len ||
+	return n > UINT32_MAX - (uint64_t)s->m.len ||
 	       hb_buf_nb_segs(&s->b) + (uint64_t)nd->hi > RTE_MBUF_MAX_NB_SEGS;
 }
 
@@ -400,7 +325,7 @@ fault_armed(int p)
 
 /* May taking @nd mbufs from pool @p fail? */
 static bool
-pool_short(int p, const struct need *nd)
+pool_short(int p, const struct hb_need *nd)
 {
 	return nd->hi > 0 &&
 	       (rte_mempool_avail_count(pools[p]) < nd->hi || fault_armed(p));
@@ -422,7 +347,7 @@ fault_fired(int p)
  * (the pool short, a failure injected, or bounce memory @bounce in use).
  */
 static void
-check_enomem(int rc, int p, unsigned int avail, const struct need *nd,
+check_enomem(int rc, int p, unsigned int avail, const struct hb_need *nd,
 	     bool bounce)
 {
 	if (fault_fired(p))
@@ -464,26 +389,18 @@ static void
 check_buf(int i)
 {
 	struct bslot *s = &bs[i];
-	const struct rte_mbuf *m;
 	const char *why = NULL;
-	uint32_t off = 0, n = 0;
+	int64_t diff;
 
 	FZ_ASSERT(hb_buf_check(&s->b, &why) == 0, "buf %d: %s", i, why);
-	FZ_ASSERT(hb_buf_len(&s->b) == s->len, "buf %d: len %u, model %u", i,
-		  hb_buf_len(&s->b), s->len);
+	FZ_ASSERT(hb_buf_len(&s->b) == s->m.len, "buf %d: len %u, model %u", i,
+		  hb_buf_len(&s->b), s->m.len);
 	FZ_ASSERT(hb_buf_is_shared(&s->b) == s->shared, "buf %d: shared %d",
 		  i, hb_buf_is_shared(&s->b));
 	FZ_ASSERT(hb_buf_pool(&s->b) == pools[s->pool], "buf %d: pool", i);
-	for (m = s->b.head; m != NULL; m = m->next) {
-		FZ_ASSERT(off + m->data_len <= s->len, "buf %d: chain too long",
-			  i);
-		FZ_ASSERT(memcmp(rte_pktmbuf_mtod(m, const void *),
-				 s->ref + off, m->data_len) == 0,
-			  "buf %d: bytes differ in segment %u at %u", i, n, off);
-		off += m->data_len;
-		n++;
-	}
-	FZ_ASSERT(off == s->len, "buf %d: chain holds %u bytes", i, off);
+	diff = hb_model_chain_diff(&s->m, s->b.head);
+	FZ_ASSERT(diff < 0, "buf %d: the chain departs from the model at %"
+		  PRId64 " (model %u bytes)", i, diff, s->m.len);
 }
 
 /* mbufs each pool must have in use: segments and parents of indirects. */
@@ -576,7 +493,7 @@ dump_all(void)
 	for (i = 0; i < NBUF; i++) {
 		fprintf(stderr,
 			"buf %d: pool %d model len %u shared %d closing %d readers %d writer %d queued %d\n",
-			i, bs[i].pool, bs[i].len, bs[i].shared, bs[i].closing,
+			i, bs[i].pool, bs[i].m.len, bs[i].shared, bs[i].closing,
 			bs[i].readers, bs[i].writer, bs[i].nq);
 		hb_buf_dump(stderr, &bs[i].b);
 	}
@@ -626,7 +543,7 @@ pick_size(const struct bslot *s)
 		switch ((k >> 3) & 3) {
 		case 0: return UINT32_MAX - (g8() & 7);
 		case 1: return (uint32_t)NOISE_LEN + 1 + g16();
-		case 2: return UINT32_MAX - s->len + 1 - (g8() & 1);
+		case 2: return UINT32_MAX - s->m.len + 1 - (g8() & 1);
 		default: return (uint32_t)RTE_MBUF_MAX_NB_SEGS * cap + g8();
 		}
 	}
@@ -696,115 +613,6 @@ pick_src(uint32_t len)
  * Typed integers
  */
 
-#define N_INT 7
-static const uint8_t int_size[N_INT] = { 1, 2, 4, 8, 2, 4, 8 };
-static const bool int_be[N_INT] = { true, true, true, true, false, false,
-				     false };
-
-static uint64_t
-int_decode(const uint8_t *p, int t)
-{
-	uint64_t v = 0;
-	int i, n = int_size[t];
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[int_be[t] ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
-static void
-int_encode(uint8_t *p, uint64_t v, int t)
-{
-	int i, n = int_size[t];
-
-	for (i = 0; i < n; i++)
-		p[int_be[t] ? n - 1 - i : i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-int_mask(uint64_t v, int t)
-{
-	return int_size[t] == 8 ? v : v & ((UINT64_C(1) << (8 * int_size[t])) - 1);
-}
-
-static int
-int_get(const struct hb_buf *b, int t, uint32_t off, uint64_t *v, bool null)
-{
-	uint8_t u8;
-	uint16_t u16;
-	uint32_t u32;
-	uint64_t u64;
-	int rc;
-
-#define G(fn, var) (rc = fn(b, off, null ? NULL : &var), *v = var)
-	u8 = 0; u16 = 0; u32 = 0; u64 = 0;
-	switch (t) {
-	case 0: G(hb_buf_get_u8, u8); break;
-	case 1: G(hb_buf_get_be16, u16); break;
-	case 2: G(hb_buf_get_be32, u32); break;
-	case 3: G(hb_buf_get_be64, u64); break;
-	case 4: G(hb_buf_get_le16, u16); break;
-	case 5: G(hb_buf_get_le32, u32); break;
-	default: G(hb_buf_get_le64, u64); break;
-	}
-#undef G
-	return rc;
-}
-
-static int
-int_put(struct hb_buf *b, int t, uint32_t off, uint64_t v)
-{
-	switch (t) {
-	case 0: return hb_buf_put_u8(b, off, (uint8_t)v);
-	case 1: return hb_buf_put_be16(b, off, (uint16_t)v);
-	case 2: return hb_buf_put_be32(b, off, (uint32_t)v);
-	case 3: return hb_buf_put_be64(b, off, v);
-	case 4: return hb_buf_put_le16(b, off, (uint16_t)v);
-	case 5: return hb_buf_put_le32(b, off, (uint32_t)v);
-	default: return hb_buf_put_le64(b, off, v);
-	}
-}
-
-static int
-int_append(struct hb_buf *b, int t, uint64_t v)
-{
-	switch (t) {
-	case 0: return hb_buf_append_u8(b, (uint8_t)v);
-	case 1: return hb_buf_append_be16(b, (uint16_t)v);
-	case 2: return hb_buf_append_be32(b, (uint32_t)v);
-	case 3: return hb_buf_append_be64(b, v);
-	case 4: return hb_buf_append_le16(b, (uint16_t)v);
-	case 5: return hb_buf_append_le32(b, (uint32_t)v);
-	default: return hb_buf_append_le64(b, v);
-	}
-}
-
-static int
-int_cursor(struct hb_cursor *c, int t, bool consume, uint64_t *v)
-{
-	uint8_t u8 = 0;
-	uint16_t u16 = 0;
-	uint32_t u32 = 0;
-	uint64_t u64 = 0;
-	int rc;
-
-#define C(name, var)                                                           \
-	(rc = consume ? hb_cursor_get_##name(c, &var) :                        \
-			hb_cursor_peek_##name(c, &var),                        \
-	 *v = var)
-	switch (t) {
-	case 0: C(u8, u8); break;
-	case 1: C(be16, u16); break;
-	case 2: C(be32, u32); break;
-	case 3: C(be64, u64); break;
-	case 4: C(le16, u16); break;
-	case 5: C(le32, u32); break;
-	default: C(le64, u64); break;
-	}
-#undef C
-	return rc;
-}
-
 /* ---------------------------------------------------------------------
  * Model updates
  */
@@ -812,35 +620,20 @@ int_cursor(struct hb_cursor *c, int t, bool consume, uint64_t *v)
 static void
 model_grow(struct bslot *s, uint32_t to)
 {
-	FZ_ASSERT(to <= MODEL_MAX, "model full: the pool gave too much");
-	if (to > s->len) {
-		memset(s->ref + s->len, 0, to - s->len);
-		s->len = to;
-	}
+	FZ_ASSERT(hb_model_grow(&s->m, to),
+		  "model full: the pool gave too much");
 }
 
 static void
 model_append(struct bslot *s, const void *p, uint32_t n)
 {
-	FZ_ASSERT(s->len + (uint64_t)n <= MODEL_MAX, "model full");
-	memcpy(s->ref + s->len, p, n);
-	s->len += n;
+	FZ_ASSERT(hb_model_append(&s->m, p, n), "model full");
 }
 
 static void
 model_prepend(struct bslot *s, const void *p, uint32_t n)
 {
-	FZ_ASSERT(s->len + (uint64_t)n <= MODEL_MAX, "model full");
-	memmove(s->ref + n, s->ref, s->len);
-	memcpy(s->ref, p, n);
-	s->len += n;
-}
-
-static void
-model_adj(struct bslot *s, uint32_t n)
-{
-	memmove(s->ref, s->ref + n, s->len - n);
-	s->len -= n;
+	FZ_ASSERT(hb_model_prepend(&s->m, p, n), "model full");
 }
 
 static void
@@ -917,7 +710,7 @@ static void
 m_reinit(int bi, int pool)
 {
 	bs[bi].pool = pool;
-	bs[bi].len = 0;
+	bs[bi].m.len = 0;
 	cursors_stale(bi, C_STALE);
 }
 
@@ -947,7 +740,7 @@ op_append(void)
 	uint32_t n = pick_size(s);
 	bool null = (g8() & 15) == 0;
 	const uint8_t *src = pick_src(n);
-	struct need nd = need_append(s, n);
+	struct hb_need nd = hb_model_need_append(&s->b, n);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
 	unsigned int mask = 0;
 	int rc;
@@ -986,9 +779,9 @@ op_append_int(void)
 {
 	int bi = pick_buf();
 	struct bslot *s = &bs[bi];
-	int t = g8() % N_INT;
-	uint64_t v = int_mask(((uint64_t)g32() << 32) | g32(), t);
-	struct need nd = need_append(s, int_size[t]);
+	int t = g8() % HB_INT_NUM;
+	uint64_t v = hb_int_mask(((uint64_t)g32() << 32) | g32(), t);
+	struct hb_need nd = hb_model_need_append(&s->b, hb_ints[t].size);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
 	unsigned int mask = 0;
 	uint8_t enc[8];
@@ -1001,12 +794,12 @@ op_append_int(void)
 	else
 		mask = A(OK) | (pool_short(s->pool, &nd) ? A(ENOMEM) : 0);
 	ALLOW_CHANGE(bi);
-	rc = int_append(&s->b, t, v);
+	rc = hb_int_append(&s->b, t, v);
 	EXPECT(rc, mask);
 	check_enomem(rc, s->pool, avail, &nd, false);
 	if (rc == 0) {
-		int_encode(enc, v, t);
-		model_append(s, enc, int_size[t]);
+		hb_int_encode(enc, v, t);
+		model_append(s, enc, hb_ints[t].size);
 	} else {
 		may_change = 0;
 	}
@@ -1020,9 +813,9 @@ op_prepend(void)
 	uint32_t n = pick_size(s);
 	bool null = (g8() & 15) == 0;
 	const uint8_t *src = pick_src(n);
-	struct need nd = need_prepend(s, n);
+	struct hb_need nd = hb_model_need_prepend(&s->b, n);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
-	bool was_empty = s->len == 0;
+	bool was_empty = s->m.len == 0;
 	unsigned int mask = 0;
 	int rc;
 
@@ -1034,7 +827,7 @@ op_prepend(void)
 		mask |= A(EBUSY);
 	if (mask == 0) {
 		/* A prepend never fails for lack of headroom. */
-		bool big = n > UINT32_MAX - s->len ||
+		bool big = n > UINT32_MAX - s->m.len ||
 			   hb_buf_nb_segs(&s->b) + (uint64_t)nd.hi + 1 >
 				   RTE_MBUF_MAX_NB_SEGS;
 
@@ -1083,29 +876,32 @@ op_read(void)
 	unsigned int mask;
 	int rc;
 
-	pick_range(s->len, &off, &len);
+	pick_range(s->m.len, &off, &len);
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len; op_arg[3] = k;
 	if (k & 1) {
 		/* Typed integer. */
-		int t = (k >> 1) % N_INT;
+		int t = (k >> 1) % HB_INT_NUM;
 		uint64_t v = 0;
 
-		len = int_size[t];
+		len = hb_ints[t].size;
 		op_arg[2] = len;
-		mask = read_mask(s, range_ok(s->len, off, len) ? A(OK) : A(ERANGE));
-		rc = int_get(&s->b, t, off, &v, null);
+		mask = read_mask(s,
+				 hb_range_ok(s->m.len, off,
+					     len) ? A(OK) : A(ERANGE));
+		rc = hb_int_get(&s->b, t, off, null ? NULL : &v);
 		EXPECT(rc, null_mask(mask, null));
 		if (rc == 0)
-			FZ_ASSERT(v == int_decode(s->ref + off, t),
+			FZ_ASSERT(v == hb_int_decode(s->m.ref + off, t),
 				  "integer %#" PRIx64 " differs", v);
 		return;
 	}
 	/* Out of range: never copied (dst is big enough for any range). */
-	mask = read_mask(s, range_ok(s->len, off, len) ? A(OK) : A(ERANGE));
+	mask = read_mask(s,
+			 hb_range_ok(s->m.len, off, len) ? A(OK) : A(ERANGE));
 	rc = hb_buf_read(&s->b, off, null ? NULL : dst, len);
 	EXPECT(rc, null_mask(mask, null));
 	if (rc == 0)
-		FZ_ASSERT(memcmp(dst, s->ref + off, len) == 0, "read bytes differ");
+		FZ_ASSERT(memcmp(dst, s->m.ref + off, len) == 0, "read bytes differ");
 }
 
 static void
@@ -1120,29 +916,30 @@ op_write(void)
 	unsigned int mask = 0;
 	int rc;
 
-	pick_range(s->len, &off, &len);
+	pick_range(s->m.len, &off, &len);
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = k;
 	if (k & 1) {
-		int t = (k >> 1) % N_INT;
-		uint64_t v = int_mask(((uint64_t)g32() << 32) | g32(), t);
+		int t = (k >> 1) % HB_INT_NUM;
+		uint64_t v = hb_int_mask(((uint64_t)g32() << 32) | g32(), t);
 		uint8_t enc[8];
 
-		len = int_size[t];
+		len = hb_ints[t].size;
 		op_arg[3] = len;
 		if (!mut_ok(s))
 			mask = A(EBUSY);
 		else
-			mask = range_ok(s->len, off, len) ? A(OK) : A(ERANGE);
-		rc = int_put(&s->b, t, off, v);
+			mask = hb_range_ok(s->m.len, off,
+					   len) ? A(OK) : A(ERANGE);
+		rc = hb_int_put(&s->b, t, off, v);
 		EXPECT(rc, mask);
 		if (rc == 0) {
-			int_encode(enc, v, t);
-			memcpy(s->ref + off, enc, len);
+			hb_int_encode(enc, v, t);
+			hb_model_write(&s->m, off, enc, len);
 		}
 		return;
 	}
 	/* Lengths past the noise are out of range: never read. */
-	if (len > NOISE_LEN && range_ok(s->len, off, len))
+	if (len > NOISE_LEN && hb_range_ok(s->m.len, off, len))
 		len = NOISE_LEN;
 	src = pick_src(len);
 	op_arg[3] = len;
@@ -1151,11 +948,11 @@ op_write(void)
 	if (!mut_ok(s))
 		mask |= A(EBUSY);
 	if (mask == 0)
-		mask = range_ok(s->len, off, len) ? A(OK) : A(ERANGE);
+		mask = hb_range_ok(s->m.len, off, len) ? A(OK) : A(ERANGE);
 	rc = hb_buf_write(&s->b, off, null ? NULL : src, len);
 	EXPECT(rc, mask);
 	if (rc == 0)
-		memmove(s->ref + off, src, len);
+		hb_model_write(&s->m, off, src, len);
 }
 
 static void
@@ -1163,7 +960,7 @@ op_trim_adj(bool adj)
 {
 	int bi = pick_buf();
 	struct bslot *s = &bs[bi];
-	uint32_t n = pick_drop(s->len);
+	uint32_t n = pick_drop(s->m.len);
 	unsigned int mask;
 	int rc;
 
@@ -1171,7 +968,7 @@ op_trim_adj(bool adj)
 	if (!mut_ok(s))
 		mask = A(EBUSY);
 	else
-		mask = n <= s->len ? A(OK) : A(ERANGE);
+		mask = n <= s->m.len ? A(OK) : A(ERANGE);
 	ALLOW_CHANGE(bi);
 	rc = adj ? hb_buf_adj(&s->b, n) : hb_buf_trim(&s->b, n);
 	EXPECT(rc, mask);
@@ -1180,9 +977,9 @@ op_trim_adj(bool adj)
 		return;
 	}
 	if (adj)
-		model_adj(s, n);
+		hb_model_adj(&s->m, n);
 	else
-		s->len -= n;
+		hb_model_trim(&s->m, n);
 	cursors_stale(bi, n > 0 ? C_STALE : C_MAYBE);
 }
 
@@ -1192,11 +989,11 @@ op_split(void)
 	int bi = pick_buf();
 	struct bslot *s = &bs[bi];
 	uint8_t k = g8();
-	uint32_t at = pick_drop(s->len);
+	uint32_t at = pick_drop(s->m.len);
 	int ti = -1, i;
 	struct hb_buf *tail;
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
-	struct need nd = { 0, 0 };
+	struct hb_need nd = { 0, 0 };
 	unsigned int mask = 0;
 	const struct rte_mbuf *m;
 	uint32_t o = 0;
@@ -1226,7 +1023,7 @@ op_split(void)
 	if (!mut_ok(s))
 		mask |= A(EBUSY);
 	if (mask == 0) {
-		if (at > s->len) {
+		if (at > s->m.len) {
 			mask = A(ERANGE);
 		} else {
 			mask = A(OK);
@@ -1248,13 +1045,11 @@ op_split(void)
 		  "split took %u mbufs",
 		  avail - rte_mempool_avail_count(pools[s->pool]));
 	m_reinit(ti, s->pool);
-	memcpy(bs[ti].ref, s->ref + at, s->len - at);
-	bs[ti].len = s->len - at;
-	if (at < s->len)
+	if (at < s->m.len)
 		cursors_stale(bi, C_STALE);
 	else
 		cursors_stale(bi, C_MAYBE);
-	s->len = at;
+	FZ_ASSERT(hb_model_split(&s->m, at, &bs[ti].m), "model full");
 }
 
 static void
@@ -1271,9 +1066,9 @@ op_peek(void)
 	bool ok;
 	unsigned int mask;
 
-	pick_range(s->len, &off, &len);
+	pick_range(s->m.len, &off, &len);
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len; op_arg[3] = noscr;
-	ok = range_ok(s->len, off, len);
+	ok = hb_range_ok(s->m.len, off, len);
 	direct = ok && len > 0 ? one_seg(&s->b, off, len) : NULL;
 	if (!ok)
 		mask = A(ERANGE);
@@ -1291,7 +1086,7 @@ op_peek(void)
 		FZ_ASSERT(p == direct, "contiguous peek not in place");
 	else
 		FZ_ASSERT(p == scratch, "spanning peek not in scratch");
-	FZ_ASSERT(memcmp(p, s->ref + off, len) == 0, "peek bytes differ");
+	FZ_ASSERT(memcmp(p, s->m.ref + off, len) == 0, "peek bytes differ");
 }
 
 static void
@@ -1307,7 +1102,7 @@ op_iov(void)
 	bool null = false;
 	unsigned int mask;
 
-	pick_range(s->len, &off, &len);
+	pick_range(s->m.len, &off, &len);
 	switch (k & 7) {
 	case 0: null = true; cnt = 0; break;		/* count only */
 	case 1: null = true; cnt = 1 + (k >> 3); break;	/* invalid */
@@ -1317,7 +1112,7 @@ op_iov(void)
 	}
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len; op_arg[3] = cnt;
 	op_arg[4] = null;
-	if (range_ok(s->len, off, len))
+	if (hb_range_ok(s->m.len, off, len))
 		for (m = s->b.head; m != NULL; m = m->next) {
 			uint32_t a = RTE_MAX(o, off);
 			uint32_t e = RTE_MIN(o + m->data_len, off + len);
@@ -1327,7 +1122,7 @@ op_iov(void)
 		}
 	if (cnt < 0 || (null && cnt != 0))
 		mask = A(EINVAL);
-	else if (!range_ok(s->len, off, len))
+	else if (!hb_range_ok(s->m.len, off, len))
 		mask = A(ERANGE);
 	else if (!null && need > cnt)
 		mask = A(ENOBUFS);
@@ -1347,7 +1142,7 @@ op_iov(void)
 		FZ_ASSERT(one_seg(&s->b, off + piece, (uint32_t)iov[i].iov_len) ==
 				  iov[i].iov_base,
 			  "iov entry %d is not a segment piece", i);
-		FZ_ASSERT(memcmp(iov[i].iov_base, s->ref + off + piece,
+		FZ_ASSERT(memcmp(iov[i].iov_base, s->m.ref + off + piece,
 				 iov[i].iov_len) == 0, "iov bytes differ");
 		piece += (uint32_t)iov[i].iov_len;
 	}
@@ -1360,7 +1155,7 @@ op_reserve(void)
 	int bi = pick_buf();
 	struct bslot *s = &bs[bi];
 	uint32_t n = pick_size(s);
-	struct need nd = need_append(s, n);
+	struct hb_need nd = hb_model_need_append(&s->b, n);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
 	unsigned int mask = 0;
 	int rc;
@@ -1390,12 +1185,12 @@ op_reserve(void)
 
 		FZ_ASSERT(took >= nd.lo && took <= nd.hi,
 			  "took %u mbufs, expected %u..%u", took, nd.lo, nd.hi);
-		FZ_ASSERT(buf_room(&s->b) >= n || (s->b.head != NULL &&
-			  s->len == 0 && s->b.head->nb_segs > 0),
-			  "reserve: room %u < %u", buf_room(&s->b), n);
+		FZ_ASSERT(hb_model_room(&s->b) >= n || (s->b.head != NULL &&
+			  s->m.len == 0 && s->b.head->nb_segs > 0),
+			  "reserve: room %u < %u", hb_model_room(&s->b), n);
 	}
 	/* Appending what was reserved takes no mbuf. */
-	if (n > 0 && n <= 4096 && s->len + n <= MODEL_MAX && (g8() & 1)) {
+	if (n > 0 && n <= 4096 && s->m.len + n <= MODEL_MAX && (g8() & 1)) {
 		const uint8_t *src = pick_src(n);
 
 		avail = rte_mempool_avail_count(pools[s->pool]);
@@ -1431,7 +1226,7 @@ op_free(void)
 		return;
 	}
 	EXPECT(rc, A(OK));
-	s->len = 0;
+	s->m.len = 0;
 	cursors_stale(bi, C_MAYBE);
 	if (snaps[bi].n > 0)
 		cursors_stale(bi, C_STALE);
@@ -1443,11 +1238,9 @@ check_chain(const struct rte_mbuf *h, const struct bslot *s)
 	const struct rte_mbuf *m;
 	uint32_t off = 0, n = 0;
 
-	FZ_ASSERT(h->pkt_len == s->len, "detached pkt_len %u", h->pkt_len);
+	FZ_ASSERT(h->pkt_len == s->m.len, "detached pkt_len %u", h->pkt_len);
+	FZ_ASSERT(hb_model_chain_diff(&s->m, h) < 0, "detached bytes differ");
 	for (m = h; m != NULL; m = m->next) {
-		FZ_ASSERT(memcmp(rte_pktmbuf_mtod(m, const void *),
-				 s->ref + off, m->data_len) == 0,
-			  "detached bytes differ");
 		FZ_ASSERT(m->data_len > 0 || (m == h && h->pkt_len == 0) ||
 			  m->next != NULL, "detached chain ends empty");
 		off += m->data_len;
@@ -1497,7 +1290,7 @@ op_detach(void)
 	cursors_stale(bi, C_STALE);
 	if (k & 1) {
 		rte_pktmbuf_free(h);
-		s->len = 0;
+		s->m.len = 0;
 		return;
 	}
 	EXPECT(hb_buf_attach(&s->b, h), A(OK));
@@ -1539,8 +1332,8 @@ op_cursor_init(void)
 	struct cmodel *c = &cm[ci];
 	struct bslot *s = &bs[bi];
 	uint8_t k = g8();
-	uint32_t off = (k & 7) == 0 ? s->len + 1 + (g8() & 7) :
-		       (k & 7) == 1 ? s->len : g16() % (s->len + 1);
+	uint32_t off = (k & 7) == 0 ? s->m.len + 1 + (g8() & 7) :
+		       (k & 7) == 1 ? s->m.len : g16() % (s->m.len + 1);
 	struct hb_cursor save = c->c;
 	unsigned int mask;
 	int rc;
@@ -1554,7 +1347,7 @@ op_cursor_init(void)
 			  "failed cursor init changed the cursor");
 		return;
 	}
-	mask = read_mask(s, off <= s->len ? A(OK) : A(ERANGE));
+	mask = read_mask(s, off <= s->m.len ? A(OK) : A(ERANGE));
 	rc = hb_cursor_init(&c->c, &s->b, off);
 	EXPECT(rc, mask);
 	if (rc != 0) {
@@ -1582,21 +1375,21 @@ op_cursor(void)
 	bool stale_ok, valid_ok;
 	const void *p = NULL;
 	uint64_t v = 0;
-	int what = k % 7, rc = 0, t = (k >> 3) % N_INT;
+	int what = k % 7, rc = 0, t = (k >> 3) % HB_INT_NUM;
 
 	if (!c->init)
 		return;
 	s = &bs[c->buf];
 	stale_ok = c->val != C_VALID;
 	valid_ok = c->val != C_STALE;
-	rem = valid_ok && c->off <= s->len ? s->len - c->off : 0;
+	rem = valid_ok && c->off <= s->m.len ? s->m.len - c->off : 0;
 	switch (g8() & 3) {
 	case 0: len = rem; break;
 	case 1: len = rem + 1 + (g8() & 3); break;
 	default: len = RTE_MIN((uint32_t)(g8() & 63), rem); break;
 	}
 	if (what == 4 || what == 5)
-		len = int_size[t];
+		len = hb_ints[t].size;
 	op_arg[0] = ci; op_arg[1] = what; op_arg[2] = len; op_arg[3] = c->off;
 	op_arg[4] = c->val;
 
@@ -1604,8 +1397,8 @@ op_cursor(void)
 		uint32_t r = hb_cursor_remaining(&c->c);
 
 		FZ_ASSERT((stale_ok && r == 0) ||
-			  (valid_ok && r == s->len - c->off),
-			  "remaining %u, model %u (%d)", r, s->len - c->off,
+			  (valid_ok && r == s->m.len - c->off),
+			  "remaining %u, model %u (%d)", r, s->m.len - c->off,
 			  c->val);
 		FZ_ASSERT(hb_cursor_offset(&c->c) == c->off, "cursor offset");
 		return;
@@ -1622,7 +1415,7 @@ op_cursor(void)
 		return;
 	}
 	okm = A(OK);
-	if (valid_ok && len > s->len - RTE_MIN(c->off, s->len))
+	if (valid_ok && len > s->m.len - RTE_MIN(c->off, s->m.len))
 		okm = A(ENODATA);
 	if (what == 3 && valid_ok && okm == A(OK) && len > 0 &&
 	    one_seg(&s->b, c->off, len) == NULL && (k & 0x30) == 0)
@@ -1642,7 +1435,7 @@ op_cursor(void)
 		rc = p != NULL ? 0 : -rte_errno;
 		break;
 	default:
-		rc = int_cursor(&c->c, t, what == 4, &v);
+		rc = hb_int_cursor(&c->c, t, what == 4, &v);
 		break;
 	}
 	EXPECT(rc, mask);
@@ -1654,7 +1447,7 @@ op_cursor(void)
 	switch (what) {
 	case 0:
 	case 1:
-		FZ_ASSERT(memcmp(dst, s->ref + c->off, len) == 0,
+		FZ_ASSERT(memcmp(dst, s->m.ref + c->off, len) == 0,
 			  "cursor bytes differ");
 		break;
 	case 3:
@@ -1663,13 +1456,13 @@ op_cursor(void)
 
 			FZ_ASSERT(d != NULL ? p == d : p == scratch,
 				  "pull: wrong place");
-			FZ_ASSERT(memcmp(p, s->ref + c->off, len) == 0,
+			FZ_ASSERT(memcmp(p, s->m.ref + c->off, len) == 0,
 				  "pull bytes differ");
 		}
 		break;
 	case 4:
 	case 5:
-		FZ_ASSERT(v == int_decode(s->ref + c->off, t),
+		FZ_ASSERT(v == hb_int_decode(s->m.ref + c->off, t),
 			  "cursor integer differs");
 		break;
 	default:
@@ -1727,7 +1520,7 @@ vis_granted(int vi, int bi, bool write, uint32_t off, uint32_t len,
 	FZ_ASSERT(x->direct || ((uintptr_t)x->v->ptr & (HB_VISIT_ALIGN_MAX - 1)) == 0,
 		  "bounce memory not aligned");
 	FZ_ASSERT(x->v->off == off && x->v->len == len, "visitor range");
-	memcpy(x->shadow, s->ref + off, len);
+	memcpy(x->shadow, s->m.ref + off, len);
 	FZ_ASSERT(memcmp(x->v->ptr, x->shadow, len) == 0, "view differs");
 }
 
@@ -1743,7 +1536,7 @@ op_vis(bool write)
 	int vi = pick_vis();
 	struct hb_visitor *v;
 	unsigned int mask = 0, avail;
-	struct need nd = { 0, 0 };
+	struct hb_need nd = { 0, 0 };
 	bool grows;
 	int rc;
 
@@ -1752,13 +1545,13 @@ op_vis(bool write)
 	v = vm[vi].v;
 	if (write && (k & 3) >= 2) {
 		/* Past the end: growth. */
-		off = s->len - RTE_MIN(s->len, (uint32_t)(g8() & 63)) +
+		off = s->m.len - RTE_MIN(s->m.len, (uint32_t)(g8() & 63)) +
 		      ((k & 1) ? (g8() & 31) : 0);
 		len = (g8() & 1) ? 1 + (g8() & 127) : 1 + g16() % (8 * pool_cap[s->pool]);
 		if (g8() == 0xff)
 			len = BOUNCE + 1 + (g8() & 3);
 		end = off + len;
-		grow = end > s->len ? end - s->len : 0;
+		grow = end > s->m.len ? end - s->m.len : 0;
 		switch (g8() & 3) {
 		case 0: grow = grow > 0 ? grow - 1 : 0; break;
 		case 1: grow += g8(); break;
@@ -1766,7 +1559,7 @@ op_vis(bool write)
 		default: break;
 		}
 	} else {
-		pick_range(s->len, &off, &len);
+		pick_range(s->m.len, &off, &len);
 		if ((k & 3) == 1 && len > 0)
 			len = RTE_MIN(len, (uint32_t)(g8() & 63) + 1);
 		if (write && (k & 0x80))
@@ -1775,21 +1568,21 @@ op_vis(bool write)
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len; op_arg[3] = grow;
 	op_arg[4] = align; op_arg[5] = vi;
 	end = off + len;
-	grows = write && (uint64_t)off + len > s->len;
+	grows = write && (uint64_t)off + len > s->m.len;
 	/* Every error whose condition holds; success only if none does. */
 	if (nullv || len == 0 || !align_valid(align))
 		mask |= A(EINVAL);
 	if (!visit_ok(s, write))
 		mask |= A(EBUSY);
-	if ((uint64_t)off + len > s->len &&
-	    (!write || (uint64_t)off + len - s->len > grow))
+	if ((uint64_t)off + len > s->m.len &&
+	    (!write || (uint64_t)off + len - s->m.len > grow))
 		mask |= A(ERANGE);
 	else if (len > BOUNCE)
 		mask |= A(E2BIG); /* spans segments: too big to bounce */
 	if (mask == 0 && grows) {
-		uint64_t more = (uint64_t)off + len - s->len;
+		uint64_t more = (uint64_t)off + len - s->m.len;
 
-		nd = need_append(s, more);
+		nd = hb_model_need_append(&s->b, more);
 		if (too_big(s, more, &nd))
 			mask |= A(E2BIG);
 		if (pool_short(s->pool, &nd))
@@ -1861,7 +1654,7 @@ op_scribble(void)
 	memset((uint8_t *)x->v->ptr + a, b, n);
 	memset(x->shadow + a, b, n);
 	if (x->direct)
-		memset(bs[x->buf].ref + x->off + a, b, n);
+		memset(bs[x->buf].m.ref + x->off + a, b, n);
 }
 
 static void
@@ -1891,7 +1684,7 @@ op_release(void)
 	EXPECT(rc, A(OK));
 	x->st = V_RELEASED;
 	if (x->write && !x->direct)
-		memcpy(bs[x->buf].ref + x->off, x->shadow, x->len);
+		hb_model_write(&bs[x->buf].m, x->off, x->shadow, x->len);
 	m_drop(x->buf, x->write);
 }
 
@@ -1989,7 +1782,7 @@ op_async(void)
 	struct rmodel *q;
 	struct vmodel *x;
 	unsigned int mask = 0, avail;
-	struct need nd = { 0, 0 };
+	struct hb_need nd = { 0, 0 };
 	bool grows;
 	int rc;
 
@@ -1998,11 +1791,11 @@ op_async(void)
 	q = &rm[r];
 	x = &vm[NVIS + r];
 	if (k & 2) {
-		off = s->len - RTE_MIN(s->len, (uint32_t)(g8() & 31));
+		off = s->m.len - RTE_MIN(s->m.len, (uint32_t)(g8() & 31));
 		len = 1 + (g8() & 127);
 		grow = g8();
 	} else {
-		pick_range(s->len, &off, &len);
+		pick_range(s->m.len, &off, &len);
 		if (len > 0)
 			len = RTE_MIN(len, 1 + (uint32_t)g16() % 4096);
 		if (g8() & 1)
@@ -2011,11 +1804,11 @@ op_async(void)
 	q->rel_in_cb = (k & 0x80) != 0;
 	op_arg[0] = bi; op_arg[1] = acc; op_arg[2] = off; op_arg[3] = len;
 	op_arg[4] = grow; op_arg[5] = r;
-	grows = write && (uint64_t)off + len > s->len;
+	grows = write && (uint64_t)off + len > s->m.len;
 	if (nullreq || nullcb || (acc != HB_ACCESS_READ && acc != HB_ACCESS_WRITE) ||
 	    len == 0 || (!write && grow != 0))
 		mask = A(EINVAL);
-	if ((uint64_t)off + len > (uint64_t)s->len + (write ? grow : 0))
+	if ((uint64_t)off + len > (uint64_t)s->m.len + (write ? grow : 0))
 		mask |= A(ERANGE);
 	if (mask != 0)
 		;
@@ -2025,7 +1818,8 @@ op_async(void)
 	else {
 		mask = A(OK);
 		if (grows) {
-			nd = need_append(s, (uint64_t)off + len - s->len);
+			nd = hb_model_need_append(&s->b,
+						  (uint64_t)off + len - s->m.len);
 			if (pool_short(s->pool, &nd))
 				mask |= A(ENOMEM);
 		}
@@ -2141,8 +1935,9 @@ do_poll(unsigned int max)
 		mask = A(OK);
 		if (bounced_live() > 0)
 			mask |= A(ENOMEM);
-		if (q->write && (uint64_t)q->off + q->len > s->len) {
-			struct need nd = need_append(s, (uint64_t)q->off + q->len - s->len);
+		if (q->write && (uint64_t)q->off + q->len > s->m.len) {
+			uint64_t more = (uint64_t)q->off + q->len - s->m.len;
+			struct hb_need nd = hb_model_need_append(&s->b, more);
 
 			if (avail[s->pool] < nd.hi + 2 * NREQ || fault_armed(s->pool) ||
 			    fault_fired(s->pool))
@@ -2158,7 +1953,7 @@ do_poll(unsigned int max)
 		if (q->write)
 			model_grow(s, q->off + q->len);
 		FZ_ASSERT(c->live, "granted request without a visitor");
-		FZ_ASSERT(memcmp(q->cbcopy, s->ref + q->off, q->len) == 0,
+		FZ_ASSERT(memcmp(q->cbcopy, s->m.ref + q->off, q->len) == 0,
 			  "granted view differs");
 		/* The geometry as of now (later grants only grew the end). */
 		x->st = V_LIVE;
@@ -2167,7 +1962,7 @@ do_poll(unsigned int max)
 		x->off = q->off;
 		x->len = q->len;
 		x->direct = c->direct;
-		memcpy(x->shadow, s->ref + q->off, q->len);
+		memcpy(x->shadow, s->m.ref + q->off, q->len);
 		if (q->rel_in_cb) {
 			EXPECT(c->rel_rc, A(OK));
 			x->st = V_RELEASED;
@@ -2229,20 +2024,20 @@ op_pullup(void)
 	struct bslot *s = &bs[bi];
 	uint32_t off, len, cap = pool_cap[s->pool];
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
-	struct need nd = { 0, 1 };
+	struct hb_need nd = { 0, 1 };
 	unsigned int mask = 0;
 	bool one;
 	int rc;
 
-	pick_range(s->len, &off, &len);
+	pick_range(s->m.len, &off, &len);
 	if ((g8() & 3) != 0 && len > 0)
 		len = RTE_MIN(len, 1 + (uint32_t)g8() % (cap + 2));
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len;
-	one = len == 0 || (range_ok(s->len, off, len) &&
+	one = len == 0 || (hb_range_ok(s->m.len, off, len) &&
 			   one_seg(&s->b, off, len) != NULL);
 	if (!mut_ok(s))
 		mask |= A(EBUSY);
-	if (!range_ok(s->len, off, len))
+	if (!hb_range_ok(s->m.len, off, len))
 		mask |= A(ERANGE);
 	else if (len > cap)
 		mask |= A(E2BIG);
@@ -2419,7 +2214,7 @@ op_invalid(void)
 		/* Refused at once, over stale fields: still not queued. */
 		req.slot = 5;
 		req.lcore = (uint16_t)(rte_lcore_id() + 1);
-		EXPECT(hb_visit_async(&req, &s->b, HB_ACCESS_READ, s->len, 1, 0,
+		EXPECT(hb_visit_async(&req, &s->b, HB_ACCESS_READ, s->m.len, 1, 0,
 				      fz_cb, NULL), A(ERANGE));
 		EXPECT(hb_req_cancel(&req), A(EINVAL));
 		break;
@@ -2558,8 +2353,8 @@ teardown(void)
 			EXPECT(hb_visit_release(vm[i].v), A(OK));
 			vm[i].st = V_RELEASED;
 			if (vm[i].write && !vm[i].direct)
-				memcpy(bs[vm[i].buf].ref + vm[i].off,
-				       vm[i].shadow, vm[i].len);
+				hb_model_write(&bs[vm[i].buf].m, vm[i].off,
+					       vm[i].shadow, vm[i].len);
 			m_drop(vm[i].buf, vm[i].write);
 			step_end();
 		}
@@ -2592,7 +2387,7 @@ teardown(void)
 		FZ_ASSERT(!bs[i].shared && bs[i].nq == 0 && !any_visitor(&bs[i]),
 			  "buf %d not idle after teardown", i);
 		EXPECT(hb_buf_free(&bs[i].b), A(OK));
-		bs[i].len = 0;
+		bs[i].m.len = 0;
 	}
 	for (i = 0; i < NREQ; i++)
 		FZ_ASSERT(rm[i].st == R_IDLE, "request %d still out", i);
@@ -2684,8 +2479,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		vm[i].v = &vis[i];
 	for (i = 0; i < NREQ; i++)
 		vm[NVIS + i].v = &rm[i].req.v;
-	for (i = 0; i < NBUF; i++)
+	for (i = 0; i < NBUF; i++) {
+		RTE_VERIFY(hb_model_init(&bs[i].m, MODEL_MAX) == 0);
 		RTE_VERIFY(hb_buf_init(&bs[i].b, pools[0]) == 0);
+	}
 	warm_up();
 	rte_malloc_get_socket_stats((int)rte_socket_id(), &heap_base);
 	return 0;
@@ -2704,7 +2501,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < NBUF; i++) {
 		bs[i].pool = (cfg >> (2 * i)) % NPOOL;
 		RTE_VERIFY(hb_buf_init(&bs[i].b, pools[bs[i].pool]) == 0);
-		bs[i].len = 0;
+		bs[i].m.len = 0;
 		bs[i].shared = bs[i].closing = bs[i].writer = false;
 		bs[i].readers = 0;
 		bs[i].nq = 0;
