@@ -2,6 +2,7 @@
  * Copyright(c) 2026 HyperBuf developers
  */
 
+#include <inttypes.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -264,4 +265,107 @@ hb_test_ctx_teardown(void **state)
 		print_error("the test stopped in:%s\n", ctx);
 	hb_test_ctx_clear();
 	return 0;
+}
+
+/* Fail at @file:@line if @a and @exp differ in their @n bytes. */
+static void
+bytes_equal(const uint8_t *a, const uint8_t *exp, uint32_t n, const char *what,
+	    const char *file, int line)
+{
+	uint32_t i;
+
+	if (n == 0 || memcmp(a, exp, n) == 0)
+		return;
+	for (i = 0; a[i] == exp[i]; i++)
+		;
+	fail_msg("%s:%d: %s: byte %u of %u is %#x, expected %#x%s", file, line,
+		 what, i, n, a[i], exp[i], ctx);
+}
+
+void
+hb_test_read(const struct hb_buf *b, uint32_t off, const void *exp,
+	     uint32_t len, const char *file, int line)
+{
+	/* Grown as needed, kept: failures leave by longjmp(). */
+	static uint8_t *out;
+	static size_t cap;
+	int rc;
+
+	if ((size_t)len + 1 > cap) {
+		free(out);
+		cap = (size_t)len + 1;
+		out = malloc(cap);
+		assert_non_null(out);
+	}
+	memset(out, 0x5a, len);
+	out[len] = 0xa5;
+	rc = hb_buf_read(b, off, out, len);
+	if (rc != 0)
+		fail_msg("%s:%d: hb_buf_read(%u, %u): %d%s", file, line, off,
+			 len, rc, ctx);
+	if (out[len] != 0xa5)
+		fail_msg("%s:%d: hb_buf_read(%u, %u) wrote past the end%s",
+			 file, line, off, len, ctx);
+	bytes_equal(out, exp, len, "hb_buf_read", file, line);
+}
+
+void
+hb_test_chain_bytes(const struct rte_mbuf *head, const void *exp, uint32_t len,
+		    const char *file, int line)
+{
+	const uint8_t *e = exp;
+	const struct rte_mbuf *m;
+	unsigned int n = 0;
+	uint64_t off = 0;
+
+	if (head == NULL && len == 0)
+		return;
+	if (head == NULL)
+		fail_msg("%s:%d: no chain, %u bytes expected%s", file, line,
+			 len, ctx);
+	if (head->pkt_len != len)
+		fail_msg("%s:%d: pkt_len %u, expected %u%s", file, line,
+			 head->pkt_len, len, ctx);
+	for (m = head; m != NULL; m = m->next, n++) {
+		if (off + m->data_len > len)
+			fail_msg("%s:%d: segment %u ends at %" PRIu64
+				 ", past %u%s",
+				 file, line, n, off + m->data_len, len, ctx);
+		bytes_equal(rte_pktmbuf_mtod(m, const uint8_t *), e + off,
+			    m->data_len, "segment", file, line);
+		off += m->data_len;
+	}
+	if (off != len || head->nb_segs != n)
+		fail_msg("%s:%d: the segments hold %" PRIu64 " bytes (%u "
+			 "expected), nb_segs %u for %u segments%s",
+			 file, line, off, len, head->nb_segs, n, ctx);
+}
+
+void
+hb_test_buf_bytes(const struct hb_buf *b, const void *exp, uint32_t len,
+		  const char *file, int line)
+{
+	const char *why = NULL;
+
+	if (hb_buf_check(b, &why) != 0) {
+		hb_buf_dump(stderr, b);
+		fail_msg("%s:%d: hb_buf_check: %s%s", file, line, why, ctx);
+	}
+	if (hb_buf_len(b) != len)
+		fail_msg("%s:%d: length %u, expected %u%s", file, line,
+			 hb_buf_len(b), len, ctx);
+	hb_test_read(b, 0, exp, len, file, line);
+	hb_test_chain_bytes(b->head, exp, len, file, line);
+}
+
+void
+hb_test_mbuf_ok(const struct rte_mbuf *m, int is_header, const char *file,
+		int line)
+{
+	const char *why = NULL;
+
+	if (m == NULL)
+		fail_msg("%s:%d: no mbuf%s", file, line, ctx);
+	if (rte_mbuf_check(m, is_header, &why) != 0)
+		fail_msg("%s:%d: rte_mbuf_check: %s%s", file, line, why, ctx);
 }

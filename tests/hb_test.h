@@ -121,6 +121,65 @@ int hb_test_ctx_teardown(void **state);
 		}                                                              \
 	} while (0)
 
+void hb_test_buf_bytes(const struct hb_buf *b, const void *exp, uint32_t len,
+		       const char *file, int line);
+void hb_test_read(const struct hb_buf *b, uint32_t off, const void *exp,
+		  uint32_t len, const char *file, int line);
+void hb_test_chain_bytes(const struct rte_mbuf *head, const void *exp,
+			 uint32_t len, const char *file, int line);
+void hb_test_mbuf_ok(const struct rte_mbuf *m, int is_header, const char *file,
+		     int line);
+
+/*
+ * @b passes hb_buf_check() and holds exactly the @len bytes of @exp: as
+ * hb_buf_read() copies them (writing nothing past them) and as its
+ * segments hold them, walked by hand. (The byte comparisons of these
+ * helpers use memcmp(), and name the first byte that differs: they run on
+ * megabytes, where assert_memory_equal() is many times slower.)
+ */
+#define hb_assert_buf_bytes(b, exp, len)                                       \
+	hb_test_buf_bytes((b), (exp), (len), __FILE__, __LINE__)
+
+/* hb_buf_read() of [@off, @off + @len) gives @exp, and no byte more. */
+#define hb_assert_read(b, off, exp, len)                                       \
+	hb_test_read((b), (off), (exp), (len), __FILE__, __LINE__)
+
+/*
+ * The chain at @head (detached, or a buffer's) holds the @len bytes of
+ * @exp, walked by hand; pkt_len is @len and nb_segs its segments.
+ */
+#define hb_assert_chain_bytes(head, exp, len)                                  \
+	hb_test_chain_bytes((head), (exp), (len), __FILE__, __LINE__)
+
+/* rte_mbuf_check(@m, @is_header) passes (its reason in the message). */
+#define hb_assert_mbuf_ok(m, is_header)                                        \
+	hb_test_mbuf_ok((m), (is_header), __FILE__, __LINE__)
+
+/*
+ * Checks on a thread that is not CMocka's (a failed CMocka assertion may
+ * only stop the test on its own thread): HB_THR_CHECK() records the first
+ * failure, and the main thread asserts hb_assert_thr_ok() once the other
+ * is done.
+ */
+struct hb_thr_check {
+	unsigned int fails;
+	char msg[160];
+};
+
+#define HB_THR_CHECK(tc, cond)                                                 \
+	do {                                                                   \
+		if (!(cond) && (tc)->fails++ == 0)                             \
+			snprintf((tc)->msg, sizeof((tc)->msg), "%s:%d: %s",    \
+				 __FILE__, __LINE__, #cond);                   \
+	} while (0)
+
+#define hb_assert_thr_ok(tc)                                                   \
+	do {                                                                   \
+		if ((tc)->fails != 0)                                          \
+			fail_msg("thread: %u failed checks, first at %s",      \
+				 (tc)->fails, (tc)->msg);                      \
+	} while (0)
+
 /*
  * Snapshots for the error rule ("a call that fails changes nothing",
  * include/hb_buf.h), on hb_snap.h:

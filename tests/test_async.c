@@ -110,39 +110,6 @@ stats_now(void)
 	return st;
 }
 
-/* The bytes of @b are @model (readable by this lcore now). */
-static void
-assert_bytes(const struct hb_buf *b, const uint8_t *model, uint32_t len)
-{
-	static uint8_t out[1u << 17];
-
-	assert_true(len <= sizeof(out));
-	assert_int_equal(hb_buf_len(b), len);
-	if (len == 0)
-		return;
-	assert_int_equal(hb_buf_read(b, 0, out, len), 0);
-	assert_memory_equal(out, model, len);
-}
-
-/* Bytes of a detached chain, walked by hand. */
-static void
-assert_chain(const struct rte_mbuf *m, const uint8_t *model, uint32_t len)
-{
-	uint32_t off = 0;
-	uint16_t n = 0;
-
-	assert_int_equal(m->pkt_len, len);
-	for (; m != NULL; m = m->next) {
-		assert_true(off + m->data_len <= len);
-		assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *),
-				    model + off, m->data_len);
-		off += m->data_len;
-		n++;
-	}
-	assert_int_equal(off, len);
-	(void)n;
-}
-
 /* Run @fn on lcore @id and wait for it. */
 static void
 run_on(unsigned int id, lcore_function_t *fn, void *arg)
@@ -319,10 +286,10 @@ test_grant_now(void **state)
 	assert_int_equal(s1.async_now - s0.async_now, 3);
 	assert_int_equal(s1.async_queued, s0.async_queued);
 	assert_int_equal(s1.async_granted, s0.async_granted);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_false(hb_buf_is_shared(&b));
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -393,7 +360,7 @@ test_queued(void **state)
 	assert_int_equal(s1.async_queued - s0.async_queued, 4);
 	assert_int_equal(s1.async_granted - s0.async_granted, 4);
 	assert_int_equal(s1.async_now, s0.async_now);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -467,7 +434,7 @@ test_fifo_order(void **state)
 		assert_true(d[i].live);
 	}
 	assert_int_equal(hb_poll(0), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -533,7 +500,7 @@ test_fifo_two_lcores(void **state)
 	c.v = hb_req_visitor(&rq[1]);
 	run_on(wk[0], r_release, &c);
 	assert_int_equal(c.rc, 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -633,7 +600,7 @@ test_no_queue_jumping(void **state)
 	assert_int_equal(hb_poll(0), 1);
 	assert_int_equal(d[1].status, 0);
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[1])), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_int_equal(hb_buf_nb_segs(&b), nb);
 	hb_assert_buf_ok(&b);
@@ -723,7 +690,7 @@ test_cancel(void **state)
 	assert_int_equal(s1.async_granted - s0.async_granted, 1);
 	assert_int_equal(s1.async_now - s0.async_now, 1);
 	assert_int_equal(d[1].calls + d[2].calls + d[3].calls, 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -898,7 +865,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	switch (k) {
 	case TD_UNSHARE:
 		/* Local again, bytes and segments intact. */
-		assert_bytes(&b, model, sizeof(model));
+		hb_assert_buf_bytes(&b, model, sizeof(model));
 		hb_assert_buf_ok(&b);
 		assert_int_equal(hb_buf_unshare(&b), -EINVAL);
 		assert_int_equal(hb_visit_async(&again, &b, HB_ACCESS_WRITE, 0,
@@ -911,12 +878,12 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 		hb_assert_buf_ok(&b);
 		/* Usable, local. */
 		assert_int_equal(hb_buf_append(&b, model, 700), 0);
-		assert_bytes(&b, model, 700);
+		hb_assert_buf_bytes(&b, model, 700);
 		assert_int_equal(hb_buf_free(&b), 0);
 		break;
 	case TD_DETACH:
 		assert_ptr_not_equal(chain, NULL);
-		assert_chain(chain, model, sizeof(model));
+		hb_assert_chain_bytes(chain, model, sizeof(model));
 		assert_int_equal(rte_mbuf_check(chain, 1, NULL), 0);
 		rte_pktmbuf_free(chain);
 		assert_int_equal(hb_buf_len(&b), 0);
@@ -1054,7 +1021,7 @@ test_share_cycles(void **state)
 	assert_false(hb_buf_is_shared(&b[0]));
 	assert_int_equal(hb_visit_release(&r), 0);
 	for (i = 0; i < 3; i++) {
-		assert_bytes(&b[i], model, sizeof(model));
+		hb_assert_buf_bytes(&b[i], model, sizeof(model));
 		assert_int_equal(hb_buf_free(&b[i]), 0);
 	}
 	hb_assert_pool_at(pool, base);
@@ -1227,7 +1194,7 @@ test_limit_wait_ring(void **state)
 	s1 = stats_now();
 	assert_int_equal(s1.async_granted - s0.async_granted, total);
 	assert_int_equal(hb_buf_unshare(&b), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
 }
@@ -1285,7 +1252,7 @@ test_async_local(void **state)
 	assert_int_equal(s1.async_now - s0.async_now, 3);
 	assert_int_equal(s1.async_queued, s0.async_queued);
 	assert_int_equal(hb_buf_trim(&b, 10), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small, base);
@@ -1338,7 +1305,7 @@ bad_args_on(struct hb_buf *b, const uint8_t *model, uint32_t len)
 	assert_int_equal(hb_poll(0), 0);
 	assert_int_equal(d.calls, 0);
 	assert_int_equal(hb_buf_len(b), len);
-	assert_bytes(b, model, len);
+	hb_assert_buf_bytes(b, model, len);
 }
 
 static void
@@ -1429,10 +1396,10 @@ test_async_write_grow(void **state)
 	assert_int_equal(d[1].calls + d[2].calls, 0);
 	s1 = stats_now();
 	assert_int_equal(s1.visits_grown - s0.visits_grown, 2);
-	assert_bytes(&b, model, 3600);
+	hb_assert_buf_bytes(&b, model, 3600);
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	hb_assert_buf_ok(&b);
-	assert_bytes(&b, model, 3600);
+	hb_assert_buf_bytes(&b, model, 3600);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small, base);
 }
@@ -1498,7 +1465,7 @@ test_async_bounced(void **state)
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[2])), 0);
 	s1 = stats_now();
 	assert_int_equal(s1.visits_bounced - s0.visits_bounced, 5);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
@@ -1852,7 +1819,7 @@ test_readers_leave_caches_alone(void **state)
 	assert_int_equal(c.bad, 0);
 	assert_int_equal(changes, 0);
 	assert_int_equal(hb_buf_unshare(&b), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small, base);
@@ -1994,17 +1961,9 @@ struct thr {
 	int rc_async, rc_async_loc, rc_read, rc_write, rc_bufread, rc_cancel;
 	int rc_bufwrite, rc_append, rc_trim;
 	unsigned int polled;
-	unsigned int fails;
-	char msg[160];
+	struct hb_thr_check chk;
 	struct hb_stats st;
 };
-
-#define T_CHECK(t, cond)                                                       \
-	do {                                                                   \
-		if (!(cond) && (t)->fails++ == 0)                              \
-			snprintf((t)->msg, sizeof((t)->msg), "line %d: %s",    \
-				 __LINE__, #cond);                             \
-	} while (0)
 
 static void *
 thr_unregistered(void *arg)
@@ -2030,7 +1989,7 @@ thr_unregistered(void *arg)
 	t->rc_trim = hb_buf_trim(t->b, 1);
 	t->rc_cancel = hb_req_cancel(t->foreign);
 	t->polled = hb_poll(0);
-	T_CHECK(t, d.calls == 0);
+	HB_THR_CHECK(&t->chk, d.calls == 0);
 	return NULL;
 }
 
@@ -2066,9 +2025,7 @@ test_unregistered_thread(void **state)
 	s0 = stats_now();
 	assert_int_equal(pthread_create(&th, NULL, thr_unregistered, &t), 0);
 	assert_int_equal(pthread_join(th, NULL), 0);
-	if (t.fails != 0)
-		fail_msg("thread: %u failed checks, first at %s", t.fails,
-			 t.msg);
+	hb_assert_thr_ok(&t.chk);
 	assert_true(t.lcore >= RTE_MAX_LCORE);
 	assert_int_equal(t.rc_async, -ENOTSUP);
 	assert_int_equal(t.rc_async_loc, -ENOTSUP);
@@ -2088,7 +2045,7 @@ test_unregistered_thread(void **state)
 	assert_int_equal(d.status, 0);
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq)), 0);
 	assert_int_equal(hb_buf_unshare(&b), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_free(&b), 0);
 	assert_int_equal(hb_buf_free(&loc), 0);
 	hb_assert_pool_at(pool, base);
@@ -2105,43 +2062,46 @@ thr_registered(void *arg)
 	unsigned int n = 0;
 
 	memset(d, 0, sizeof(d));
-	T_CHECK(t, rte_thread_register() == 0);
+	HB_THR_CHECK(&t->chk, rte_thread_register() == 0);
 	t->lcore = rte_lcore_id();
-	T_CHECK(t, t->lcore < RTE_MAX_LCORE);
+	HB_THR_CHECK(&t->chk, t->lcore < RTE_MAX_LCORE);
 	if (t->lcore >= RTE_MAX_LCORE) {
 		sem_post(&t->ready);
 		sem_post(&t->queued);
 		return NULL;
 	}
 	/* Granted at once: a spanning reader, bounced here. */
-	T_CHECK(t, hb_visit_async(&rq[0], t->b, HB_ACCESS_READ, 100, 1500, 0,
-				  on_done, &d[0]) == 0);
+	HB_THR_CHECK(&t->chk, hb_visit_async(&rq[0], t->b, HB_ACCESS_READ, 100,
+					     1500, 0, on_done, &d[0]) == 0);
 	v = hb_req_visitor(&rq[0]);
-	T_CHECK(t, hb_visitor_is_live(v) && !hb_visitor_is_direct(v));
-	T_CHECK(t, hb_visit_release(v) == 0);
+	HB_THR_CHECK(&t->chk,
+		     hb_visitor_is_live(v) && !hb_visitor_is_direct(v));
+	HB_THR_CHECK(&t->chk, hb_visit_release(v) == 0);
 	/* The main lcore takes a writer; we queue a reader and a writer. */
 	sem_post(&t->ready);
 	sem_wait(&t->go);
-	T_CHECK(t, hb_visit_async(&rq[1], t->b, HB_ACCESS_READ, 200, 1000, 0,
-				  on_done, &d[1]) == -EINPROGRESS);
-	T_CHECK(t, hb_visit_async(&rq[2], t->b, HB_ACCESS_WRITE, 0, 16, 0,
-				  on_done, &d[2]) == -EINPROGRESS);
+	HB_THR_CHECK(&t->chk,
+		     hb_visit_async(&rq[1], t->b, HB_ACCESS_READ, 200, 1000, 0,
+				    on_done, &d[1]) == -EINPROGRESS);
+	HB_THR_CHECK(&t->chk,
+		     hb_visit_async(&rq[2], t->b, HB_ACCESS_WRITE, 0, 16, 0,
+				    on_done, &d[2]) == -EINPROGRESS);
 	sem_post(&t->queued);
 	sem_wait(&t->released);
 	/* Our reader is granted, delivered by our poll. */
 	end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
 	while (d[1].calls == 0 && rte_get_timer_cycles() < end)
 		n += hb_poll(0);
-	T_CHECK(t, n == 1 && d[1].calls == 1 && d[1].status == 0);
-	T_CHECK(t, d[1].lcore == t->lcore && d[1].live);
+	HB_THR_CHECK(&t->chk, n == 1 && d[1].calls == 1 && d[1].status == 0);
+	HB_THR_CHECK(&t->chk, d[1].lcore == t->lcore && d[1].live);
 	v = hb_req_visitor(&rq[1]);
-	T_CHECK(t, !hb_visitor_is_direct(v));
-	T_CHECK(t, hb_req_cancel(&rq[2]) == 0);
-	T_CHECK(t, hb_visit_release(v) == 0);
+	HB_THR_CHECK(&t->chk, !hb_visitor_is_direct(v));
+	HB_THR_CHECK(&t->chk, hb_req_cancel(&rq[2]) == 0);
+	HB_THR_CHECK(&t->chk, hb_visit_release(v) == 0);
 	/* Withdrawn above (or not yet granted): nothing more comes. */
-	T_CHECK(t, hb_poll(0) == 0);
-	T_CHECK(t, d[2].calls == 0);
-	T_CHECK(t, hb_lcore_stats_get(t->lcore, &t->st) == 0);
+	HB_THR_CHECK(&t->chk, hb_poll(0) == 0);
+	HB_THR_CHECK(&t->chk, d[2].calls == 0);
+	HB_THR_CHECK(&t->chk, hb_lcore_stats_get(t->lcore, &t->st) == 0);
 	rte_thread_unregister();
 	return NULL;
 }
@@ -2182,9 +2142,7 @@ test_registered_thread(void **state)
 	sem_destroy(&t.go);
 	sem_destroy(&t.queued);
 	sem_destroy(&t.released);
-	if (t.fails != 0)
-		fail_msg("thread: %u failed checks, first at %s", t.fails,
-			 t.msg);
+	hb_assert_thr_ok(&t.chk);
 	assert_true(t.lcore < RTE_MAX_LCORE);
 	assert_int_not_equal(t.lcore, rte_lcore_id());
 	assert_true(t.st.async_now >= 1);
@@ -2193,7 +2151,7 @@ test_registered_thread(void **state)
 	assert_true(t.st.async_cancelled >= 1);
 	assert_true(t.st.visits_bounced >= 2);
 	assert_int_equal(hb_poll(0), 0);
-	assert_bytes(&b, model, sizeof(model));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_unshare(&b), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small, base);

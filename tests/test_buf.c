@@ -62,68 +62,6 @@ static struct pcfg cfg_small = {
 static uint8_t ref[BIG], ref2[BIG], ref3[BIG];
 static uint8_t tmp[BIG + 1], exp_a[BIG], exp_b[BIG], scratch[BIG];
 
-/* What the table-driven loops are doing, printed on failure. */
-static char ctx[256];
-#define CTX(...) snprintf(ctx, sizeof(ctx), __VA_ARGS__)
-
-#define EXPECT_EQ(a, b)                                                        \
-	do {                                                                   \
-		long long __a = (long long)(a), __b = (long long)(b);          \
-		if (__a != __b)                                                \
-			fail_msg("%s:%d [%s]: %s is %lld, expected %s = %lld", \
-				 __FILE__, __LINE__, ctx, #a, __a, #b, __b);   \
-	} while (0)
-
-#define EXPECT_U64(a, b)                                                       \
-	do {                                                                   \
-		uint64_t __a = (a), __b = (b);                                 \
-		if (__a != __b)                                                \
-			fail_msg("%s:%d [%s]: %s is %#" PRIx64                 \
-				 ", expected %#" PRIx64,                       \
-				 __FILE__, __LINE__, ctx, #a, __a, __b);       \
-	} while (0)
-
-#define EXPECT_TRUE(c)                                                         \
-	do {                                                                   \
-		if (!(c))                                                      \
-			fail_msg("%s:%d [%s]: %s is false", __FILE__,          \
-				 __LINE__, ctx, #c);                           \
-	} while (0)
-
-#define EXPECT_PTR(a, b)                                                       \
-	do {                                                                   \
-		const void *__a = (a), *__b = (b);                             \
-		if (__a != __b)                                                \
-			fail_msg("%s:%d [%s]: %s is %p, expected %p",          \
-				 __FILE__, __LINE__, ctx, #a, __a, __b);       \
-	} while (0)
-
-/* hb_assert_buf_ok(), telling which table entry broke it. */
-#define BUF_OK(b)                                                              \
-	do {                                                                   \
-		if (hb_buf_check((b), NULL) != 0)                              \
-			fprintf(stderr, "%s:%d [%s]\n", __FILE__, __LINE__,    \
-				ctx);                                          \
-		hb_assert_buf_ok(b);                                           \
-	} while (0)
-
-#define EXPECT_BYTES(a, b, n) expect_bytes((a), (b), (n), __FILE__, __LINE__)
-
-static void
-expect_bytes(const void *a, const void *b, size_t n, const char *file,
-	     int line)
-{
-	const uint8_t *x = a, *y = b;
-	size_t i;
-
-	if (n == 0 || memcmp(x, y, n) == 0)
-		return;
-	for (i = 0; x[i] == y[i]; i++)
-		;
-	fail_msg("%s:%d [%s]: bytes differ at %zu of %zu: %#x, expected %#x",
-		 file, line, ctx, i, n, x[i], y[i]);
-}
-
 static unsigned int
 in_use(const struct pcfg *c)
 {
@@ -167,7 +105,7 @@ layout(const struct hb_buf *b, struct seg_info *si)
 	uint32_t off = 0;
 
 	for (m = b->head; m != NULL; m = m->next) {
-		EXPECT_TRUE(n < MAX_SEGS);
+		assert_true(n < MAX_SEGS);
 		si[n].m = m;
 		si[n].data = rte_pktmbuf_mtod(m, const uint8_t *);
 		si[n].start = off;
@@ -193,7 +131,7 @@ seg_at(const struct seg_info *si, unsigned int n, uint32_t off)
 		else
 			hi = mid;
 	}
-	EXPECT_TRUE(off - si[lo].start < si[lo].len);
+	assert_true(off - si[lo].start < si[lo].len);
 	return lo;
 }
 
@@ -286,45 +224,6 @@ range_lens(const struct pcfg *c, uint32_t rest, uint32_t *l)
  * Common checks
  */
 
-/* @b holds exactly @exp[0..len): through the API and through its chain. */
-static void
-check_content(const struct hb_buf *b, const uint8_t *exp, uint32_t len)
-{
-	const struct rte_mbuf *m;
-	uint32_t off = 0;
-
-	BUF_OK(b);
-	EXPECT_EQ(hb_buf_len(b), len);
-	if (len > 0) {
-		memset(tmp, 0x5a, len);
-		tmp[len] = 0xa5;
-		EXPECT_EQ(hb_buf_read(b, 0, tmp, len), 0);
-		EXPECT_BYTES(tmp, exp, len);
-		EXPECT_EQ(tmp[len], 0xa5);
-	} else {
-		EXPECT_EQ(hb_buf_read(b, 0, tmp, 0), 0);
-	}
-	for (m = b->head; m != NULL; m = m->next) {
-		EXPECT_TRUE((uint64_t)off + m->data_len <= len);
-		EXPECT_BYTES(rte_pktmbuf_mtod(m, const uint8_t *), exp + off,
-			     m->data_len);
-		off += m->data_len;
-	}
-	EXPECT_EQ(off, len);
-}
-
-/* Read [off, off + len) and compare; the byte after the copy is untouched. */
-static void
-check_read(const struct hb_buf *b, const uint8_t *exp, uint32_t off,
-	   uint32_t len)
-{
-	memset(tmp, 0x5a, len);
-	tmp[len] = 0xa5;
-	EXPECT_EQ(hb_buf_read(b, off, tmp, len), 0);
-	EXPECT_BYTES(tmp, exp + off, len);
-	EXPECT_EQ(tmp[len], 0xa5);
-}
-
 /*
  * A buffer built by appends: every mbuf taken from the pool is in the
  * chain, every segment but the last is full, and there are no more
@@ -336,15 +235,15 @@ check_packed(const struct pcfg *c, const struct hb_buf *b, unsigned int base)
 	uint32_t len = hb_buf_len(b);
 	unsigned int n = layout(b, lay), i;
 
-	EXPECT_EQ(hb_buf_nb_segs(b), n);
-	EXPECT_EQ(in_use(c) - base, n);
+	assert_int_equal(hb_buf_nb_segs(b), n);
+	assert_int_equal(in_use(c) - base, n);
 	if (len == 0)
-		EXPECT_EQ(n, 0);
+		assert_int_equal(n, 0);
 	for (i = 0; i + 1 < n; i++) {
-		EXPECT_TRUE(lay[i].len > 0);
-		EXPECT_EQ(rte_pktmbuf_tailroom(lay[i].m), 0);
+		assert_true(lay[i].len > 0);
+		assert_int_equal(rte_pktmbuf_tailroom(lay[i].m), 0);
 	}
-	EXPECT_TRUE(n <= 1 + (len + c->seg - 1) / c->seg);
+	assert_true(n <= 1 + (len + c->seg - 1) / c->seg);
 }
 
 /* Every segment holds data and every mbuf taken is in the chain. */
@@ -353,10 +252,10 @@ check_no_empty(const struct pcfg *c, const struct hb_buf *b, unsigned int base)
 {
 	unsigned int n = layout(b, lay), i;
 
-	EXPECT_EQ(hb_buf_nb_segs(b), n);
-	EXPECT_EQ(in_use(c) - base, n);
+	assert_int_equal(hb_buf_nb_segs(b), n);
+	assert_int_equal(in_use(c) - base, n);
 	for (i = 0; i < n; i++)
-		EXPECT_TRUE(lay[i].len > 0);
+		assert_true(lay[i].len > 0);
 }
 
 /*
@@ -367,31 +266,16 @@ check_no_empty(const struct pcfg *c, const struct hb_buf *b, unsigned int base)
 static unsigned int
 check_detached(const struct rte_mbuf *h, const uint8_t *exp, uint32_t len)
 {
-	const struct rte_mbuf *m, *last = NULL;
-	const char *why = NULL;
-	unsigned int n = 0;
-	uint32_t off = 0;
+	const struct rte_mbuf *m;
 
-	EXPECT_TRUE(h != NULL);
-	if (rte_mbuf_check(h, 1, &why) != 0)
-		fail_msg("[%s] rte_mbuf_check: %s", ctx, why);
-	EXPECT_EQ(h->pkt_len, len);
-	for (m = h; m != NULL; m = m->next) {
-		EXPECT_TRUE(n < MAX_SEGS);
-		if (m != h && rte_mbuf_check(m, 0, &why) != 0)
-			fail_msg("[%s] segment %u: %s", ctx, n, why);
-		EXPECT_TRUE((uint64_t)off + m->data_len <= len);
-		EXPECT_BYTES(rte_pktmbuf_mtod(m, const uint8_t *), exp + off,
-			     m->data_len);
-		off += m->data_len;
-		last = m;
-		n++;
-	}
-	EXPECT_EQ(n, h->nb_segs);
-	EXPECT_EQ(off, len);
-	if (n > 1)
-		EXPECT_TRUE(last->data_len > 0);
-	return n;
+	hb_assert_mbuf_ok(h, 1);
+	hb_assert_chain_bytes(h, exp, len);
+	for (m = h->next; m != NULL; m = m->next)
+		hb_assert_mbuf_ok(m, 0);
+	if (h->nb_segs > 1)
+		assert_true(rte_pktmbuf_lastseg((struct rte_mbuf *)(uintptr_t)h)
+				    ->data_len > 0);
+	return h->nb_segs;
 }
 
 /* A buffer of @c's pool holding @src[0..len), appended in one call. */
@@ -414,11 +298,11 @@ touch(const struct hb_buf *b, const uint8_t *exp)
 
 	if (s == 0)
 		return;
-	check_read(b, exp, s - 1, 1);
-	check_read(b, exp, s / 2, 1);
-	check_read(b, exp, 0, 1);
-	check_read(b, exp, s / 3, 1);
-	check_read(b, exp, s / 5, 1);
+	hb_assert_read(b, s - 1, exp + s - 1, 1);
+	hb_assert_read(b, s / 2, exp + s / 2, 1);
+	hb_assert_read(b, 0, exp, 1);
+	hb_assert_read(b, s / 3, exp + s / 3, 1);
+	hb_assert_read(b, s / 5, exp + s / 5, 1);
 }
 
 /* build() a buffer that has been accessed at random. */
@@ -470,13 +354,13 @@ meta_check(const struct rte_mbuf *m)
 
 	memset(&want, 0, sizeof(want));
 	meta_set(&want);
-	EXPECT_U64(m->ol_flags & ~(uint64_t)META_OWN, META_FLAGS);
-	EXPECT_EQ(m->port, 7);
-	EXPECT_EQ(m->packet_type, want.packet_type);
-	EXPECT_EQ(m->hash.rss, 0x9e3779b9);
-	EXPECT_EQ(m->vlan_tci, 0x0abc);
-	EXPECT_EQ(m->vlan_tci_outer, 0x0def);
-	EXPECT_U64(m->tx_offload, want.tx_offload);
+	assert_int_equal(m->ol_flags & ~(uint64_t)META_OWN, META_FLAGS);
+	assert_int_equal(m->port, 7);
+	assert_int_equal(m->packet_type, want.packet_type);
+	assert_int_equal(m->hash.rss, 0x9e3779b9);
+	assert_int_equal(m->vlan_tci, 0x0abc);
+	assert_int_equal(m->vlan_tci_outer, 0x0def);
+	assert_int_equal(m->tx_offload, want.tx_offload);
 }
 
 /* A fresh segment of @c's pool holding @src[0..len) at @data_off. */
@@ -503,10 +387,10 @@ cfg_get(void **state)
 		return c;
 	c->seg = rte_pktmbuf_data_room_size(c->mp);
 	build(c, &b, ref, 1);
-	EXPECT_EQ(layout(&b, lay), 1);
+	assert_int_equal(layout(&b, lay), 1);
 	c->hc = lay[0].m->buf_len - lay[0].m->data_off;
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	EXPECT_TRUE(c->hc >= 2 && c->hc <= c->seg);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_true(c->hc >= 2 && c->hc <= c->seg);
 
 	want[0] = 0;
 	want[1] = 1;
@@ -547,21 +431,21 @@ test_append(void **state)
 	for (i = 0; i < c->nsizes; i++) {
 		uint32_t s = c->sizes[i];
 
-		CTX("%s: append %u bytes in one call", c->name, s);
-		EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
-		EXPECT_EQ(hb_buf_len(&b), 0);
-		EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-		EXPECT_PTR(hb_buf_pool(&b), c->mp);
-		BUF_OK(&b);
-		EXPECT_EQ(in_use(c), base);
-		EXPECT_EQ(hb_buf_append(&b, ref, s), 0);
-		check_content(&b, ref, s);
+		hb_test_ctx("%s: append %u bytes in one call", c->name, s);
+		assert_int_equal(hb_buf_init(&b, c->mp), 0);
+		assert_int_equal(hb_buf_len(&b), 0);
+		assert_int_equal(hb_buf_nb_segs(&b), 0);
+		assert_ptr_equal(hb_buf_pool(&b), c->mp);
+		hb_assert_buf_ok(&b);
+		hb_assert_pool_at(c->mp, base);
+		assert_int_equal(hb_buf_append(&b, ref, s), 0);
+		hb_assert_buf_bytes(&b, ref, s);
 		check_packed(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(hb_buf_len(&b), 0);
-		EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-		BUF_OK(&b);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_len(&b), 0);
+		assert_int_equal(hb_buf_nb_segs(&b), 0);
+		hb_assert_buf_ok(&b);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -576,28 +460,28 @@ test_append_pieces(void **state)
 	for (i = 0; i < c->nsizes; i++) {
 		uint32_t s = c->sizes[i], done = 0;
 
-		CTX("%s: append %u bytes in pieces", c->name, s);
-		EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
+		hb_test_ctx("%s: append %u bytes in pieces", c->name, s);
+		assert_int_equal(hb_buf_init(&b, c->mp), 0);
 		for (k = 0; done < s; k++) {
 			uint32_t p = RTE_MIN(piece(c, k), s - done);
 
-			EXPECT_EQ(hb_buf_append(&b, ref + done, p), 0);
+			assert_int_equal(hb_buf_append(&b, ref + done, p), 0);
 			done += p;
-			EXPECT_EQ(hb_buf_len(&b), done);
+			assert_int_equal(hb_buf_len(&b), done);
 			/* the piece just appended reads back */
-			check_read(&b, ref, done - p, p);
+			hb_assert_read(&b, done - p, ref + done - p, p);
 			/* random access while growing (segment index) */
 			if (k % 16 == 15)
 				touch(&b, ref);
 			if (small_size(c, s) || k % 256 == 255)
-				BUF_OK(&b);
+				hb_assert_buf_ok(&b);
 		}
 		/* zero-length appends change nothing */
-		EXPECT_EQ(hb_buf_append(&b, ref, 0), 0);
-		check_content(&b, ref, s);
+		assert_int_equal(hb_buf_append(&b, ref, 0), 0);
+		hb_assert_buf_bytes(&b, ref, s);
 		check_packed(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -616,19 +500,20 @@ test_prepend_empty(void **state)
 	for (i = 0; i < c->nsizes; i++) {
 		uint32_t s = c->sizes[i];
 
-		CTX("%s: prepend %u bytes onto an empty buffer", c->name, s);
-		EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
-		EXPECT_EQ(hb_buf_prepend(&b, ref, s), 0);
-		check_content(&b, ref, s);
+		hb_test_ctx("%s: prepend %u bytes onto an empty buffer",
+			    c->name, s);
+		assert_int_equal(hb_buf_init(&b, c->mp), 0);
+		assert_int_equal(hb_buf_prepend(&b, ref, s), 0);
+		hb_assert_buf_bytes(&b, ref, s);
 		check_no_empty(c, &b, base);
 		/* and a prepend onto that */
-		EXPECT_EQ(hb_buf_prepend(&b, ref2, 3), 0);
+		assert_int_equal(hb_buf_prepend(&b, ref2, 3), 0);
 		memcpy(exp_a, ref2, 3);
 		memcpy(exp_a + 3, ref, s);
-		check_content(&b, exp_a, s + 3);
+		hb_assert_buf_bytes(&b, exp_a, s + 3);
 		check_no_empty(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -649,35 +534,36 @@ test_prepend_headroom(void **state)
 		build(c, &b, ref, s);
 		n = layout(&b, lay);
 		h = rte_pktmbuf_headroom(lay[0].m);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		CTX("%s: headroom of a %u-byte buffer", c->name, s);
-		EXPECT_TRUE(h > 0);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_test_ctx("%s: headroom of a %u-byte buffer", c->name, s);
+		assert_true(h > 0);
 		for (j = 0; j < 3; j++) {
 			const uint32_t k = j == 0 ? 1 : j == 1 ? h / 2 : h;
 			const struct rte_mbuf *head;
 			const uint8_t *data;
 			unsigned int used;
 
-			CTX("%s: prepend %u bytes onto %u (headroom %u)",
-			    c->name, k, s, h);
+			hb_test_ctx(
+				"%s: prepend %u bytes onto %u (headroom %u)",
+				c->name, k, s, h);
 			build(c, &b, ref, s);
 			n = layout(&b, lay);
 			head = lay[0].m;
 			data = lay[0].data;
 			used = in_use(c);
-			EXPECT_EQ(hb_buf_prepend(&b, ref2, k), 0);
-			BUF_OK(&b);
-			EXPECT_EQ(in_use(c), used);
-			EXPECT_EQ(hb_buf_nb_segs(&b), n);
-			EXPECT_EQ(layout(&b, lay), n);
-			EXPECT_PTR(lay[0].m, head);
-			EXPECT_PTR(lay[0].data, data - k);
-			EXPECT_PTR(hb_buf_peek(&b, 0, k, NULL), data - k);
+			assert_int_equal(hb_buf_prepend(&b, ref2, k), 0);
+			hb_assert_buf_ok(&b);
+			assert_int_equal(in_use(c), used);
+			assert_int_equal(hb_buf_nb_segs(&b), n);
+			assert_int_equal(layout(&b, lay), n);
+			assert_ptr_equal(lay[0].m, head);
+			assert_ptr_equal(lay[0].data, data - k);
+			assert_ptr_equal(hb_buf_peek(&b, 0, k, NULL), data - k);
 			memcpy(exp_a, ref2, k);
 			memcpy(exp_a + k, ref, s);
-			check_content(&b, exp_a, s + k);
-			EXPECT_EQ(hb_buf_free(&b), 0);
-			EXPECT_EQ(in_use(c), base);
+			hb_assert_buf_bytes(&b, exp_a, s + k);
+			assert_int_equal(hb_buf_free(&b), 0);
+			hb_assert_pool_at(c->mp, base);
 		}
 	}
 	hb_assert_pool_at(c->mp, base);
@@ -702,57 +588,62 @@ test_prepend_new_head(void **state)
 
 			if (s == 0 || k == 0)
 				continue;
-			CTX("%s: prepend %u bytes onto %u without headroom",
-			    c->name, k, s);
+			hb_test_ctx(
+				"%s: prepend %u bytes onto %u without headroom",
+				c->name, k, s);
 			build_idx(c, &b, ref, s);
 			layout(&b, lay);
 			h = rte_pktmbuf_headroom(lay[0].m);
 			/* use up the headroom */
-			EXPECT_EQ(hb_buf_prepend(&b, ref3, h), 0);
+			assert_int_equal(hb_buf_prepend(&b, ref3, h), 0);
 			n = layout(&b, lay);
-			EXPECT_EQ(rte_pktmbuf_headroom(lay[0].m), 0);
+			assert_int_equal(rte_pktmbuf_headroom(lay[0].m), 0);
 			old_head = lay[0].m;
 			old_data = lay[0].data;
 			used = in_use(c);
 
-			EXPECT_EQ(hb_buf_prepend(&b, ref2, k), 0);
-			BUF_OK(&b);
+			assert_int_equal(hb_buf_prepend(&b, ref2, k), 0);
+			hb_assert_buf_ok(&b);
 			n2 = layout(&b, lay2);
-			EXPECT_EQ(hb_buf_nb_segs(&b), n2);
-			EXPECT_EQ(in_use(c) - used, n2 - n);
-			EXPECT_TRUE(n2 - n >= (k + c->seg - 1) / c->seg);
+			assert_int_equal(hb_buf_nb_segs(&b), n2);
+			assert_int_equal(in_use(c) - used, n2 - n);
+			assert_true(n2 - n >= (k + c->seg - 1) / c->seg);
 			/* the old head is intact, right after the new bytes */
 			oh = n2 - n;
-			EXPECT_PTR(lay2[oh].m, old_head);
-			EXPECT_PTR(lay2[oh].data, old_data);
-			EXPECT_EQ(lay2[oh].start, k);
+			assert_ptr_equal(lay2[oh].m, old_head);
+			assert_ptr_equal(lay2[oh].data, old_data);
+			assert_int_equal(lay2[oh].start, k);
 			if (k <= c->seg) {
 				/* one new head, holding all the bytes at its end */
-				EXPECT_EQ(n2 - n, 1);
-				EXPECT_EQ(lay2[0].len, k);
-				EXPECT_EQ(rte_pktmbuf_tailroom(lay2[0].m), 0);
-				EXPECT_PTR(hb_buf_peek(&b, 0, k, NULL),
-					   lay2[0].data);
+				assert_int_equal(n2 - n, 1);
+				assert_int_equal(lay2[0].len, k);
+				assert_int_equal(rte_pktmbuf_tailroom(
+							 lay2[0].m),
+						 0);
+				assert_ptr_equal(hb_buf_peek(&b, 0, k, NULL),
+						 lay2[0].data);
 			}
 			total = k + h + s;
 			memcpy(exp_a, ref2, k);
 			memcpy(exp_a + k, ref3, h);
 			memcpy(exp_a + k + h, ref, s);
-			check_content(&b, exp_a, total);
+			hb_assert_buf_bytes(&b, exp_a, total);
 
 			/* the new head's headroom serves the next prepend */
 			if (k < c->seg) {
 				used = in_use(c);
-				EXPECT_EQ(hb_buf_prepend(&b, ref3 + 7, 1), 0);
-				EXPECT_EQ(in_use(c), used);
-				EXPECT_EQ(hb_buf_nb_segs(&b), n2);
+				assert_int_equal(hb_buf_prepend(&b, ref3 + 7,
+								1),
+						 0);
+				assert_int_equal(in_use(c), used);
+				assert_int_equal(hb_buf_nb_segs(&b), n2);
 				memmove(exp_a + 1, exp_a, total);
 				exp_a[0] = ref3[7];
 				total++;
-				check_content(&b, exp_a, total);
+				hb_assert_buf_bytes(&b, exp_a, total);
 			}
-			EXPECT_EQ(hb_buf_free(&b), 0);
-			EXPECT_EQ(in_use(c), base);
+			assert_int_equal(hb_buf_free(&b), 0);
+			hb_assert_pool_at(c->mp, base);
 		}
 	}
 	hb_assert_pool_at(c->mp, base);
@@ -768,56 +659,57 @@ test_prepend_meta(void **state)
 	struct hb_buf b;
 
 	/* one segment without headroom, metadata on it */
-	CTX("%s: prepend onto a segment without headroom", c->name);
+	hb_test_ctx("%s: prepend onto a segment without headroom", c->name);
 	m = seg_new(c, ref, 100, 0);
 	meta_set(m);
-	EXPECT_EQ(hb_buf_attach(&b, m), 0);
-	EXPECT_EQ(hb_buf_prepend(&b, ref2, 10), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 2);
+	assert_int_equal(hb_buf_attach(&b, m), 0);
+	assert_int_equal(hb_buf_prepend(&b, ref2, 10), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_nb_segs(&b), 2);
 	h = hb_buf_detach(&b);
-	EXPECT_TRUE(h != NULL && h != m);
-	EXPECT_PTR(h->next, m);
-	EXPECT_EQ(h->data_len, 10);
+	assert_true(h != NULL && h != m);
+	assert_ptr_equal(h->next, m);
+	assert_int_equal(h->data_len, 10);
 	meta_check(h);
 	memcpy(exp_a, ref2, 10);
 	memcpy(exp_a + 10, ref, 100);
-	EXPECT_EQ(check_detached(h, exp_a, 110), 2);
+	assert_int_equal(check_detached(h, exp_a, 110), 2);
 	rte_pktmbuf_free(h);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
 	/* a two-segment chain, more than a segment prepended */
-	CTX("%s: prepend a segment and more onto a chain", c->name);
+	hb_test_ctx("%s: prepend a segment and more onto a chain", c->name);
 	m = hb_test_chain(c->mp, ref, (const uint16_t[]){ 50, 60 }, 2,
 			  (const uint16_t[]){ 0, 0 });
 	meta_set(m);
-	EXPECT_EQ(hb_buf_attach(&b, m), 0);
-	EXPECT_EQ(hb_buf_prepend(&b, ref2, c->seg + 1), 0);
-	BUF_OK(&b);
+	assert_int_equal(hb_buf_attach(&b, m), 0);
+	assert_int_equal(hb_buf_prepend(&b, ref2, c->seg + 1), 0);
+	hb_assert_buf_ok(&b);
 	h = hb_buf_detach(&b);
-	EXPECT_TRUE(h != NULL && h != m);
+	assert_true(h != NULL && h != m);
 	meta_check(h);
 	memcpy(exp_a, ref2, c->seg + 1);
 	memcpy(exp_a + c->seg + 1, ref, 110);
-	EXPECT_TRUE(check_detached(h, exp_a, c->seg + 111) >= 4);
+	assert_true(check_detached(h, exp_a, c->seg + 111) >= 4);
 	rte_pktmbuf_free(h);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
 	/* into the headroom: the head and its metadata stay */
-	CTX("%s: prepend into the headroom keeps the metadata", c->name);
+	hb_test_ctx("%s: prepend into the headroom keeps the metadata",
+		    c->name);
 	m = seg_new(c, ref, 100, RTE_MIN((uint16_t)RTE_PKTMBUF_HEADROOM,
 					 (uint16_t)(c->seg - 100)));
 	meta_set(m);
-	EXPECT_EQ(hb_buf_attach(&b, m), 0);
-	EXPECT_EQ(hb_buf_prepend(&b, ref2, 10), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 1);
+	assert_int_equal(hb_buf_attach(&b, m), 0);
+	assert_int_equal(hb_buf_prepend(&b, ref2, 10), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_nb_segs(&b), 1);
 	h = hb_buf_detach(&b);
-	EXPECT_PTR(h, m);
+	assert_ptr_equal(h, m);
 	meta_check(h);
 	memcpy(exp_a, ref2, 10);
 	memcpy(exp_a + 10, ref, 100);
-	EXPECT_EQ(check_detached(h, exp_a, 110), 1);
+	assert_int_equal(check_detached(h, exp_a, 110), 1);
 	rte_pktmbuf_free(h);
 	hb_assert_pool_at(c->mp, base);
 }
@@ -833,8 +725,8 @@ test_prepend_pieces(void **state)
 	for (i = 0; i < c->nsizes; i++) {
 		uint32_t s = c->sizes[i], left = s;
 
-		CTX("%s: prepend %u bytes in pieces", c->name, s);
-		EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
+		hb_test_ctx("%s: prepend %u bytes in pieces", c->name, s);
+		assert_int_equal(hb_buf_init(&b, c->mp), 0);
 		for (k = 0; left > 0; k++) {
 			uint32_t p = piece(c, k);
 
@@ -843,18 +735,18 @@ test_prepend_pieces(void **state)
 				p = 7 * p + 1;
 			p = RTE_MIN(p, left);
 			left -= p;
-			EXPECT_EQ(hb_buf_prepend(&b, ref + left, p), 0);
-			EXPECT_EQ(hb_buf_len(&b), s - left);
+			assert_int_equal(hb_buf_prepend(&b, ref + left, p), 0);
+			assert_int_equal(hb_buf_len(&b), s - left);
 			/* the piece just prepended reads back at 0 */
-			check_read(&b, ref + left, 0, p);
+			hb_assert_read(&b, 0, ref + left, p);
 			if (small_size(c, s))
-				BUF_OK(&b);
+				hb_assert_buf_ok(&b);
 		}
-		EXPECT_EQ(hb_buf_prepend(&b, ref, 0), 0);
-		check_content(&b, ref, s);
+		assert_int_equal(hb_buf_prepend(&b, ref, 0), 0);
+		hb_assert_buf_bytes(&b, ref, s);
 		check_no_empty(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -881,8 +773,8 @@ for_ranges(const struct pcfg *c, const struct hb_buf *b, const uint8_t *exp,
 	for (i = 0; i < npt; i++) {
 		nl = range_lens(c, s - pts[i], l);
 		for (j = 0; j < nl; j++) {
-			CTX("%s: %s [%u, +%u) of %u", c->name, what, pts[i],
-			    l[j], s);
+			hb_test_ctx("%s: %s [%u, +%u) of %u", c->name, what,
+				    pts[i], l[j], s);
 			fn(b, lay, n, exp, pts[i], l[j]);
 		}
 	}
@@ -897,8 +789,8 @@ for_ranges(const struct pcfg *c, const struct hb_buf *b, const uint8_t *exp,
 	for (i = 0; i < npt; i++) {
 		nl = range_lens(c, s - pts[i], l);
 		j = (unsigned int)(hb_test_rand(&seed) % nl);
-		CTX("%s: %s [%u, +%u) of %u, random order", c->name, what,
-		    pts[i], l[j], s);
+		hb_test_ctx("%s: %s [%u, +%u) of %u, random order", c->name,
+			    what, pts[i], l[j], s);
 		fn(b, lay, n, exp, pts[i], l[j]);
 	}
 }
@@ -909,7 +801,7 @@ range_read(const struct hb_buf *b, const struct seg_info *si, unsigned int n,
 {
 	RTE_SET_USED(si);
 	RTE_SET_USED(n);
-	check_read(b, exp, off, len);
+	hb_assert_read(b, off, exp + off, len);
 }
 
 static void
@@ -926,17 +818,21 @@ test_read(void **state)
 		for_ranges(c, &b, ref, "read", range_read);
 		/* front to back and back to front, small steps */
 		step = small_size(c, s) ? 1 : 997;
-		CTX("%s: read %u bytes forward by %u", c->name, s, step);
+		hb_test_ctx("%s: read %u bytes forward by %u", c->name, s,
+			    step);
 		for (off = 0; off < s; off += step)
-			check_read(&b, ref, off, RTE_MIN(step, s - off));
-		CTX("%s: read %u bytes backward by %u", c->name, s, step);
+			hb_assert_read(&b, off, ref + off,
+				       RTE_MIN(step, s - off));
+		hb_test_ctx("%s: read %u bytes backward by %u", c->name, s,
+			    step);
 		for (off = s; off > 0; off -= RTE_MIN(step, off))
-			check_read(&b, ref, off - RTE_MIN(step, off),
-				   RTE_MIN(step, off));
+			hb_assert_read(&b, off - RTE_MIN(step, off),
+				       ref + off - RTE_MIN(step, off),
+				       RTE_MIN(step, off));
 		/* reading changes nothing */
-		check_content(&b, ref, s);
+		hb_assert_buf_bytes(&b, ref, s);
 		check_packed(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -963,31 +859,35 @@ test_write(void **state)
 				const uint8_t *src = ref3 + (k * 131) % 65536;
 				uint32_t off = pts[p];
 
-				CTX("%s: write [%u, +%u) of %u", c->name, off,
-				    l[j], s);
-				EXPECT_EQ(hb_buf_write(&b, off, src, l[j]), 0);
+				hb_test_ctx("%s: write [%u, +%u) of %u",
+					    c->name, off, l[j], s);
+				assert_int_equal(hb_buf_write(&b, off, src,
+							      l[j]),
+						 0);
 				memcpy(exp_a + off, src, l[j]);
-				check_read(&b, exp_a, off, l[j]);
+				hb_assert_read(&b, off, exp_a + off, l[j]);
 				/* neighbours untouched */
 				if (off > 0)
-					check_read(&b, exp_a, off - 1, 1);
+					hb_assert_read(&b, off - 1,
+						       exp_a + off - 1, 1);
 				if (off + l[j] < s)
-					check_read(&b, exp_a, off + l[j], 1);
+					hb_assert_read(&b, off + l[j],
+						       exp_a + off + l[j], 1);
 				if (small_size(c, s) && k % 8 == 0)
-					check_content(&b, exp_a, s);
+					hb_assert_buf_bytes(&b, exp_a, s);
 			}
 		}
-		CTX("%s: after writes into %u bytes", c->name, s);
-		check_content(&b, exp_a, s);
+		hb_test_ctx("%s: after writes into %u bytes", c->name, s);
+		hb_assert_buf_bytes(&b, exp_a, s);
 		/* in place: same segments, same addresses, nothing taken */
-		EXPECT_EQ(in_use(c), used);
-		EXPECT_EQ(layout(&b, lay2), n);
+		assert_int_equal(in_use(c), used);
+		assert_int_equal(layout(&b, lay2), n);
 		for (p = 0; p < n; p++) {
-			EXPECT_PTR(lay2[p].m, lay[p].m);
-			EXPECT_PTR(lay2[p].data, lay[p].data);
-			EXPECT_EQ(lay2[p].len, lay[p].len);
+			assert_ptr_equal(lay2[p].m, lay[p].m);
+			assert_ptr_equal(lay2[p].data, lay[p].data);
+			assert_int_equal(lay2[p].len, lay[p].len);
 		}
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1000,26 +900,27 @@ range_peek(const struct hb_buf *b, const struct seg_info *si, unsigned int n,
 	unsigned int i;
 
 	if (len == 0) {
-		EXPECT_TRUE(hb_buf_peek(b, off, 0, scratch) != NULL);
-		EXPECT_TRUE(hb_buf_peek(b, off, 0, NULL) != NULL);
+		assert_true(hb_buf_peek(b, off, 0, scratch) != NULL);
+		assert_true(hb_buf_peek(b, off, 0, NULL) != NULL);
 		return;
 	}
 	/* sentinels: a contiguous peek must not touch the scratch */
 	scratch[0] = (uint8_t)~exp[off];
 	scratch[len - 1] = (uint8_t)~exp[off + len - 1];
 	p = hb_buf_peek(b, off, len, scratch);
-	EXPECT_TRUE(p != NULL);
+	assert_true(p != NULL);
 	if (contiguous(si, n, off, len)) {
 		i = seg_at(si, n, off);
-		EXPECT_PTR(p, si[i].data + (off - si[i].start));
-		EXPECT_EQ(scratch[0], (uint8_t)~exp[off]);
-		EXPECT_EQ(scratch[len - 1], (uint8_t)~exp[off + len - 1]);
+		assert_ptr_equal(p, si[i].data + (off - si[i].start));
+		assert_int_equal(scratch[0], (uint8_t)~exp[off]);
+		assert_int_equal(scratch[len - 1],
+				 (uint8_t)~exp[off + len - 1]);
 		/* no scratch needed */
-		EXPECT_PTR(hb_buf_peek(b, off, len, NULL), p);
+		assert_ptr_equal(hb_buf_peek(b, off, len, NULL), p);
 	} else {
-		EXPECT_PTR(p, scratch);
+		assert_ptr_equal(p, scratch);
 	}
-	EXPECT_BYTES(p, exp + off, len);
+	assert_memory_equal(p, exp + off, len);
 }
 
 static void
@@ -1034,9 +935,9 @@ test_peek(void **state)
 
 		build(c, &b, ref, s);
 		for_ranges(c, &b, ref, "peek", range_peek);
-		check_content(&b, ref, s);
+		hb_assert_buf_bytes(&b, ref, s);
 		check_packed(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1063,21 +964,23 @@ range_iov(const struct hb_buf *b, const struct seg_info *si, unsigned int n,
 		}
 	/* counting mode */
 	cnt = hb_buf_iov(b, off, len, NULL, 0);
-	EXPECT_EQ(cnt, want);
+	assert_int_equal(cnt, want);
 	/* exactly enough entries, then more than enough */
 	memset(iov, 0, sizeof(iov[0]) * (want + 1));
-	EXPECT_EQ(hb_buf_iov(b, off, len, iov, want), want);
-	EXPECT_EQ(hb_buf_iov(b, off, len, iov, want + 5), want);
+	assert_int_equal(hb_buf_iov(b, off, len, iov, want), want);
+	assert_int_equal(hb_buf_iov(b, off, len, iov, want + 5), want);
 	pos = off;
 	for (k = 0; k < cnt; k++) {
 		i = seg_at(si, n, pos);
-		EXPECT_PTR(iov[k].iov_base, si[i].data + (pos - si[i].start));
-		EXPECT_EQ(iov[k].iov_len,
-			  RTE_MIN(si[i].start + si[i].len - pos, off + len - pos));
-		EXPECT_BYTES(iov[k].iov_base, exp + pos, iov[k].iov_len);
+		assert_ptr_equal(iov[k].iov_base,
+				 si[i].data + (pos - si[i].start));
+		assert_int_equal(iov[k].iov_len,
+				 RTE_MIN(si[i].start + si[i].len - pos,
+					 off + len - pos));
+		assert_memory_equal(iov[k].iov_base, exp + pos, iov[k].iov_len);
 		pos += (uint32_t)iov[k].iov_len;
 	}
-	EXPECT_EQ(pos, off + len);
+	assert_int_equal(pos, off + len);
 }
 
 static void
@@ -1092,11 +995,12 @@ test_iov(void **state)
 
 		build(c, &b, ref, s);
 		for_ranges(c, &b, ref, "iov", range_iov);
-		CTX("%s: iov of all %u bytes", c->name, s);
-		EXPECT_EQ(hb_buf_iov(&b, 0, s, NULL, 0), hb_buf_nb_segs(&b));
-		check_content(&b, ref, s);
+		hb_test_ctx("%s: iov of all %u bytes", c->name, s);
+		assert_int_equal(hb_buf_iov(&b, 0, s, NULL, 0),
+				 hb_buf_nb_segs(&b));
+		hb_assert_buf_bytes(&b, ref, s);
 		check_packed(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1135,51 +1039,53 @@ test_trim(void **state)
 		for (j = 0; j < na; j++) {
 			const void *p0 = NULL;
 
-			CTX("%s: trim %u of %u", c->name, a[j], s);
+			hb_test_ctx("%s: trim %u of %u", c->name, a[j], s);
 			(j & 1 ? build_idx : build)(c, &b, ref, s);
 			if (a[j] < s)
 				p0 = hb_buf_peek(&b, 0, 1, NULL);
-			EXPECT_EQ(hb_buf_trim(&b, a[j]), 0);
-			check_content(&b, ref, s - a[j]);
+			assert_int_equal(hb_buf_trim(&b, a[j]), 0);
+			hb_assert_buf_bytes(&b, ref, s - a[j]);
 			check_no_empty(c, &b, base);
 			if (a[j] < s)
-				EXPECT_PTR(hb_buf_peek(&b, 0, 1, NULL), p0);
-			EXPECT_EQ(hb_buf_free(&b), 0);
-			EXPECT_EQ(in_use(c), base);
+				assert_ptr_equal(hb_buf_peek(&b, 0, 1, NULL),
+						 p0);
+			assert_int_equal(hb_buf_free(&b), 0);
+			hb_assert_pool_at(c->mp, base);
 		}
 		if (s == 0)
 			continue;
 
 		/* reserved segments go back too */
-		CTX("%s: trim 1 of %u with reserved segments", c->name, s);
+		hb_test_ctx("%s: trim 1 of %u with reserved segments", c->name,
+			    s);
 		build_idx(c, &b, ref, s);
 		k = hb_buf_nb_segs(&b);
-		EXPECT_EQ(hb_buf_reserve(&b, 3 * c->seg + 1), 0);
-		EXPECT_TRUE(hb_buf_nb_segs(&b) >= k + 3);
-		EXPECT_EQ(hb_buf_nb_segs(&b), in_use(c) - base);
-		EXPECT_EQ(hb_buf_trim(&b, 1), 0);
-		check_content(&b, ref, s - 1);
+		assert_int_equal(hb_buf_reserve(&b, 3 * c->seg + 1), 0);
+		assert_true(hb_buf_nb_segs(&b) >= k + 3);
+		assert_int_equal(hb_buf_nb_segs(&b), in_use(c) - base);
+		assert_int_equal(hb_buf_trim(&b, 1), 0);
+		hb_assert_buf_bytes(&b, ref, s - 1);
 		check_no_empty(c, &b, base);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 
 		/* down to nothing, piece by piece */
 		if (!small_size(c, s))
 			continue;
-		CTX("%s: trim %u in pieces", c->name, s);
+		hb_test_ctx("%s: trim %u in pieces", c->name, s);
 		build_idx(c, &b, ref, s);
 		for (k = 0; hb_buf_len(&b) > 0; k++) {
 			uint32_t p = RTE_MIN(piece(c, k), hb_buf_len(&b));
 
-			EXPECT_EQ(hb_buf_trim(&b, p), 0);
-			check_content(&b, ref, hb_buf_len(&b));
+			assert_int_equal(hb_buf_trim(&b, p), 0);
+			hb_assert_buf_bytes(&b, ref, hb_buf_len(&b));
 			check_no_empty(c, &b, base);
 		}
-		EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_nb_segs(&b), 0);
+		hb_assert_pool_at(c->mp, base);
 		/* and usable again */
-		EXPECT_EQ(hb_buf_append(&b, ref, 5), 0);
-		check_content(&b, ref, 5);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_append(&b, ref, 5), 0);
+		hb_assert_buf_bytes(&b, ref, 5);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1199,41 +1105,43 @@ test_adj(void **state)
 		for (j = 0; j < na; j++) {
 			const void *p0 = NULL, *pl = NULL;
 
-			CTX("%s: adj %u of %u", c->name, a[j], s);
+			hb_test_ctx("%s: adj %u of %u", c->name, a[j], s);
 			(j & 1 ? build_idx : build)(c, &b, ref, s);
 			if (a[j] < s) {
 				p0 = hb_buf_peek(&b, a[j], 1, NULL);
 				pl = hb_buf_peek(&b, s - 1, 1, NULL);
 			}
-			EXPECT_EQ(hb_buf_adj(&b, a[j]), 0);
-			check_content(&b, ref + a[j], s - a[j]);
+			assert_int_equal(hb_buf_adj(&b, a[j]), 0);
+			hb_assert_buf_bytes(&b, ref + a[j], s - a[j]);
 			check_no_empty(c, &b, base);
 			/* zero copy: the bytes left did not move */
 			if (a[j] < s) {
-				EXPECT_PTR(hb_buf_peek(&b, 0, 1, NULL), p0);
-				EXPECT_PTR(hb_buf_peek(&b, s - a[j] - 1, 1,
-						       NULL), pl);
+				assert_ptr_equal(hb_buf_peek(&b, 0, 1, NULL),
+						 p0);
+				assert_ptr_equal(hb_buf_peek(&b, s - a[j] - 1,
+							     1, NULL),
+						 pl);
 			}
-			EXPECT_EQ(hb_buf_free(&b), 0);
-			EXPECT_EQ(in_use(c), base);
+			assert_int_equal(hb_buf_free(&b), 0);
+			hb_assert_pool_at(c->mp, base);
 		}
 		if (!small_size(c, s) || s == 0)
 			continue;
-		CTX("%s: adj %u in pieces", c->name, s);
+		hb_test_ctx("%s: adj %u in pieces", c->name, s);
 		build_idx(c, &b, ref, s);
 		for (k = 0, gone = 0; gone < s; k++) {
 			uint32_t p = RTE_MIN(piece(c, k), s - gone);
 
-			EXPECT_EQ(hb_buf_adj(&b, p), 0);
+			assert_int_equal(hb_buf_adj(&b, p), 0);
 			gone += p;
-			check_content(&b, ref + gone, s - gone);
+			hb_assert_buf_bytes(&b, ref + gone, s - gone);
 			check_no_empty(c, &b, base);
 		}
-		EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-		EXPECT_EQ(in_use(c), base);
-		EXPECT_EQ(hb_buf_append(&b, ref, 5), 0);
-		check_content(&b, ref, 5);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_nb_segs(&b), 0);
+		hb_assert_pool_at(c->mp, base);
+		assert_int_equal(hb_buf_append(&b, ref, 5), 0);
+		hb_assert_buf_bytes(&b, ref, 5);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1247,7 +1155,7 @@ meta_chain(const struct pcfg *c, struct hb_buf *b, struct rte_mbuf **seg)
 	seg[1] = seg[0]->next;
 	seg[2] = seg[1]->next;
 	meta_set(seg[0]);
-	EXPECT_EQ(hb_buf_attach(b, seg[0]), 0);
+	assert_int_equal(hb_buf_attach(b, seg[0]), 0);
 }
 
 /* adj moves the metadata when head segments are dropped. */
@@ -1259,38 +1167,38 @@ test_adj_meta(void **state)
 	struct rte_mbuf *seg[3], *h;
 	struct hb_buf b;
 
-	CTX("%s: adj inside the head", c->name);
+	hb_test_ctx("%s: adj inside the head", c->name);
 	meta_chain(c, &b, seg);
-	EXPECT_EQ(hb_buf_adj(&b, 10), 0);
-	BUF_OK(&b);
+	assert_int_equal(hb_buf_adj(&b, 10), 0);
+	hb_assert_buf_ok(&b);
 	h = hb_buf_detach(&b);
-	EXPECT_PTR(h, seg[0]);
+	assert_ptr_equal(h, seg[0]);
 	meta_check(h);
-	EXPECT_EQ(check_detached(h, ref + 10, 170), 3);
+	assert_int_equal(check_detached(h, ref + 10, 170), 3);
 	rte_pktmbuf_free(h);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
-	CTX("%s: adj dropping the head", c->name);
+	hb_test_ctx("%s: adj dropping the head", c->name);
 	meta_chain(c, &b, seg);
-	EXPECT_EQ(hb_buf_adj(&b, 55), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(in_use(c), base + 2);
+	assert_int_equal(hb_buf_adj(&b, 55), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(in_use(c), base + 2);
 	h = hb_buf_detach(&b);
-	EXPECT_PTR(h, seg[1]);
+	assert_ptr_equal(h, seg[1]);
 	meta_check(h);
-	EXPECT_EQ(check_detached(h, ref + 55, 125), 2);
+	assert_int_equal(check_detached(h, ref + 55, 125), 2);
 	rte_pktmbuf_free(h);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
-	CTX("%s: adj dropping two whole segments", c->name);
+	hb_test_ctx("%s: adj dropping two whole segments", c->name);
 	meta_chain(c, &b, seg);
-	EXPECT_EQ(hb_buf_adj(&b, 110), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(in_use(c), base + 1);
+	assert_int_equal(hb_buf_adj(&b, 110), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(in_use(c), base + 1);
 	h = hb_buf_detach(&b);
-	EXPECT_PTR(h, seg[2]);
+	assert_ptr_equal(h, seg[2]);
 	meta_check(h);
-	EXPECT_EQ(check_detached(h, ref + 110, 70), 1);
+	assert_int_equal(check_detached(h, ref + 110, 70), 1);
 	rte_pktmbuf_free(h);
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1312,29 +1220,29 @@ mutate(const struct pcfg *c, struct hb_buf *b, uint8_t *exp, uint32_t *len,
 	uint32_t l = *len, k;
 
 	k = c->seg + 3;
-	EXPECT_EQ(hb_buf_append(b, src, k), 0);
+	assert_int_equal(hb_buf_append(b, src, k), 0);
 	memcpy(exp + l, src, k);
 	l += k;
-	check_content(b, exp, l);
+	hb_assert_buf_bytes(b, exp, l);
 
-	EXPECT_EQ(hb_buf_prepend(b, src + 100, 5), 0);
+	assert_int_equal(hb_buf_prepend(b, src + 100, 5), 0);
 	memmove(exp + 5, exp, l);
 	memcpy(exp, src + 100, 5);
 	l += 5;
 	k = c->seg + 1;
-	EXPECT_EQ(hb_buf_prepend(b, src + 200, k), 0);
+	assert_int_equal(hb_buf_prepend(b, src + 200, k), 0);
 	memmove(exp + k, exp, l);
 	memcpy(exp, src + 200, k);
 	l += k;
-	check_content(b, exp, l);
+	hb_assert_buf_bytes(b, exp, l);
 
-	EXPECT_EQ(hb_buf_write(b, 0, ref3 + tag, l), 0);
+	assert_int_equal(hb_buf_write(b, 0, ref3 + tag, l), 0);
 	memcpy(exp, ref3 + tag, l);
-	EXPECT_EQ(hb_buf_trim(b, 1), 0);
-	EXPECT_EQ(hb_buf_adj(b, 1), 0);
+	assert_int_equal(hb_buf_trim(b, 1), 0);
+	assert_int_equal(hb_buf_adj(b, 1), 0);
 	l -= 2;
 	memmove(exp, exp + 1, l);
-	check_content(b, exp, l);
+	hb_assert_buf_bytes(b, exp, l);
 	*len = l;
 }
 
@@ -1354,7 +1262,7 @@ split_case(const struct pcfg *c, uint32_t s, uint32_t at, enum split_mode mode)
 	uint32_t lb, lt;
 	bool mid;
 
-	CTX("%s: split %u at %u, mode %d", c->name, s, at, mode);
+	hb_test_ctx("%s: split %u at %u, mode %d", c->name, s, at, mode);
 	build(c, &b, ref, s);
 	n = layout(&b, lay);
 	mid = at > 0 && at < s && lay[seg_at(lay, n, at)].start != at;
@@ -1364,29 +1272,30 @@ split_case(const struct pcfg *c, uint32_t s, uint32_t at, enum split_mode mode)
 		addr[i] = NULL;
 		if (spts[i] < s) {
 			addr[i] = hb_buf_peek(&b, spts[i], 1, NULL);
-			EXPECT_TRUE(addr[i] != NULL);
+			assert_true(addr[i] != NULL);
 		}
 	}
 	used = in_use(c);
 	memset(&t, 0xff, sizeof(t));
 
-	EXPECT_EQ(hb_buf_split(&b, at, &t), 0);
-	BUF_OK(&b);
-	BUF_OK(&t);
-	EXPECT_EQ(in_use(c) - used, mid ? 1 : 0);
-	EXPECT_PTR(hb_buf_pool(&t), c->mp);
-	EXPECT_EQ(hb_buf_nb_segs(&b) + hb_buf_nb_segs(&t), n + mid);
-	check_content(&b, ref, at);
-	check_content(&t, ref + at, s - at);
+	assert_int_equal(hb_buf_split(&b, at, &t), 0);
+	hb_assert_buf_ok(&b);
+	hb_assert_buf_ok(&t);
+	assert_int_equal(in_use(c) - used, mid ? 1 : 0);
+	assert_ptr_equal(hb_buf_pool(&t), c->mp);
+	assert_int_equal(hb_buf_nb_segs(&b) + hb_buf_nb_segs(&t), n + mid);
+	hb_assert_buf_bytes(&b, ref, at);
+	hb_assert_buf_bytes(&t, ref + at, s - at);
 	/* zero copy: every byte is where it was */
 	for (i = 0; i < npt; i++) {
 		if (spts[i] >= s)
 			continue;
 		if (spts[i] < at)
-			EXPECT_PTR(hb_buf_peek(&b, spts[i], 1, NULL), addr[i]);
+			assert_ptr_equal(hb_buf_peek(&b, spts[i], 1, NULL),
+					 addr[i]);
 		else
-			EXPECT_PTR(hb_buf_peek(&t, spts[i] - at, 1, NULL),
-				   addr[i]);
+			assert_ptr_equal(hb_buf_peek(&t, spts[i] - at, 1, NULL),
+					 addr[i]);
 	}
 	memcpy(exp_a, ref, at);
 	lb = at;
@@ -1397,27 +1306,27 @@ split_case(const struct pcfg *c, uint32_t s, uint32_t at, enum split_mode mode)
 	case SPLIT_BOTH_LIVE:
 		/* growing either half never writes into the other */
 		mutate(c, &b, exp_a, &lb, 1);
-		check_content(&t, exp_b, lt);
+		hb_assert_buf_bytes(&t, exp_b, lt);
 		mutate(c, &t, exp_b, &lt, 2);
-		check_content(&b, exp_a, lb);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		check_content(&t, exp_b, lt);
-		EXPECT_EQ(hb_buf_free(&t), 0);
+		hb_assert_buf_bytes(&b, exp_a, lb);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_buf_bytes(&t, exp_b, lt);
+		assert_int_equal(hb_buf_free(&t), 0);
 		break;
 	case SPLIT_FREE_HEAD:
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		check_content(&t, exp_b, lt);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_buf_bytes(&t, exp_b, lt);
 		mutate(c, &t, exp_b, &lt, 3);
-		EXPECT_EQ(hb_buf_free(&t), 0);
+		assert_int_equal(hb_buf_free(&t), 0);
 		break;
 	case SPLIT_FREE_TAIL:
-		EXPECT_EQ(hb_buf_free(&t), 0);
-		check_content(&b, exp_a, lb);
+		assert_int_equal(hb_buf_free(&t), 0);
+		hb_assert_buf_bytes(&b, exp_a, lb);
 		mutate(c, &b, exp_a, &lb, 4);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 		break;
 	}
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 }
 
 static void
@@ -1435,7 +1344,7 @@ test_split(void **state)
 		build(c, &b, ref, s);
 		n = layout(&b, lay);
 		npt = points(lay, n, s, pts, small_size(c, s) ? 4 : 2);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 		for (j = 0; j < npt; j++)
 			for (mode = SPLIT_BOTH_LIVE; mode <= SPLIT_FREE_TAIL;
 			     mode++)
@@ -1455,58 +1364,58 @@ test_split_meta_reserved(void **state)
 	uint32_t s = 3 * c->seg + 11, lt;
 	unsigned int nb;
 
-	CTX("%s: split in the middle of a segment, metadata", c->name);
+	hb_test_ctx("%s: split in the middle of a segment, metadata", c->name);
 	meta_chain(c, &b, seg);
-	EXPECT_EQ(hb_buf_split(&b, 80, &t), 0);
-	BUF_OK(&b);
-	BUF_OK(&t);
+	assert_int_equal(hb_buf_split(&b, 80, &t), 0);
+	hb_assert_buf_ok(&b);
+	hb_assert_buf_ok(&t);
 	h1 = hb_buf_detach(&b);
 	h2 = hb_buf_detach(&t);
-	EXPECT_PTR(h1, seg[0]);
+	assert_ptr_equal(h1, seg[0]);
 	meta_check(h1);
 	meta_check(h2);
-	EXPECT_EQ(check_detached(h1, ref, 80), 2);
-	EXPECT_EQ(check_detached(h2, ref + 80, 100), 2);
+	assert_int_equal(check_detached(h1, ref, 80), 2);
+	assert_int_equal(check_detached(h2, ref + 80, 100), 2);
 	rte_pktmbuf_free(h1);
 	rte_pktmbuf_free(h2);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
-	CTX("%s: split at a segment boundary, metadata", c->name);
+	hb_test_ctx("%s: split at a segment boundary, metadata", c->name);
 	meta_chain(c, &b, seg);
-	EXPECT_EQ(hb_buf_split(&b, 50, &t), 0);
+	assert_int_equal(hb_buf_split(&b, 50, &t), 0);
 	h2 = hb_buf_detach(&t);
-	EXPECT_PTR(h2, seg[1]);
+	assert_ptr_equal(h2, seg[1]);
 	meta_check(h2);
-	EXPECT_EQ(check_detached(h2, ref + 50, 130), 2);
+	assert_int_equal(check_detached(h2, ref + 50, 130), 2);
 	h1 = hb_buf_detach(&b);
 	meta_check(h1);
-	EXPECT_EQ(check_detached(h1, ref, 50), 1);
+	assert_int_equal(check_detached(h1, ref, 50), 1);
 	rte_pktmbuf_free(h2);
 	rte_pktmbuf_free(h1);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
 	/* reserved segments follow the tail half */
-	CTX("%s: split a buffer with reserved segments", c->name);
+	hb_test_ctx("%s: split a buffer with reserved segments", c->name);
 	build(c, &b, ref, s);
-	EXPECT_EQ(hb_buf_reserve(&b, 2 * c->seg), 0);
-	EXPECT_EQ(hb_buf_split(&b, s / 2 + 1, &t), 0);
-	BUF_OK(&b);
-	BUF_OK(&t);
-	check_content(&b, ref, s / 2 + 1);
-	check_content(&t, ref + s / 2 + 1, s - s / 2 - 1);
+	assert_int_equal(hb_buf_reserve(&b, 2 * c->seg), 0);
+	assert_int_equal(hb_buf_split(&b, s / 2 + 1, &t), 0);
+	hb_assert_buf_ok(&b);
+	hb_assert_buf_ok(&t);
+	hb_assert_buf_bytes(&b, ref, s / 2 + 1);
+	hb_assert_buf_bytes(&t, ref + s / 2 + 1, s - s / 2 - 1);
 	lt = s - s / 2 - 1;
 	memcpy(exp_b, ref + s / 2 + 1, lt);
-	EXPECT_EQ(hb_buf_append(&t, ref2, 2 * c->seg), 0);
+	assert_int_equal(hb_buf_append(&t, ref2, 2 * c->seg), 0);
 	memcpy(exp_b + lt, ref2, 2 * c->seg);
 	lt += 2 * c->seg;
-	check_content(&t, exp_b, lt);
-	check_content(&b, ref, s / 2 + 1);
+	hb_assert_buf_bytes(&t, exp_b, lt);
+	hb_assert_buf_bytes(&b, ref, s / 2 + 1);
 	/* every mbuf taken is in one of the two chains */
 	nb = hb_buf_nb_segs(&b);
 	h1 = hb_buf_detach(&t);
-	EXPECT_EQ(check_detached(h1, exp_b, lt) + nb, in_use(c) - base);
+	assert_int_equal(check_detached(h1, exp_b, lt) + nb, in_use(c) - base);
 	rte_pktmbuf_free(h1);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -1536,38 +1445,41 @@ test_reserve(void **state)
 		for (j = 0; j < c->nsizes; j++) {
 			uint32_t s = c->sizes[i], r = c->sizes[j], done = 0;
 
-			CTX("%s: reserve %u after %u", c->name, r, s);
+			hb_test_ctx("%s: reserve %u after %u", c->name, r, s);
 			((i + j) & 1 ? build_idx : build)(c, &b, ref, s);
-			EXPECT_EQ(hb_buf_reserve(&b, r), 0);
-			BUF_OK(&b);
-			EXPECT_EQ(hb_buf_len(&b), s);
-			check_content(&b, ref, s);
+			assert_int_equal(hb_buf_reserve(&b, r), 0);
+			hb_assert_buf_ok(&b);
+			assert_int_equal(hb_buf_len(&b), s);
+			hb_assert_buf_bytes(&b, ref, s);
 			u = in_use(c);
-			EXPECT_EQ(u - base, hb_buf_nb_segs(&b));
+			assert_int_equal(u - base, hb_buf_nb_segs(&b));
 			/* the capacity is there: reserving again takes nothing */
-			EXPECT_EQ(hb_buf_reserve(&b, r), 0);
-			EXPECT_EQ(in_use(c), u);
+			assert_int_equal(hb_buf_reserve(&b, r), 0);
+			assert_int_equal(in_use(c), u);
 			/* appends of the reserved amount take no mbuf */
 			if ((i + j) % 3 == 0) {
-				EXPECT_EQ(hb_buf_append(&b, ref + s, r), 0);
-				EXPECT_EQ(in_use(c), u);
+				assert_int_equal(hb_buf_append(&b, ref + s, r),
+						 0);
+				assert_int_equal(in_use(c), u);
 			} else {
 				for (k = 0; done < r; k++) {
 					uint32_t p = RTE_MIN(big_piece(c, r, k),
 							     r - done);
 
-					EXPECT_EQ(hb_buf_append(&b,
-								ref + s + done,
-								p), 0);
+					assert_int_equal(
+						hb_buf_append(&b,
+							      ref + s + done,
+							      p),
+						0);
 					done += p;
-					EXPECT_EQ(in_use(c), u);
+					assert_int_equal(in_use(c), u);
 				}
 			}
-			check_content(&b, ref, s + r);
-			EXPECT_EQ(hb_buf_nb_segs(&b), u - base);
-			EXPECT_EQ(layout(&b, lay), u - base);
-			EXPECT_EQ(hb_buf_free(&b), 0);
-			EXPECT_EQ(in_use(c), base);
+			hb_assert_buf_bytes(&b, ref, s + r);
+			assert_int_equal(hb_buf_nb_segs(&b), u - base);
+			assert_int_equal(layout(&b, lay), u - base);
+			assert_int_equal(hb_buf_free(&b), 0);
+			hb_assert_pool_at(c->mp, base);
 		}
 	}
 	hb_assert_pool_at(c->mp, base);
@@ -1581,41 +1493,41 @@ test_free_len_nb_segs(void **state)
 	uint32_t s = 10 * c->seg + 7;
 	struct hb_buf b;
 
-	CTX("%s: free", c->name);
-	EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
+	hb_test_ctx("%s: free", c->name);
+	assert_int_equal(hb_buf_init(&b, c->mp), 0);
 	/* freeing an empty buffer is fine, and repeatable */
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(hb_buf_len(&b), 0);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-	EXPECT_EQ(hb_buf_append(&b, ref, s), 0);
-	EXPECT_EQ(hb_buf_len(&b), s);
-	EXPECT_EQ(hb_buf_nb_segs(&b), in_use(c) - base);
-	EXPECT_TRUE(hb_buf_nb_segs(&b) >= s / c->seg);
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(hb_buf_len(&b), 0);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-	EXPECT_EQ(in_use(c), base);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_len(&b), 0);
+	assert_int_equal(hb_buf_nb_segs(&b), 0);
+	assert_int_equal(hb_buf_append(&b, ref, s), 0);
+	assert_int_equal(hb_buf_len(&b), s);
+	assert_int_equal(hb_buf_nb_segs(&b), in_use(c) - base);
+	assert_true(hb_buf_nb_segs(&b) >= s / c->seg);
+	assert_int_equal(hb_buf_free(&b), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_len(&b), 0);
+	assert_int_equal(hb_buf_nb_segs(&b), 0);
+	hb_assert_pool_at(c->mp, base);
 	/* still initialised and usable, same pool */
-	EXPECT_PTR(hb_buf_pool(&b), c->mp);
-	EXPECT_EQ(hb_buf_append(&b, ref2, 3), 0);
-	EXPECT_EQ(hb_buf_prepend(&b, ref, 2), 0);
-	EXPECT_EQ(hb_buf_len(&b), 5);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 1);
+	assert_ptr_equal(hb_buf_pool(&b), c->mp);
+	assert_int_equal(hb_buf_append(&b, ref2, 3), 0);
+	assert_int_equal(hb_buf_prepend(&b, ref, 2), 0);
+	assert_int_equal(hb_buf_len(&b), 5);
+	assert_int_equal(hb_buf_nb_segs(&b), 1);
 	memcpy(exp_a, ref, 2);
 	memcpy(exp_a + 2, ref2, 3);
-	check_content(&b, exp_a, 5);
+	hb_assert_buf_bytes(&b, exp_a, 5);
 	/* a buffer holding only reserved capacity */
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	EXPECT_EQ(hb_buf_reserve(&b, 3 * c->seg), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(hb_buf_len(&b), 0);
-	EXPECT_TRUE(hb_buf_nb_segs(&b) >= 3);
-	EXPECT_EQ(hb_buf_nb_segs(&b), in_use(c) - base);
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_reserve(&b, 3 * c->seg), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(hb_buf_len(&b), 0);
+	assert_true(hb_buf_nb_segs(&b) >= 3);
+	assert_int_equal(hb_buf_nb_segs(&b), in_use(c) - base);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_nb_segs(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -1637,56 +1549,57 @@ test_attach_single(void **state)
 		uint16_t dl = lens[i];
 		uint32_t room;
 
-		CTX("%s: attach one segment of %u bytes", c->name, dl);
+		hb_test_ctx("%s: attach one segment of %u bytes", c->name, dl);
 		m = seg_new(c, ref, dl, RTE_MIN((uint16_t)RTE_PKTMBUF_HEADROOM,
 					       (uint16_t)(c->seg - c->hc)));
 		room = rte_pktmbuf_tailroom(m);
-		EXPECT_EQ(hb_buf_attach(&b, m), 0);
-		BUF_OK(&b);
-		EXPECT_EQ(in_use(c), base + 1);
-		EXPECT_EQ(hb_buf_len(&b), dl);
-		EXPECT_EQ(hb_buf_nb_segs(&b), 1);
-		EXPECT_PTR(hb_buf_pool(&b), c->mp);
-		check_content(&b, ref, dl);
+		assert_int_equal(hb_buf_attach(&b, m), 0);
+		hb_assert_buf_ok(&b);
+		assert_int_equal(in_use(c), base + 1);
+		assert_int_equal(hb_buf_len(&b), dl);
+		assert_int_equal(hb_buf_nb_segs(&b), 1);
+		assert_ptr_equal(hb_buf_pool(&b), c->mp);
+		hb_assert_buf_bytes(&b, ref, dl);
 		/* appends fill the tailroom first */
 		memcpy(exp_a, ref, dl);
-		EXPECT_EQ(hb_buf_append(&b, ref2, 10), 0);
+		assert_int_equal(hb_buf_append(&b, ref2, 10), 0);
 		memcpy(exp_a + dl, ref2, 10);
-		check_content(&b, exp_a, dl + 10);
+		hb_assert_buf_bytes(&b, exp_a, dl + 10);
 		if (room >= 10) {
-			EXPECT_EQ(in_use(c), base + 1);
-			EXPECT_EQ(hb_buf_nb_segs(&b), 1);
+			assert_int_equal(in_use(c), base + 1);
+			assert_int_equal(hb_buf_nb_segs(&b), 1);
 		}
 		h = hb_buf_detach(&b);
-		EXPECT_PTR(h, m);
-		BUF_OK(&b);
-		EXPECT_EQ(hb_buf_len(&b), 0);
-		EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-		EXPECT_EQ(check_detached(h, exp_a, dl + 10),
-			  in_use(c) - base);
+		assert_ptr_equal(h, m);
+		hb_assert_buf_ok(&b);
+		assert_int_equal(hb_buf_len(&b), 0);
+		assert_int_equal(hb_buf_nb_segs(&b), 0);
+		assert_int_equal(check_detached(h, exp_a, dl + 10),
+				 in_use(c) - base);
 		rte_pktmbuf_free(h);
-		EXPECT_EQ(in_use(c), base);
+		hb_assert_pool_at(c->mp, base);
 
-		CTX("%s: attach, detach at once, reuse: %u bytes", c->name, dl);
+		hb_test_ctx("%s: attach, detach at once, reuse: %u bytes",
+			    c->name, dl);
 		m = seg_new(c, ref, dl, 0);
-		EXPECT_EQ(hb_buf_attach(&b, m), 0);
-		EXPECT_PTR(hb_buf_pool(&b), c->mp);
+		assert_int_equal(hb_buf_attach(&b, m), 0);
+		assert_ptr_equal(hb_buf_pool(&b), c->mp);
 		h = hb_buf_detach(&b);
-		EXPECT_PTR(h, m);
-		EXPECT_EQ(h->pkt_len, dl);
+		assert_ptr_equal(h, m);
+		assert_int_equal(h->pkt_len, dl);
 		rte_pktmbuf_free(h);
 		/* The buffer keeps the pool: it can grow again. */
-		EXPECT_PTR(hb_buf_pool(&b), c->mp);
-		EXPECT_EQ(hb_buf_append(&b, ref2, c->seg + 1), 0);
-		check_content(&b, ref2, c->seg + 1);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_ptr_equal(hb_buf_pool(&b), c->mp);
+		assert_int_equal(hb_buf_append(&b, ref2, c->seg + 1), 0);
+		hb_assert_buf_bytes(&b, ref2, c->seg + 1);
+		assert_int_equal(hb_buf_free(&b), 0);
 		/* The same after free of an adopted, unused chain. */
-		EXPECT_EQ(hb_buf_attach(&b, seg_new(c, ref, dl, 0)), 0);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(hb_buf_prepend(&b, ref2, 7), 0);
-		check_content(&b, ref2, 7);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_attach(&b, seg_new(c, ref, dl, 0)), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_prepend(&b, ref2, 7), 0);
+		hb_assert_buf_bytes(&b, ref2, 7);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1702,7 +1615,7 @@ make_chain(const struct pcfg *c, unsigned int nseg, struct rte_mbuf **head)
 	static uint16_t lens[MAX_SEGS], offs[MAX_SEGS];
 	unsigned int i;
 
-	EXPECT_TRUE(nseg <= MAX_SEGS);
+	assert_true(nseg <= MAX_SEGS);
 	for (i = 0; i < nseg && i < MAX_SEGS; i++) {
 		offs[i] = (uint16_t)((i * 29) % 64);
 		if (i == nseg / 2 && nseg > 2)
@@ -1728,40 +1641,41 @@ test_attach_chain(void **state)
 	for (i = 0; i < RTE_DIM(nsegs); i++) {
 		uint32_t total, l;
 
-		CTX("%s: attach a chain of %u segments", c->name, nsegs[i]);
+		hb_test_ctx("%s: attach a chain of %u segments", c->name,
+			    nsegs[i]);
 		total = make_chain(c, nsegs[i], &m);
-		EXPECT_EQ(in_use(c), base + nsegs[i]);
-		EXPECT_EQ(hb_buf_attach(&b, m), 0);
-		EXPECT_EQ(in_use(c), base + nsegs[i]);
-		EXPECT_EQ(hb_buf_len(&b), total);
-		EXPECT_EQ(hb_buf_nb_segs(&b), nsegs[i]);
-		check_content(&b, ref, total);
+		assert_int_equal(in_use(c), base + nsegs[i]);
+		assert_int_equal(hb_buf_attach(&b, m), 0);
+		assert_int_equal(in_use(c), base + nsegs[i]);
+		assert_int_equal(hb_buf_len(&b), total);
+		assert_int_equal(hb_buf_nb_segs(&b), nsegs[i]);
+		hb_assert_buf_bytes(&b, ref, total);
 		for_ranges(c, &b, ref, "read attached", range_read);
 		for_ranges(c, &b, ref, "peek attached", range_peek);
 		for_ranges(c, &b, ref, "iov attached", range_iov);
 		/* grows at both ends */
-		CTX("%s: grow an attached chain of %u segments", c->name,
-		    nsegs[i]);
+		hb_test_ctx("%s: grow an attached chain of %u segments",
+			    c->name, nsegs[i]);
 		memcpy(exp_a, ref, total);
 		l = total;
-		EXPECT_EQ(hb_buf_append(&b, ref2, c->seg + 5), 0);
+		assert_int_equal(hb_buf_append(&b, ref2, c->seg + 5), 0);
 		memcpy(exp_a + l, ref2, c->seg + 5);
 		l += c->seg + 5;
-		EXPECT_EQ(hb_buf_prepend(&b, ref3, 7), 0);
+		assert_int_equal(hb_buf_prepend(&b, ref3, 7), 0);
 		memmove(exp_a + 7, exp_a, l);
 		memcpy(exp_a, ref3, 7);
 		l += 7;
-		check_content(&b, exp_a, l);
-		EXPECT_EQ(hb_buf_write(&b, 1, ref2 + 9, l - 2), 0);
+		hb_assert_buf_bytes(&b, exp_a, l);
+		assert_int_equal(hb_buf_write(&b, 1, ref2 + 9, l - 2), 0);
 		memcpy(exp_a + 1, ref2 + 9, l - 2);
-		check_content(&b, exp_a, l);
+		hb_assert_buf_bytes(&b, exp_a, l);
 		h = hb_buf_detach(&b);
-		EXPECT_EQ(check_detached(h, exp_a, l), in_use(c) - base);
+		assert_int_equal(check_detached(h, exp_a, l), in_use(c) - base);
 		/* attach again, give back through free */
-		EXPECT_EQ(hb_buf_attach(&b, h), 0);
-		check_content(&b, exp_a, l);
-		EXPECT_EQ(hb_buf_free(&b), 0);
-		EXPECT_EQ(in_use(c), base);
+		assert_int_equal(hb_buf_attach(&b, h), 0);
+		hb_assert_buf_bytes(&b, exp_a, l);
+		assert_int_equal(hb_buf_free(&b), 0);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1780,42 +1694,46 @@ test_attach_chain_split(void **state)
 	for (i = 0; i < RTE_DIM(nsegs); i++) {
 		uint32_t total = make_chain(c, nsegs[i], &m);
 
-		EXPECT_EQ(hb_buf_attach(&b, m), 0);
+		assert_int_equal(hb_buf_attach(&b, m), 0);
 		n = layout(&b, lay);
 		npt = points(lay, n, total, spts, 3);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 		for (j = 0; j < npt; j++) {
 			uint32_t at = spts[j];
 			unsigned int used;
 
-			CTX("%s: split a %u-segment chain of %u at %u",
-			    c->name, nsegs[i], total, at);
-			EXPECT_EQ(make_chain(c, nsegs[i], &m), total);
-			EXPECT_EQ(hb_buf_attach(&b, m), 0);
+			hb_test_ctx("%s: split a %u-segment chain of %u at %u",
+				    c->name, nsegs[i], total, at);
+			assert_int_equal(make_chain(c, nsegs[i], &m), total);
+			assert_int_equal(hb_buf_attach(&b, m), 0);
 			touch(&b, ref);
 			used = in_use(c);
-			EXPECT_EQ(hb_buf_split(&b, at, &t), 0);
-			EXPECT_TRUE(in_use(c) - used <= 1);
-			check_content(&b, ref, at);
-			check_content(&t, ref + at, total - at);
+			assert_int_equal(hb_buf_split(&b, at, &t), 0);
+			assert_true(in_use(c) - used <= 1);
+			hb_assert_buf_bytes(&b, ref, at);
+			hb_assert_buf_bytes(&t, ref + at, total - at);
 			touch(&b, ref);
 			touch(&t, ref + at);
 			if (j & 1) {
-				EXPECT_EQ(hb_buf_free(&b), 0);
-				check_content(&t, ref + at, total - at);
-				EXPECT_EQ(hb_buf_append(&t, ref2, c->seg), 0);
-				EXPECT_EQ(hb_buf_prepend(&t, ref2, 1), 0);
-				BUF_OK(&t);
-				EXPECT_EQ(hb_buf_free(&t), 0);
+				assert_int_equal(hb_buf_free(&b), 0);
+				hb_assert_buf_bytes(&t, ref + at, total - at);
+				assert_int_equal(hb_buf_append(&t, ref2,
+							       c->seg),
+						 0);
+				assert_int_equal(hb_buf_prepend(&t, ref2, 1),
+						 0);
+				hb_assert_buf_ok(&t);
+				assert_int_equal(hb_buf_free(&t), 0);
 			} else {
-				EXPECT_EQ(hb_buf_free(&t), 0);
-				check_content(&b, ref, at);
-				EXPECT_EQ(hb_buf_append(&b, ref + at,
-							total - at), 0);
-				check_content(&b, ref, total);
-				EXPECT_EQ(hb_buf_free(&b), 0);
+				assert_int_equal(hb_buf_free(&t), 0);
+				hb_assert_buf_bytes(&b, ref, at);
+				assert_int_equal(hb_buf_append(&b, ref + at,
+							       total - at),
+						 0);
+				hb_assert_buf_bytes(&b, ref, total);
+				assert_int_equal(hb_buf_free(&b), 0);
 			}
-			EXPECT_EQ(in_use(c), base);
+			hb_assert_pool_at(c->mp, base);
 		}
 	}
 	hb_assert_pool_at(c->mp, base);
@@ -1834,45 +1752,45 @@ test_attach_trailing_empty(void **state)
 	struct rte_mbuf *m, *h;
 	struct hb_buf b;
 
-	CTX("%s: attach and detach, unused: as adopted", c->name);
+	hb_test_ctx("%s: attach and detach, unused: as adopted", c->name);
 	m = hb_test_chain(c->mp, ref, (const uint16_t[]){ 100, 50, 0, 0, 0 }, 5,
 			  (const uint16_t[]){ 0, 10, 0, 0, 0 });
-	EXPECT_EQ(in_use(c), base + 5);
-	EXPECT_EQ(hb_buf_attach(&b, m), 0);
-	BUF_OK(&b);
+	assert_int_equal(in_use(c), base + 5);
+	assert_int_equal(hb_buf_attach(&b, m), 0);
+	hb_assert_buf_ok(&b);
 	h = hb_buf_detach(&b);
-	EXPECT_PTR(h, m);
-	EXPECT_EQ(h->nb_segs, 5);
-	EXPECT_EQ(in_use(c), base + 5);
+	assert_ptr_equal(h, m);
+	assert_int_equal(h->nb_segs, 5);
+	assert_int_equal(in_use(c), base + 5);
 
-	CTX("%s: attach a chain with 3 empty trailing segments, use it",
-	    c->name);
-	EXPECT_EQ(hb_buf_attach(&b, m), 0);
-	EXPECT_EQ(hb_buf_len(&b), 150);
-	check_content(&b, ref, 150);
-	BUF_OK(&b);
-	EXPECT_EQ(in_use(c), base + 5);
-	EXPECT_EQ(hb_buf_append(&b, ref + 150, 10), 0);
-	check_content(&b, ref, 160);
-	EXPECT_EQ(in_use(c), base + 5);
+	hb_test_ctx("%s: attach a chain with 3 empty trailing segments, use it",
+		    c->name);
+	assert_int_equal(hb_buf_attach(&b, m), 0);
+	assert_int_equal(hb_buf_len(&b), 150);
+	hb_assert_buf_bytes(&b, ref, 150);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(in_use(c), base + 5);
+	assert_int_equal(hb_buf_append(&b, ref + 150, 10), 0);
+	hb_assert_buf_bytes(&b, ref, 160);
+	assert_int_equal(in_use(c), base + 5);
 	h = hb_buf_detach(&b);
-	EXPECT_PTR(h, m);
-	EXPECT_EQ(check_detached(h, ref, 160), in_use(c) - base);
-	EXPECT_TRUE(in_use(c) < base + 5);
+	assert_ptr_equal(h, m);
+	assert_int_equal(check_detached(h, ref, 160), in_use(c) - base);
+	assert_true(in_use(c) < base + 5);
 	rte_pktmbuf_free(h);
-	EXPECT_EQ(in_use(c), base);
+	hb_assert_pool_at(c->mp, base);
 
-	CTX("%s: attach a chain of 3 empty segments", c->name);
+	hb_test_ctx("%s: attach a chain of 3 empty segments", c->name);
 	m = hb_test_chain(c->mp, ref, (const uint16_t[]){ 0, 0, 0 }, 3,
 			  (const uint16_t[]){ 0, 0, 0 });
-	EXPECT_EQ(hb_buf_attach(&b, m), 0);
-	BUF_OK(&b);
-	EXPECT_EQ(in_use(c), base + 3);
-	EXPECT_EQ(hb_buf_len(&b), 0);
-	EXPECT_EQ(hb_buf_append(&b, ref, 3 * c->seg), 0);
-	check_content(&b, ref, 3 * c->seg);
+	assert_int_equal(hb_buf_attach(&b, m), 0);
+	hb_assert_buf_ok(&b);
+	assert_int_equal(in_use(c), base + 3);
+	assert_int_equal(hb_buf_len(&b), 0);
+	assert_int_equal(hb_buf_append(&b, ref, 3 * c->seg), 0);
+	hb_assert_buf_bytes(&b, ref, 3 * c->seg);
 	check_no_empty(c, &b, base);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -1888,30 +1806,32 @@ test_detach_reserved(void **state)
 	for (i = 0; i < c->nsizes; i++) {
 		uint32_t s = c->sizes[i], r = 2 * c->seg + 3;
 
-		CTX("%s: detach %u bytes with %u reserved", c->name, s, r);
+		hb_test_ctx("%s: detach %u bytes with %u reserved", c->name, s,
+			    r);
 		build_idx(c, &b, ref, s);
 		nb = hb_buf_nb_segs(&b);
-		EXPECT_EQ(hb_buf_reserve(&b, r), 0);
-		EXPECT_TRUE(hb_buf_nb_segs(&b) >= nb + 2);
+		assert_int_equal(hb_buf_reserve(&b, r), 0);
+		assert_true(hb_buf_nb_segs(&b) >= nb + 2);
 		h = hb_buf_detach(&b);
-		BUF_OK(&b);
-		EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-		EXPECT_EQ(check_detached(h, ref, s), in_use(c) - base);
+		hb_assert_buf_ok(&b);
+		assert_int_equal(hb_buf_nb_segs(&b), 0);
+		assert_int_equal(check_detached(h, ref, s), in_use(c) - base);
 		if (s > 0)
-			EXPECT_EQ(h->nb_segs, nb);
+			assert_int_equal(h->nb_segs, nb);
 		rte_pktmbuf_free(h);
-		EXPECT_EQ(in_use(c), base);
+		hb_assert_pool_at(c->mp, base);
 
 		/* part of the reservation used */
-		CTX("%s: detach %u + %u bytes with %u reserved", c->name, s,
-		    r / 2, r);
+		hb_test_ctx("%s: detach %u + %u bytes with %u reserved",
+			    c->name, s, r / 2, r);
 		build(c, &b, ref, s);
-		EXPECT_EQ(hb_buf_reserve(&b, r), 0);
-		EXPECT_EQ(hb_buf_append(&b, ref + s, r / 2), 0);
+		assert_int_equal(hb_buf_reserve(&b, r), 0);
+		assert_int_equal(hb_buf_append(&b, ref + s, r / 2), 0);
 		h = hb_buf_detach(&b);
-		EXPECT_EQ(check_detached(h, ref, s + r / 2), in_use(c) - base);
+		assert_int_equal(check_detached(h, ref, s + r / 2),
+				 in_use(c) - base);
 		rte_pktmbuf_free(h);
-		EXPECT_EQ(in_use(c), base);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -1934,14 +1854,15 @@ test_attach_clone(void **state)
 		for (pass = 0; pass < 2; pass++) {
 			uint32_t total = 0, l;
 
-			CTX("%s: %u-segment %s attached", c->name, nseg,
-			    pass == 0 ? "clone" : "original of a clone");
+			hb_test_ctx("%s: %u-segment %s attached", c->name, nseg,
+				    pass == 0 ? "clone"
+					      : "original of a clone");
 			/* every byte of the original's buffers is known */
 			orig = NULL;
 			for (i = 0; i < nseg; i++) {
 				m = rte_pktmbuf_alloc(c->mp);
-				EXPECT_TRUE(m != NULL);
-				EXPECT_TRUE(m->buf_len <= sizeof(snap[0]));
+				assert_true(m != NULL);
+				assert_true(m->buf_len <= sizeof(snap[0]));
 				memset(m->buf_addr, 0xc0 + i, m->buf_len);
 				memcpy(rte_pktmbuf_append(m, 40), ref + total,
 				       40);
@@ -1949,37 +1870,42 @@ test_attach_clone(void **state)
 				if (orig == NULL)
 					orig = m;
 				else
-					EXPECT_EQ(rte_pktmbuf_chain(orig, m), 0);
+					assert_int_equal(rte_pktmbuf_chain(orig,
+									   m),
+							 0);
 			}
 			for (m = orig, i = 0; m != NULL; m = m->next, i++) {
 				memcpy(snap[i], m->buf_addr, m->buf_len);
 				snap_addr[i] = m->buf_addr;
 			}
 			clone = rte_pktmbuf_clone(orig, c->mp);
-			EXPECT_TRUE(clone != NULL);
-			EXPECT_EQ(in_use(c), base + 2 * nseg);
+			assert_true(clone != NULL);
+			assert_int_equal(in_use(c), base + 2 * nseg);
 
-			EXPECT_EQ(hb_buf_attach(&b, pass == 0 ? clone : orig),
-				  0);
-			check_content(&b, ref, total);
+			assert_int_equal(hb_buf_attach(&b, pass == 0 ? clone
+								     : orig),
+					 0);
+			hb_assert_buf_bytes(&b, ref, total);
 			/* append a little, then more; prepend; reserve */
 			memcpy(exp_a, ref, total);
 			l = total;
-			EXPECT_EQ(hb_buf_append(&b, ref2, 5), 0);
+			assert_int_equal(hb_buf_append(&b, ref2, 5), 0);
 			memcpy(exp_a + l, ref2, 5);
 			l += 5;
-			EXPECT_EQ(hb_buf_append(&b, ref2 + 5, c->seg + 10), 0);
+			assert_int_equal(hb_buf_append(&b, ref2 + 5,
+						       c->seg + 10),
+					 0);
 			memcpy(exp_a + l, ref2 + 5, c->seg + 10);
 			l += c->seg + 10;
-			EXPECT_EQ(hb_buf_prepend(&b, ref3, 20), 0);
+			assert_int_equal(hb_buf_prepend(&b, ref3, 20), 0);
 			memmove(exp_a + 20, exp_a, l);
 			memcpy(exp_a, ref3, 20);
 			l += 20;
-			EXPECT_EQ(hb_buf_reserve(&b, 100), 0);
-			EXPECT_EQ(hb_buf_append(&b, ref3 + 50, 100), 0);
+			assert_int_equal(hb_buf_reserve(&b, 100), 0);
+			assert_int_equal(hb_buf_append(&b, ref3 + 50, 100), 0);
 			memcpy(exp_a + l, ref3 + 50, 100);
 			l += 100;
-			check_content(&b, exp_a, l);
+			hb_assert_buf_bytes(&b, exp_a, l);
 
 			/*
 			 * The shared buffers are byte for byte as before, and
@@ -1988,29 +1914,33 @@ test_attach_clone(void **state)
 			 */
 			other = pass == 0 ? orig : clone;
 			for (m = orig, i = 0; i < nseg; m = m->next, i++) {
-				EXPECT_EQ(m->data_len, 40);
-				EXPECT_BYTES(m->buf_addr, snap[i], m->buf_len);
+				assert_int_equal(m->data_len, 40);
+				assert_memory_equal(m->buf_addr, snap[i],
+						    m->buf_len);
 			}
 			for (m = clone, i = 0; i < nseg; m = m->next, i++) {
-				EXPECT_EQ(m->data_len, 40);
-				EXPECT_PTR(m->buf_addr, snap_addr[i]);
+				assert_int_equal(m->data_len, 40);
+				assert_ptr_equal(m->buf_addr, snap_addr[i]);
 			}
-			EXPECT_EQ(other->pkt_len, total);
-			EXPECT_EQ(other->nb_segs, nseg);
-			EXPECT_EQ(rte_pktmbuf_lastseg(other)->data_len, 40);
+			assert_int_equal(other->pkt_len, total);
+			assert_int_equal(other->nb_segs, nseg);
+			assert_int_equal(rte_pktmbuf_lastseg(other)->data_len,
+					 40);
 			for (m = other, i = 0; m != NULL; m = m->next, i++)
-				EXPECT_BYTES(rte_pktmbuf_mtod(m, uint8_t *),
-					     ref + 40 * i, 40);
+				assert_memory_equal(rte_pktmbuf_mtod(m,
+								     uint8_t *),
+						    ref + 40 * i, 40);
 
 			h = hb_buf_detach(&b);
-			EXPECT_EQ(check_detached(h, exp_a, l) > nseg, 1);
+			assert_int_equal(check_detached(h, exp_a, l) > nseg, 1);
 			/* give it back through hb_buf_free */
-			EXPECT_EQ(hb_buf_attach(&b, h), 0);
-			EXPECT_EQ(hb_buf_free(&b), 0);
+			assert_int_equal(hb_buf_attach(&b, h), 0);
+			assert_int_equal(hb_buf_free(&b), 0);
 			/* the original's mbufs live while the clone does */
-			EXPECT_EQ(in_use(c), base + (pass == 0 ? 1 : 2) * nseg);
+			assert_int_equal(in_use(c),
+					 base + (pass == 0 ? 1 : 2) * nseg);
 			rte_pktmbuf_free(other);
-			EXPECT_EQ(in_use(c), base);
+			hb_assert_pool_at(c->mp, base);
 		}
 	}
 	hb_assert_pool_at(c->mp, base);
@@ -2035,11 +1965,11 @@ test_typed_get_put(void **state)
 	memcpy(exp_a, ref, s);
 	n = layout(&b, lay);
 	used = in_use(c);
-	EXPECT_TRUE(n >= 4);
+	assert_true(n >= 4);
 	for (i = 1; i < n; i++) {
 		bnd = lay[i].start;
 		/* the boundary really splits the bytes around it */
-		EXPECT_EQ(hb_buf_iov(&b, bnd - 1, 2, NULL, 0), 2);
+		assert_int_equal(hb_buf_iov(&b, bnd - 1, 2, NULL, 0), 2);
 		for (o = (int64_t)bnd - 9; o <= (int64_t)bnd + 1; o++) {
 			for (k = 0; k < HB_INT_NUM; k++) {
 				const struct hb_int_desc *op = &hb_ints[k];
@@ -2048,30 +1978,34 @@ test_typed_get_put(void **state)
 
 				if (o < 0 || off + op->size > s)
 					continue;
-				CTX("%s: %s at %u (boundary %u)", c->name,
-				    op->name, off, bnd);
+				hb_test_ctx("%s: %s at %u (boundary %u)",
+					    c->name, op->name, off, bnd);
 				v = ~(uint64_t)0;
-				EXPECT_EQ(hb_int_get(&b, k, off, &v), 0);
-				EXPECT_U64(v, hb_int_decode(exp_a + off, k));
+				assert_int_equal(hb_int_get(&b, k, off, &v), 0);
+				assert_int_equal(v,
+						 hb_int_decode(exp_a + off, k));
 				val = hb_int_mask(hb_test_rand(&seed), k);
-				EXPECT_EQ(hb_int_put(&b, k, off, val), 0);
+				assert_int_equal(hb_int_put(&b, k, off, val),
+						 0);
 				hb_int_encode(exp_a + off, val, k);
-				check_read(&b, exp_a, off, op->size);
+				hb_assert_read(&b, off, exp_a + off, op->size);
 				if (off > 0)
-					check_read(&b, exp_a, off - 1, 1);
+					hb_assert_read(&b, off - 1,
+						       exp_a + off - 1, 1);
 				if (off + op->size < s)
-					check_read(&b, exp_a, off + op->size,
-						   1);
-				EXPECT_EQ(hb_int_get(&b, k, off, &v), 0);
-				EXPECT_U64(v, val);
+					hb_assert_read(&b, off + op->size,
+						       exp_a + off + op->size,
+						       1);
+				assert_int_equal(hb_int_get(&b, k, off, &v), 0);
+				assert_int_equal(v, val);
 			}
 		}
 	}
-	CTX("%s: after typed puts", c->name);
-	check_content(&b, exp_a, s);
-	EXPECT_EQ(in_use(c), used);
-	EXPECT_EQ(hb_buf_nb_segs(&b), n);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	hb_test_ctx("%s: after typed puts", c->name);
+	hb_assert_buf_bytes(&b, exp_a, s);
+	assert_int_equal(in_use(c), used);
+	assert_int_equal(hb_buf_nb_segs(&b), n);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -2093,28 +2027,30 @@ test_typed_append(void **state)
 				uint64_t val = hb_int_mask(hb_test_rand(&seed),
 							   k);
 
-				CTX("%s: append_%s after %u bytes", c->name,
-				    op->name, f);
+				hb_test_ctx("%s: append_%s after %u bytes",
+					    c->name, op->name, f);
 				build(c, &b, ref, f);
-				EXPECT_EQ(hb_int_append(&b, k, val), 0);
-				BUF_OK(&b);
+				assert_int_equal(hb_int_append(&b, k, val), 0);
+				hb_assert_buf_ok(&b);
 				memcpy(exp_a, ref, f);
 				hb_int_encode(exp_a + f, val, k);
-				check_content(&b, exp_a, f + op->size);
-				EXPECT_EQ(hb_int_get(&b, k, f, &v), 0);
-				EXPECT_U64(v, val);
+				hb_assert_buf_bytes(&b, exp_a, f + op->size);
+				assert_int_equal(hb_int_get(&b, k, f, &v), 0);
+				assert_int_equal(v, val);
 				/* straddling when it should */
 				if (f < bnds[i] && f + op->size > bnds[i])
-					EXPECT_EQ(hb_buf_iov(&b, f, op->size,
-							     NULL, 0), 2);
+					assert_int_equal(hb_buf_iov(&b, f,
+								    op->size,
+								    NULL, 0),
+							 2);
 				check_packed(c, &b, base);
-				EXPECT_EQ(hb_buf_free(&b), 0);
+				assert_int_equal(hb_buf_free(&b), 0);
 			}
 		}
 	}
 
 	/* all of them in a row, across the first boundary */
-	CTX("%s: typed appends in a row", c->name);
+	hb_test_ctx("%s: typed appends in a row", c->name);
 	build(c, &b, ref, c->hc - 3);
 	memcpy(exp_a, ref, c->hc - 3);
 	l = c->hc - 3;
@@ -2123,22 +2059,22 @@ test_typed_append(void **state)
 			const struct hb_int_desc *op = &hb_ints[k];
 			uint64_t val = hb_int_mask(hb_test_rand(&seed), k);
 
-			EXPECT_EQ(hb_int_append(&b, k, val), 0);
+			assert_int_equal(hb_int_append(&b, k, val), 0);
 			hb_int_encode(exp_a + l, val, k);
 			l += op->size;
 		}
 	}
-	check_content(&b, exp_a, l);
+	hb_assert_buf_bytes(&b, exp_a, l);
 	for (i = 0, l = c->hc - 3; i < 3; i++) {
 		for (k = 0; k < HB_INT_NUM; k++) {
 			const struct hb_int_desc *op = &hb_ints[k];
 
-			EXPECT_EQ(hb_int_get(&b, k, l, &v), 0);
-			EXPECT_U64(v, hb_int_decode(exp_a + l, k));
+			assert_int_equal(hb_int_get(&b, k, l, &v), 0);
+			assert_int_equal(v, hb_int_decode(exp_a + l, k));
 			l += op->size;
 		}
 	}
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -2159,45 +2095,46 @@ test_cursor_read(void **state)
 	for (i = 0; i < RTE_DIM(sizes); i++) {
 		uint32_t s = sizes[i], off = 0;
 
-		CTX("%s: cursor through %u bytes", c->name, s);
+		hb_test_ctx("%s: cursor through %u bytes", c->name, s);
 		build(c, &b, ref, s);
-		EXPECT_EQ(hb_cursor_init(&cur, &b, 0), 0);
-		EXPECT_EQ(hb_cursor_offset(&cur), 0);
-		EXPECT_EQ(hb_cursor_remaining(&cur), s);
+		assert_int_equal(hb_cursor_init(&cur, &b, 0), 0);
+		assert_int_equal(hb_cursor_offset(&cur), 0);
+		assert_int_equal(hb_cursor_remaining(&cur), s);
 		for (k = 0; off < s; k++) {
 			uint32_t p = RTE_MIN(piece(c, k), s - off);
 
 			memset(tmp, 0x5a, p);
-			EXPECT_EQ(hb_cursor_read(&cur, tmp, p), 0);
-			EXPECT_BYTES(tmp, ref + off, p);
+			assert_int_equal(hb_cursor_read(&cur, tmp, p), 0);
+			assert_memory_equal(tmp, ref + off, p);
 			off += p;
-			EXPECT_EQ(hb_cursor_offset(&cur), off);
-			EXPECT_EQ(hb_cursor_remaining(&cur), s - off);
+			assert_int_equal(hb_cursor_offset(&cur), off);
+			assert_int_equal(hb_cursor_remaining(&cur), s - off);
 		}
 		/* at the end: nothing more, and the cursor does not move */
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 0), 0);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), -ENODATA);
-		EXPECT_EQ(hb_cursor_offset(&cur), s);
-		EXPECT_EQ(hb_cursor_remaining(&cur), 0);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 0), 0);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 1), -ENODATA);
+		assert_int_equal(hb_cursor_offset(&cur), s);
+		assert_int_equal(hb_cursor_remaining(&cur), 0);
 
 		/* again with skip and peek */
-		CTX("%s: cursor skip/peek through %u bytes", c->name, s);
-		EXPECT_EQ(hb_cursor_init(&cur, &b, 0), 0);
+		hb_test_ctx("%s: cursor skip/peek through %u bytes", c->name,
+			    s);
+		assert_int_equal(hb_cursor_init(&cur, &b, 0), 0);
 		for (k = 0, off = 0; off < s; k++) {
 			uint32_t p = RTE_MIN(piece(c, k), s - off);
 
-			EXPECT_EQ(hb_cursor_peek(&cur, tmp, p), 0);
-			EXPECT_BYTES(tmp, ref + off, p);
-			EXPECT_EQ(hb_cursor_offset(&cur), off);
-			EXPECT_EQ(hb_cursor_skip(&cur, p), 0);
+			assert_int_equal(hb_cursor_peek(&cur, tmp, p), 0);
+			assert_memory_equal(tmp, ref + off, p);
+			assert_int_equal(hb_cursor_offset(&cur), off);
+			assert_int_equal(hb_cursor_skip(&cur, p), 0);
 			off += p;
-			EXPECT_EQ(hb_cursor_offset(&cur), off);
+			assert_int_equal(hb_cursor_offset(&cur), off);
 		}
-		EXPECT_EQ(hb_cursor_skip(&cur, 0), 0);
-		EXPECT_EQ(hb_cursor_skip(&cur, 1), -ENODATA);
-		EXPECT_EQ(hb_cursor_offset(&cur), s);
-		check_content(&b, ref, s);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_cursor_skip(&cur, 0), 0);
+		assert_int_equal(hb_cursor_skip(&cur, 1), -ENODATA);
+		assert_int_equal(hb_cursor_offset(&cur), s);
+		hb_assert_buf_bytes(&b, ref, s);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -2221,14 +2158,14 @@ test_cursor_mid(void **state)
 	for (i = 0; i < npt; i++) {
 		uint32_t o = pts[i], rem = s - o;
 
-		CTX("%s: cursor at %u of %u", c->name, o, s);
-		EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
-		EXPECT_EQ(hb_cursor_offset(&cur), o);
-		EXPECT_EQ(hb_cursor_remaining(&cur), rem);
+		hb_test_ctx("%s: cursor at %u of %u", c->name, o, s);
+		assert_int_equal(hb_cursor_init(&cur, &b, o), 0);
+		assert_int_equal(hb_cursor_offset(&cur), o);
+		assert_int_equal(hb_cursor_remaining(&cur), rem);
 		if (rem >= 9) {
-			EXPECT_EQ(hb_cursor_peek(&cur, tmp, 9), 0);
-			EXPECT_BYTES(tmp, ref + o, 9);
-			EXPECT_EQ(hb_cursor_offset(&cur), o);
+			assert_int_equal(hb_cursor_peek(&cur, tmp, 9), 0);
+			assert_memory_equal(tmp, ref + o, 9);
+			assert_int_equal(hb_cursor_offset(&cur), o);
 		}
 		/* pull: a pointer into the segment, or the scratch copy */
 		for (k = 0; k < RTE_DIM(pulls); k++) {
@@ -2236,34 +2173,37 @@ test_cursor_mid(void **state)
 
 			if (len > rem)
 				continue;
-			CTX("%s: cursor pull %u at %u of %u", c->name, len, o,
-			    s);
-			EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
+			hb_test_ctx("%s: cursor pull %u at %u of %u", c->name,
+				    len, o, s);
+			assert_int_equal(hb_cursor_init(&cur, &b, o), 0);
 			scratch[0] = (uint8_t)~ref[o];
 			p = hb_cursor_pull(&cur, len, scratch);
-			EXPECT_TRUE(p != NULL);
-			EXPECT_BYTES(p, ref + o, len);
+			assert_true(p != NULL);
+			assert_memory_equal(p, ref + o, len);
 			if (contiguous(lay, n, o, len)) {
 				unsigned int j = seg_at(lay, n, o);
 
-				EXPECT_PTR(p, lay[j].data + (o - lay[j].start));
-				EXPECT_EQ(scratch[0], (uint8_t)~ref[o]);
+				assert_ptr_equal(p, lay[j].data +
+							    (o - lay[j].start));
+				assert_int_equal(scratch[0], (uint8_t)~ref[o]);
 			} else {
-				EXPECT_PTR(p, scratch);
+				assert_ptr_equal(p, scratch);
 			}
-			EXPECT_EQ(hb_cursor_offset(&cur), o + len);
+			assert_int_equal(hb_cursor_offset(&cur), o + len);
 			/* the cursor goes on after a pull */
 			if (rem > len) {
-				EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), 0);
-				EXPECT_EQ(tmp[0], ref[o + len]);
+				assert_int_equal(hb_cursor_read(&cur, tmp, 1),
+						 0);
+				assert_int_equal(tmp[0], ref[o + len]);
 			}
 			/* skip, then read */
-			EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
-			EXPECT_EQ(hb_cursor_skip(&cur, len), 0);
-			EXPECT_EQ(hb_cursor_offset(&cur), o + len);
+			assert_int_equal(hb_cursor_init(&cur, &b, o), 0);
+			assert_int_equal(hb_cursor_skip(&cur, len), 0);
+			assert_int_equal(hb_cursor_offset(&cur), o + len);
 			if (rem > len) {
-				EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), 0);
-				EXPECT_EQ(tmp[0], ref[o + len]);
+				assert_int_equal(hb_cursor_read(&cur, tmp, 1),
+						 0);
+				assert_int_equal(tmp[0], ref[o + len]);
 			}
 		}
 		/* typed peek (no move) and get (move) */
@@ -2272,22 +2212,23 @@ test_cursor_mid(void **state)
 
 			if (op->size > rem)
 				continue;
-			CTX("%s: cursor %s at %u of %u", c->name, op->name, o,
-			    s);
-			EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
+			hb_test_ctx("%s: cursor %s at %u of %u", c->name,
+				    op->name, o, s);
+			assert_int_equal(hb_cursor_init(&cur, &b, o), 0);
 			v = 0;
-			EXPECT_EQ(hb_int_cursor(&cur, k, false, &v), 0);
-			EXPECT_U64(v, hb_int_decode(ref + o, k));
-			EXPECT_EQ(hb_cursor_offset(&cur), o);
+			assert_int_equal(hb_int_cursor(&cur, k, false, &v), 0);
+			assert_int_equal(v, hb_int_decode(ref + o, k));
+			assert_int_equal(hb_cursor_offset(&cur), o);
 			v = 0;
-			EXPECT_EQ(hb_int_cursor(&cur, k, true, &v), 0);
-			EXPECT_U64(v, hb_int_decode(ref + o, k));
-			EXPECT_EQ(hb_cursor_offset(&cur), o + op->size);
-			EXPECT_EQ(hb_cursor_remaining(&cur), rem - op->size);
+			assert_int_equal(hb_int_cursor(&cur, k, true, &v), 0);
+			assert_int_equal(v, hb_int_decode(ref + o, k));
+			assert_int_equal(hb_cursor_offset(&cur), o + op->size);
+			assert_int_equal(hb_cursor_remaining(&cur),
+					 rem - op->size);
 		}
 	}
-	check_content(&b, ref, s);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	hb_assert_buf_bytes(&b, ref, s);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -2309,49 +2250,49 @@ test_cursor_end(void **state)
 		const struct hb_int_desc *op = &hb_ints[k];
 		uint32_t o = s - (op->size - 1);
 
-		CTX("%s: cursor %s with %u bytes left", c->name, op->name,
-		    op->size - 1);
-		EXPECT_EQ(hb_cursor_init(&cur, &b, o), 0);
+		hb_test_ctx("%s: cursor %s with %u bytes left", c->name,
+			    op->name, op->size - 1);
+		assert_int_equal(hb_cursor_init(&cur, &b, o), 0);
 		v = 0x77;
-		EXPECT_EQ(hb_int_cursor(&cur, k, true, &v), -ENODATA);
-		EXPECT_EQ(hb_int_cursor(&cur, k, false, &v), -ENODATA);
-		EXPECT_EQ(hb_cursor_offset(&cur), o);
-		EXPECT_EQ(hb_cursor_remaining(&cur), op->size - 1);
+		assert_int_equal(hb_int_cursor(&cur, k, true, &v), -ENODATA);
+		assert_int_equal(hb_int_cursor(&cur, k, false, &v), -ENODATA);
+		assert_int_equal(hb_cursor_offset(&cur), o);
+		assert_int_equal(hb_cursor_remaining(&cur), op->size - 1);
 	}
-	CTX("%s: cursor 3 bytes before the end", c->name);
-	EXPECT_EQ(hb_cursor_init(&cur, &b, s - 3), 0);
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, 4), -ENODATA);
-	EXPECT_EQ(hb_cursor_peek(&cur, tmp, 4), -ENODATA);
-	EXPECT_EQ(hb_cursor_skip(&cur, 4), -ENODATA);
+	hb_test_ctx("%s: cursor 3 bytes before the end", c->name);
+	assert_int_equal(hb_cursor_init(&cur, &b, s - 3), 0);
+	assert_int_equal(hb_cursor_read(&cur, tmp, 4), -ENODATA);
+	assert_int_equal(hb_cursor_peek(&cur, tmp, 4), -ENODATA);
+	assert_int_equal(hb_cursor_skip(&cur, 4), -ENODATA);
 	rte_errno = 0;
-	EXPECT_TRUE(hb_cursor_pull(&cur, 4, scratch) == NULL);
-	EXPECT_EQ(rte_errno, ENODATA);
-	EXPECT_EQ(hb_cursor_skip(&cur, UINT32_MAX), -ENODATA);
-	EXPECT_EQ(hb_cursor_offset(&cur), s - 3);
-	EXPECT_EQ(hb_cursor_remaining(&cur), 3);
+	assert_true(hb_cursor_pull(&cur, 4, scratch) == NULL);
+	assert_int_equal(rte_errno, ENODATA);
+	assert_int_equal(hb_cursor_skip(&cur, UINT32_MAX), -ENODATA);
+	assert_int_equal(hb_cursor_offset(&cur), s - 3);
+	assert_int_equal(hb_cursor_remaining(&cur), 3);
 	/* the three bytes are still there */
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, 3), 0);
-	EXPECT_BYTES(tmp, ref + s - 3, 3);
-	EXPECT_EQ(hb_cursor_get_u8(&cur, &v8), -ENODATA);
-	EXPECT_EQ(hb_cursor_offset(&cur), s);
+	assert_int_equal(hb_cursor_read(&cur, tmp, 3), 0);
+	assert_memory_equal(tmp, ref + s - 3, 3);
+	assert_int_equal(hb_cursor_get_u8(&cur, &v8), -ENODATA);
+	assert_int_equal(hb_cursor_offset(&cur), s);
 
 	/* set up at the very end */
-	CTX("%s: cursor at the end", c->name);
-	EXPECT_EQ(hb_cursor_init(&cur, &b, s), 0);
-	EXPECT_EQ(hb_cursor_remaining(&cur), 0);
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), -ENODATA);
-	EXPECT_TRUE(hb_cursor_pull(&cur, 0, scratch) != NULL);
-	EXPECT_EQ(hb_cursor_offset(&cur), s);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	hb_test_ctx("%s: cursor at the end", c->name);
+	assert_int_equal(hb_cursor_init(&cur, &b, s), 0);
+	assert_int_equal(hb_cursor_remaining(&cur), 0);
+	assert_int_equal(hb_cursor_read(&cur, tmp, 1), -ENODATA);
+	assert_true(hb_cursor_pull(&cur, 0, scratch) != NULL);
+	assert_int_equal(hb_cursor_offset(&cur), s);
+	assert_int_equal(hb_buf_free(&b), 0);
 
 	/* an empty buffer */
-	CTX("%s: cursor on an empty buffer", c->name);
-	EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
-	EXPECT_EQ(hb_cursor_init(&cur, &b, 0), 0);
-	EXPECT_EQ(hb_cursor_remaining(&cur), 0);
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), -ENODATA);
-	EXPECT_EQ(hb_cursor_get_be16(&cur, &v16), -ENODATA);
-	EXPECT_EQ(hb_cursor_offset(&cur), 0);
+	hb_test_ctx("%s: cursor on an empty buffer", c->name);
+	assert_int_equal(hb_buf_init(&b, c->mp), 0);
+	assert_int_equal(hb_cursor_init(&cur, &b, 0), 0);
+	assert_int_equal(hb_cursor_remaining(&cur), 0);
+	assert_int_equal(hb_cursor_read(&cur, tmp, 1), -ENODATA);
+	assert_int_equal(hb_cursor_get_be16(&cur, &v16), -ENODATA);
+	assert_int_equal(hb_cursor_offset(&cur), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -2366,59 +2307,59 @@ test_cursor_append(void **state)
 	struct hb_buf b;
 
 	/* on an empty buffer */
-	CTX("%s: cursor on an empty buffer, then appends", c->name);
-	EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
-	EXPECT_EQ(hb_cursor_init(&cur, &b, 0), 0);
+	hb_test_ctx("%s: cursor on an empty buffer, then appends", c->name);
+	assert_int_equal(hb_buf_init(&b, c->mp), 0);
+	assert_int_equal(hb_cursor_init(&cur, &b, 0), 0);
 	s = 10 * c->seg + 7;
-	EXPECT_EQ(hb_buf_append(&b, ref, s), 0);
-	EXPECT_EQ(hb_cursor_remaining(&cur), s);
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, s), 0);
-	EXPECT_BYTES(tmp, ref, s);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_append(&b, ref, s), 0);
+	assert_int_equal(hb_cursor_remaining(&cur), s);
+	assert_int_equal(hb_cursor_read(&cur, tmp, s), 0);
+	assert_memory_equal(tmp, ref, s);
+	assert_int_equal(hb_buf_free(&b), 0);
 
 	/* at the end of a full tail, at the end of a half-full tail */
 	for (s = c->hc; s <= c->hc + c->seg / 2; s += c->seg / 2) {
-		CTX("%s: cursor at the end of %u bytes, then appends", c->name,
-		    s);
+		hb_test_ctx("%s: cursor at the end of %u bytes, then appends",
+			    c->name, s);
 		build(c, &b, ref, s);
-		EXPECT_EQ(hb_cursor_init(&cur, &b, s), 0);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), -ENODATA);
-		EXPECT_EQ(hb_buf_append(&b, ref + s, 3 * c->seg + 2), 0);
-		EXPECT_EQ(hb_cursor_remaining(&cur), 3 * c->seg + 2);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 3 * c->seg + 2), 0);
-		EXPECT_BYTES(tmp, ref + s, 3 * c->seg + 2);
-		EXPECT_EQ(hb_cursor_offset(&cur), s + 3 * c->seg + 2);
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_cursor_init(&cur, &b, s), 0);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 1), -ENODATA);
+		assert_int_equal(hb_buf_append(&b, ref + s, 3 * c->seg + 2), 0);
+		assert_int_equal(hb_cursor_remaining(&cur), 3 * c->seg + 2);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 3 * c->seg + 2), 0);
+		assert_memory_equal(tmp, ref + s, 3 * c->seg + 2);
+		assert_int_equal(hb_cursor_offset(&cur), s + 3 * c->seg + 2);
+		assert_int_equal(hb_buf_free(&b), 0);
 	}
 
 	/* producer and consumer interleaved, the cursor always near the end */
-	CTX("%s: cursor consuming while appending", c->name);
-	EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
-	EXPECT_EQ(hb_cursor_init(&cur, &b, 0), 0);
+	hb_test_ctx("%s: cursor consuming while appending", c->name);
+	assert_int_equal(hb_buf_init(&b, c->mp), 0);
+	assert_int_equal(hb_cursor_init(&cur, &b, 0), 0);
 	for (k = 0, off = 0, end = 0; end < 20 * c->seg; k++) {
 		uint32_t p = piece(c, k), q;
 
-		EXPECT_EQ(hb_buf_append(&b, ref + end, p), 0);
+		assert_int_equal(hb_buf_append(&b, ref + end, p), 0);
 		end += p;
 		q = RTE_MIN(piece(c, k + 3), end - off);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, q), 0);
-		EXPECT_BYTES(tmp, ref + off, q);
+		assert_int_equal(hb_cursor_read(&cur, tmp, q), 0);
+		assert_memory_equal(tmp, ref + off, q);
 		off += q;
-		EXPECT_EQ(hb_cursor_remaining(&cur), end - off);
+		assert_int_equal(hb_cursor_remaining(&cur), end - off);
 	}
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, end - off), 0);
-	EXPECT_BYTES(tmp, ref + off, end - off);
+	assert_int_equal(hb_cursor_read(&cur, tmp, end - off), 0);
+	assert_memory_equal(tmp, ref + off, end - off);
 
 	/* reserve leaves the cursor valid too */
-	CTX("%s: cursor across reserve", c->name);
-	EXPECT_EQ(hb_cursor_init(&cur, &b, end - 5), 0);
-	EXPECT_EQ(hb_buf_reserve(&b, 5 * c->seg), 0);
-	EXPECT_EQ(hb_cursor_remaining(&cur), 5);
-	EXPECT_EQ(hb_buf_append(&b, ref + end, 5 * c->seg), 0);
-	EXPECT_EQ(hb_cursor_read(&cur, tmp, 5 + 5 * c->seg), 0);
-	EXPECT_BYTES(tmp, ref + end - 5, 5 + 5 * c->seg);
-	check_content(&b, ref, end + 5 * c->seg);
-	EXPECT_EQ(hb_buf_free(&b), 0);
+	hb_test_ctx("%s: cursor across reserve", c->name);
+	assert_int_equal(hb_cursor_init(&cur, &b, end - 5), 0);
+	assert_int_equal(hb_buf_reserve(&b, 5 * c->seg), 0);
+	assert_int_equal(hb_cursor_remaining(&cur), 5);
+	assert_int_equal(hb_buf_append(&b, ref + end, 5 * c->seg), 0);
+	assert_int_equal(hb_cursor_read(&cur, tmp, 5 + 5 * c->seg), 0);
+	assert_memory_equal(tmp, ref + end - 5, 5 + 5 * c->seg);
+	hb_assert_buf_bytes(&b, ref, end + 5 * c->seg);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
@@ -2452,75 +2393,79 @@ test_cursor_stale(void **state)
 	for (op = 0; op < STALE_NB; op++) {
 		bool has_t = false;
 
-		CTX("%s: cursor stale after op %d", c->name, op);
+		hb_test_ctx("%s: cursor stale after op %d", c->name, op);
 		build_idx(c, &b, ref, s);
-		EXPECT_EQ(hb_cursor_init(&cur, &b, 10), 0);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 2), 0);
+		assert_int_equal(hb_cursor_init(&cur, &b, 10), 0);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 2), 0);
 		switch (op) {
 		case STALE_PREPEND_HEADROOM:
-			EXPECT_EQ(hb_buf_prepend(&b, ref, 1), 0);
+			assert_int_equal(hb_buf_prepend(&b, ref, 1), 0);
 			break;
 		case STALE_PREPEND_NEW_HEAD:
-			EXPECT_EQ(hb_buf_prepend(&b, ref, c->seg + 1), 0);
+			assert_int_equal(hb_buf_prepend(&b, ref, c->seg + 1),
+					 0);
 			break;
 		case STALE_ADJ:
-			EXPECT_EQ(hb_buf_adj(&b, 1), 0);
+			assert_int_equal(hb_buf_adj(&b, 1), 0);
 			break;
 		case STALE_ADJ_SEGMENT:
-			EXPECT_EQ(hb_buf_adj(&b, c->hc + 1), 0);
+			assert_int_equal(hb_buf_adj(&b, c->hc + 1), 0);
 			break;
 		case STALE_TRIM:
-			EXPECT_EQ(hb_buf_trim(&b, 1), 0);
+			assert_int_equal(hb_buf_trim(&b, 1), 0);
 			break;
 		case STALE_TRIM_SEGMENT:
-			EXPECT_EQ(hb_buf_trim(&b, c->seg + 1), 0);
+			assert_int_equal(hb_buf_trim(&b, c->seg + 1), 0);
 			break;
 		case STALE_SPLIT:
-			EXPECT_EQ(hb_buf_split(&b, s / 2, &t), 0);
+			assert_int_equal(hb_buf_split(&b, s / 2, &t), 0);
 			has_t = true;
 			break;
 		case STALE_SPLIT_ZERO:
-			EXPECT_EQ(hb_buf_split(&b, 0, &t), 0);
+			assert_int_equal(hb_buf_split(&b, 0, &t), 0);
 			has_t = true;
 			break;
 		case STALE_FREE:
-			EXPECT_EQ(hb_buf_free(&b), 0);
+			assert_int_equal(hb_buf_free(&b), 0);
 			break;
 		case STALE_DETACH:
 			m = hb_buf_detach(&b);
-			EXPECT_TRUE(m != NULL);
+			assert_true(m != NULL);
 			break;
 		}
-		BUF_OK(&b);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), -ESTALE);
-		EXPECT_EQ(hb_cursor_read(&cur, tmp, 0), -ESTALE);
-		EXPECT_EQ(hb_cursor_peek(&cur, tmp, 1), -ESTALE);
-		EXPECT_EQ(hb_cursor_skip(&cur, 1), -ESTALE);
+		hb_assert_buf_ok(&b);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 1), -ESTALE);
+		assert_int_equal(hb_cursor_read(&cur, tmp, 0), -ESTALE);
+		assert_int_equal(hb_cursor_peek(&cur, tmp, 1), -ESTALE);
+		assert_int_equal(hb_cursor_skip(&cur, 1), -ESTALE);
 		rte_errno = 0;
-		EXPECT_TRUE(hb_cursor_pull(&cur, 1, scratch) == NULL);
-		EXPECT_EQ(rte_errno, ESTALE);
-		EXPECT_EQ(hb_int_cursor(&cur, HB_INT_BE16, true, &v), -ESTALE);
-		EXPECT_EQ(hb_int_cursor(&cur, HB_INT_LE32, false, &v), -ESTALE);
-		EXPECT_EQ(hb_cursor_remaining(&cur), 0);
-		EXPECT_EQ(hb_cursor_offset(&cur), 12);
+		assert_true(hb_cursor_pull(&cur, 1, scratch) == NULL);
+		assert_int_equal(rte_errno, ESTALE);
+		assert_int_equal(hb_int_cursor(&cur, HB_INT_BE16, true, &v),
+				 -ESTALE);
+		assert_int_equal(hb_int_cursor(&cur, HB_INT_LE32, false, &v),
+				 -ESTALE);
+		assert_int_equal(hb_cursor_remaining(&cur), 0);
+		assert_int_equal(hb_cursor_offset(&cur), 12);
 		/* set up again, it works */
-		EXPECT_EQ(hb_cursor_init(&cur, &b, 0), 0);
-		EXPECT_EQ(hb_cursor_remaining(&cur), hb_buf_len(&b));
+		assert_int_equal(hb_cursor_init(&cur, &b, 0), 0);
+		assert_int_equal(hb_cursor_remaining(&cur), hb_buf_len(&b));
 		if (hb_buf_len(&b) > 0) {
-			EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), 0);
-			EXPECT_EQ(hb_buf_read(&b, 0, tmp + 1, 1), 0);
-			EXPECT_EQ(tmp[0], tmp[1]);
+			assert_int_equal(hb_cursor_read(&cur, tmp, 1), 0);
+			assert_int_equal(hb_buf_read(&b, 0, tmp + 1, 1), 0);
+			assert_int_equal(tmp[0], tmp[1]);
 		} else {
-			EXPECT_EQ(hb_cursor_read(&cur, tmp, 1), -ENODATA);
+			assert_int_equal(hb_cursor_read(&cur, tmp, 1),
+					 -ENODATA);
 		}
-		EXPECT_EQ(hb_buf_free(&b), 0);
+		assert_int_equal(hb_buf_free(&b), 0);
 		if (has_t)
-			EXPECT_EQ(hb_buf_free(&t), 0);
+			assert_int_equal(hb_buf_free(&t), 0);
 		if (m != NULL) {
 			rte_pktmbuf_free(m);
 			m = NULL;
 		}
-		EXPECT_EQ(in_use(c), base);
+		hb_assert_pool_at(c->mp, base);
 	}
 	hb_assert_pool_at(c->mp, base);
 }
@@ -2537,41 +2482,48 @@ test_empty(void **state)
 	struct hb_buf b, t;
 	struct iovec iov[1];
 
-	CTX("%s: empty buffer", c->name);
-	EXPECT_EQ(hb_buf_init(&b, c->mp), 0);
-	EXPECT_EQ(hb_buf_append(&b, ref, 0), 0);
-	EXPECT_EQ(hb_buf_prepend(&b, ref, 0), 0);
-	EXPECT_EQ(hb_buf_reserve(&b, 0), 0);
-	EXPECT_EQ(hb_buf_read(&b, 0, tmp, 0), 0);
-	EXPECT_EQ(hb_buf_write(&b, 0, ref, 0), 0);
-	EXPECT_TRUE(hb_buf_peek(&b, 0, 0, scratch) != NULL);
-	EXPECT_TRUE(hb_buf_peek(&b, 0, 0, NULL) != NULL);
-	EXPECT_EQ(hb_buf_iov(&b, 0, 0, NULL, 0), 0);
-	EXPECT_EQ(hb_buf_iov(&b, 0, 0, iov, 1), 0);
-	EXPECT_EQ(hb_buf_trim(&b, 0), 0);
-	EXPECT_EQ(hb_buf_adj(&b, 0), 0);
-	EXPECT_EQ(hb_buf_split(&b, 0, &t), 0);
-	BUF_OK(&b);
-	BUF_OK(&t);
-	EXPECT_EQ(hb_buf_len(&t), 0);
-	EXPECT_EQ(hb_buf_nb_segs(&t), 0);
-	EXPECT_EQ(hb_buf_len(&b), 0);
-	EXPECT_EQ(hb_buf_nb_segs(&b), 0);
-	EXPECT_EQ(in_use(c), base);
+	hb_test_ctx("%s: empty buffer", c->name);
+	assert_int_equal(hb_buf_init(&b, c->mp), 0);
+	assert_int_equal(hb_buf_append(&b, ref, 0), 0);
+	assert_int_equal(hb_buf_prepend(&b, ref, 0), 0);
+	assert_int_equal(hb_buf_reserve(&b, 0), 0);
+	assert_int_equal(hb_buf_read(&b, 0, tmp, 0), 0);
+	assert_int_equal(hb_buf_write(&b, 0, ref, 0), 0);
+	assert_true(hb_buf_peek(&b, 0, 0, scratch) != NULL);
+	assert_true(hb_buf_peek(&b, 0, 0, NULL) != NULL);
+	assert_int_equal(hb_buf_iov(&b, 0, 0, NULL, 0), 0);
+	assert_int_equal(hb_buf_iov(&b, 0, 0, iov, 1), 0);
+	assert_int_equal(hb_buf_trim(&b, 0), 0);
+	assert_int_equal(hb_buf_adj(&b, 0), 0);
+	assert_int_equal(hb_buf_split(&b, 0, &t), 0);
+	hb_assert_buf_ok(&b);
+	hb_assert_buf_ok(&t);
+	assert_int_equal(hb_buf_len(&t), 0);
+	assert_int_equal(hb_buf_nb_segs(&t), 0);
+	assert_int_equal(hb_buf_len(&b), 0);
+	assert_int_equal(hb_buf_nb_segs(&b), 0);
+	hb_assert_pool_at(c->mp, base);
 	/* both still usable */
-	EXPECT_EQ(hb_buf_append(&t, ref, 1), 0);
-	EXPECT_EQ(hb_buf_append(&b, ref, 1), 0);
-	check_content(&b, ref, 1);
-	check_content(&t, ref, 1);
-	EXPECT_EQ(hb_buf_free(&b), 0);
-	EXPECT_EQ(hb_buf_free(&t), 0);
+	assert_int_equal(hb_buf_append(&t, ref, 1), 0);
+	assert_int_equal(hb_buf_append(&b, ref, 1), 0);
+	hb_assert_buf_bytes(&b, ref, 1);
+	hb_assert_buf_bytes(&t, ref, 1);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_int_equal(hb_buf_free(&t), 0);
 	hb_assert_pool_at(c->mp, base);
 }
 
 /* Each test runs on both pools. */
 #define T(f)                                                                   \
-	{ .name = #f "[2176]", .test_func = f, .initial_state = &cfg_big },    \
-	{ .name = #f "[256]", .test_func = f, .initial_state = &cfg_small }
+	{ .name = #f "[2176]",                                                 \
+	  .test_func = f,                                                      \
+	  .teardown_func = hb_test_ctx_teardown,                               \
+	  .initial_state = &cfg_big },                                         \
+	{                                                                      \
+		.name = #f "[256]", .test_func = f,                            \
+		.teardown_func = hb_test_ctx_teardown,                         \
+		.initial_state = &cfg_small                                    \
+	}
 
 int
 main(int argc, char **argv)

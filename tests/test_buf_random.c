@@ -175,7 +175,6 @@ static uint8_t *noise, *tmp, *scr;
 static struct iovec *iov, *jiov;
 static bool clone_mode;		/* two slots may share bytes: no writes */
 static unsigned long opno;
-static char what[160];
 
 static uint64_t
 rnd(void)
@@ -195,54 +194,13 @@ div_up(uint32_t a, uint32_t b)
 	return (uint32_t)(((uint64_t)a + b - 1) / b);
 }
 
-static void rt_fail(int line, const char *cond, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-rt_fail(int line, const char *cond, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-	int i;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr,
-		"FAILED config %s seed %#llx op #%lu [%s]\n  line %d: %s %s\n"
-		"  replay: HB_TEST_SEED=%#llx\n",
-		cfg->name, (unsigned long long)seed, opno, what, line, cond,
-		msg, (unsigned long long)seed);
-	for (i = 0; i < NSLOT; i++) {
-		fprintf(stderr, "slot %d: model len %u\n", i, slots[i].m.len);
-		if (hb_buf_nb_segs(&slots[i].b) <= 64)
-			hb_buf_dump(stderr, &slots[i].b);
-	}
-	fail_msg("config %s op #%lu [%s] line %d: %s %s", cfg->name, opno,
-		 what, line, cond, msg);
-}
-
-#define RT_ASSERT(cond)                                                        \
-	do {                                                                   \
-		if (unlikely(!(cond)))                                         \
-			rt_fail(__LINE__, #cond, " ");                         \
-	} while (0)
-
-#define RT_ASSERTF(cond, ...)                                                  \
-	do {                                                                   \
-		if (unlikely(!(cond)))                                         \
-			rt_fail(__LINE__, #cond, __VA_ARGS__);                 \
-	} while (0)
-
-#define RT_RC(rc, exp)                                                         \
-	do {                                                                   \
-		int __rc = (rc), __exp = (exp);                                \
-		if (unlikely(__rc != __exp))                                   \
-			rt_fail(__LINE__, #rc, "= %d, expected %d", __rc,      \
-				__exp);                                        \
-	} while (0)
-
-#define WHAT(...) snprintf(what, sizeof(what), __VA_ARGS__)
+/*
+ * What operation #opno of the run does (hb_test_ctx()): the report of a
+ * failed check says it, with the seed to replay the run.
+ */
+#define WHAT(fmt, ...)                                                         \
+	hb_test_ctx("config %s seed %#llx op #%lu: " fmt, cfg->name,           \
+		    (unsigned long long)seed, opno, ##__VA_ARGS__)
 
 /* ---------------------------------------------------------------------
  * Checks after every operation
@@ -251,35 +209,30 @@ rt_fail(int line, const char *cond, const char *fmt, ...)
 static void
 verify_slot(struct slot *s, bool raw)
 {
-	const char *why = NULL;
 	uint32_t off = 0;
-	int64_t diff;
 	int n, i;
 
-	RT_ASSERTF(hb_buf_check(&s->b, &why) == 0, "%s", why);
-	RT_ASSERTF(hb_buf_len(&s->b) == s->m.len, "len %u model %u",
-		   hb_buf_len(&s->b), s->m.len);
+	hb_assert_buf_ok(&s->b);
+	assert_int_equal(hb_buf_len(&s->b), s->m.len);
 	if (hb_buf_nb_segs(&s->b) == 0)
 		s->port_known = false;
 	if (s->m.len == 0)
 		return;
 	n = hb_buf_iov(&s->b, 0, s->m.len, iov, IOV_N);
-	RT_ASSERTF(n > 0 && n <= hb_buf_nb_segs(&s->b), "iov %d", n);
+	assert_in_range(n, 1, hb_buf_nb_segs(&s->b));
 	for (i = 0; i < n; i++) {
-		RT_ASSERT(iov[i].iov_len > 0);
-		RT_ASSERTF(off + iov[i].iov_len <= s->m.len, "piece %d", i);
-		RT_ASSERTF(memcmp(iov[i].iov_base, s->m.ref + off,
-				  iov[i].iov_len) == 0,
-			   "bytes differ in [%u, %u)", off,
-			   off + (uint32_t)iov[i].iov_len);
+		assert_true(iov[i].iov_len > 0);
+		assert_true(off + iov[i].iov_len <= s->m.len);
+		/* memcmp(): assert_memory_equal() is slow on megabytes. */
+		assert_true(memcmp(iov[i].iov_base, s->m.ref + off,
+				   iov[i].iov_len) == 0);
 		off += iov[i].iov_len;
 	}
-	RT_ASSERT(off == s->m.len);
+	assert_true(off == s->m.len);
 	if (!raw)
 		return;
 	/* Independently of the library's lookups: walk the chain. */
-	diff = hb_model_chain_diff(&s->m, s->b.head);
-	RT_ASSERTF(diff < 0, "chain walk: bytes differ at %" PRId64, diff);
+	assert_int_equal(hb_model_chain_diff(&s->m, s->b.head), -1);
 }
 
 /*
@@ -301,8 +254,7 @@ verify_pool(void)
 				ind++;
 		}
 	}
-	RT_ASSERTF(in_use >= segs && in_use <= segs + ind,
-		   "%u in use, %u segments, %u indirect", in_use, segs, ind);
+	assert_in_range(in_use, segs, segs + ind);
 }
 
 static void
@@ -429,18 +381,15 @@ check_need(int rc, const struct need *nd)
 	unsigned int avail = rte_mempool_avail_count(mp);
 
 	if (rc == 0) {
-		RT_ASSERTF(nd->avail - avail >= nd->n.lo &&
-			   nd->avail - avail <= nd->n.hi,
-			   "took %u mbufs, expected %u..%u", nd->avail - avail,
-			   nd->n.lo, nd->n.hi);
+		assert_in_range(nd->avail - avail, nd->n.lo, nd->n.hi);
 		return;
 	}
-	RT_ASSERTF(rc == -ENOMEM, "rc %d", rc);
-	RT_ASSERTF(cfg->scarce && nd->avail < nd->n.hi,
-		   "-ENOMEM with %u mbufs free, %u..%u needed", nd->avail,
-		   nd->n.lo, nd->n.hi);
-	RT_ASSERTF(avail == nd->avail, "failed call kept %d mbufs",
-		   (int)(nd->avail - avail));
+	assert_int_equal(rc, -ENOMEM);
+	/* Only a pool meant to run dry, with too few mbufs free. */
+	assert_true(cfg->scarce);
+	assert_true(nd->avail < nd->n.hi);
+	/* Every mbuf the failed call took is back. */
+	assert_int_equal(avail, nd->avail);
 }
 
 /*
@@ -482,7 +431,7 @@ noise_at(uint32_t n)
 static void
 slot_free(struct slot *s)
 {
-	RT_RC(hb_buf_free(&s->b), 0);
+	assert_int_equal(hb_buf_free(&s->b), 0);
 	s->m.len = 0;
 	s->port_known = false;
 }
@@ -514,7 +463,7 @@ op_append(struct slot *s)
 	rc = hb_buf_append(&s->b, src, n);
 	check_need(rc, &nd);
 	if (rc == 0)
-		RT_ASSERT(hb_model_append(&s->m, src, n));
+		assert_true(hb_model_append(&s->m, src, n));
 	count(OP_APPEND, rc);
 }
 
@@ -534,7 +483,7 @@ op_append_int(struct slot *s)
 	check_need(rc, &nd);
 	if (rc == 0) {
 		hb_int_encode(enc, v, t);
-		RT_ASSERT(hb_model_append(&s->m, enc, hb_ints[t].size));
+		assert_true(hb_model_append(&s->m, enc, hb_ints[t].size));
 	}
 	count(OP_APPEND_INT, rc);
 }
@@ -551,7 +500,7 @@ op_prepend(struct slot *s)
 	rc = hb_buf_prepend(&s->b, src, n);
 	check_need(rc, &nd);
 	if (rc == 0)
-		RT_ASSERT(hb_model_prepend(&s->m, src, n));
+		assert_true(hb_model_prepend(&s->m, src, n));
 	count(OP_PREPEND, rc);
 }
 
@@ -564,9 +513,9 @@ op_read(struct slot *s)
 
 	WHAT("read [%u +%u) of %u", off, len, s->m.len);
 	rc = hb_buf_read(&s->b, off, tmp, len);
-	RT_RC(rc, ok ? 0 : -ERANGE);
+	assert_int_equal(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
-		RT_ASSERT(memcmp(tmp, s->m.ref + off, len) == 0);
+		assert_true(memcmp(tmp, s->m.ref + off, len) == 0);
 	count(OP_READ, rc);
 }
 
@@ -584,7 +533,7 @@ op_write(struct slot *s)
 	}
 	WHAT("write [%u +%u) of %u", off, len, s->m.len);
 	rc = hb_buf_write(&s->b, off, src, len);
-	RT_RC(rc, ok ? 0 : -ERANGE);
+	assert_int_equal(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
 		hb_model_write(&s->m, off, src, len);
 	count(OP_WRITE, rc);
@@ -598,14 +547,14 @@ op_trim(struct slot *s)
 
 	WHAT("trim %u of %u", n, s->m.len);
 	rc = hb_buf_trim(&s->b, n);
-	RT_RC(rc, n <= s->m.len ? 0 : -ERANGE);
+	assert_int_equal(rc, n <= s->m.len ? 0 : -ERANGE);
 	if (rc == 0 && n > 0) {
 		hb_model_trim(&s->m, n);
 		/* Nothing reserved is left; nothing at all if empty. */
 		if (s->m.len == 0)
-			RT_ASSERT(hb_buf_nb_segs(&s->b) == 0);
+			assert_true(hb_buf_nb_segs(&s->b) == 0);
 		else
-			RT_ASSERT(s->b.tail->next == NULL);
+			assert_true(s->b.tail->next == NULL);
 	}
 	count(OP_TRIM, rc);
 }
@@ -618,11 +567,11 @@ op_adj(struct slot *s)
 
 	WHAT("adj %u of %u", n, s->m.len);
 	rc = hb_buf_adj(&s->b, n);
-	RT_RC(rc, n <= s->m.len ? 0 : -ERANGE);
+	assert_int_equal(rc, n <= s->m.len ? 0 : -ERANGE);
 	if (rc == 0 && n > 0) {
 		hb_model_adj(&s->m, n);
 		if (s->m.len == 0)
-			RT_ASSERT(hb_buf_nb_segs(&s->b) == 0);
+			assert_true(hb_buf_nb_segs(&s->b) == 0);
 	}
 	count(OP_ADJ, rc);
 }
@@ -638,7 +587,7 @@ join(struct slot *s, struct slot *d)
 	if (s->m.len + d->m.len > MODEL_CAP)
 		return 0;
 	n = hb_buf_iov(&d->b, 0, d->m.len, jiov, IOV_N);
-	RT_ASSERTF(n > 0, "iov %d", n);
+	assert_true(n > 0);
 	for (i = 0; i < n; i++) {
 		struct need nd = need_of(hb_model_need_append(&s->b, jiov[i].iov_len));
 
@@ -646,7 +595,8 @@ join(struct slot *s, struct slot *d)
 		check_need(rc, &nd);
 		if (rc != 0)
 			return rc;
-		RT_ASSERT(hb_model_append(&s->m, jiov[i].iov_base, jiov[i].iov_len));
+		assert_true(hb_model_append(&s->m, jiov[i].iov_base,
+					    jiov[i].iov_len));
 	}
 	slot_free(d);
 	return 0;
@@ -675,16 +625,16 @@ op_split(struct slot *s)
 	rc = hb_buf_split(&s->b, at, &d->b);
 	count(OP_SPLIT, rc);
 	if (at > s->m.len) {
-		RT_RC(rc, -ERANGE);
-		RT_ASSERT(memcmp(&t0, &d->b, sizeof(t0)) == 0);
+		assert_int_equal(rc, -ERANGE);
+		assert_true(memcmp(&t0, &d->b, sizeof(t0)) == 0);
 		return;
 	}
 	check_need(rc, &nd);
 	if (rc != 0) {
-		RT_ASSERT(memcmp(&t0, &d->b, sizeof(t0)) == 0);
+		assert_true(memcmp(&t0, &d->b, sizeof(t0)) == 0);
 		return;
 	}
-	RT_ASSERT(hb_model_split(&s->m, at, &d->m));
+	assert_true(hb_model_split(&s->m, at, &d->m));
 	d->port_known = s->port_known;
 	d->port = s->port;
 	verify_slot(s, true);
@@ -730,17 +680,17 @@ op_peek(struct slot *s)
 	rte_errno = 0;
 	p = hb_buf_peek(&s->b, off, len, use_scratch ? scr : NULL);
 	if (!ok) {
-		RT_ASSERT(p == NULL && rte_errno == ERANGE);
+		assert_true(p == NULL && rte_errno == ERANGE);
 		count(OP_PEEK, -ERANGE);
 	} else if (pieces > 1 && !use_scratch) {
-		RT_ASSERT(p == NULL && rte_errno == EINVAL);
+		assert_true(p == NULL && rte_errno == EINVAL);
 		count(OP_PEEK, -EINVAL);
 	} else {
-		RT_ASSERT(p != NULL);
+		assert_true(p != NULL);
 		/* A pointer into the segment unless the range spans. */
 		if (len > 0)
-			RT_ASSERT((p == scr) == (pieces > 1));
-		RT_ASSERT(memcmp(p, s->m.ref + off, len) == 0);
+			assert_true((p == scr) == (pieces > 1));
+		assert_true(memcmp(p, s->m.ref + off, len) == 0);
 		count(OP_PEEK, 0);
 	}
 }
@@ -755,13 +705,13 @@ op_iov(struct slot *s)
 	WHAT("iov [%u +%u) of %u", off, len, s->m.len);
 	need = hb_buf_iov(&s->b, off, len, NULL, 0);
 	if (!ok) {
-		RT_RC(need, -ERANGE);
-		RT_RC(hb_buf_iov(&s->b, off, len, jiov, IOV_N), -ERANGE);
+		assert_int_equal(need, -ERANGE);
+		assert_int_equal(hb_buf_iov(&s->b, off, len, jiov, IOV_N),
+				 -ERANGE);
 		count(OP_IOV, -ERANGE);
 		return;
 	}
-	RT_ASSERTF(need >= 0 && need <= hb_buf_nb_segs(&s->b), "need %d",
-		   need);
+	assert_in_range(need, 0, hb_buf_nb_segs(&s->b));
 	switch (rnd_below(5)) {
 	case 0:
 	case 1:
@@ -780,16 +730,16 @@ op_iov(struct slot *s)
 	}
 	n = hb_buf_iov(&s->b, off, len, jiov, cnt);
 	exp = cnt < 0 ? -EINVAL : len > 0 && cnt < need ? -ENOBUFS : need;
-	RT_RC(n, exp);
+	assert_int_equal(n, exp);
 	count(OP_IOV, n);
 	for (i = 0; i < n; i++) {
-		RT_ASSERT(jiov[i].iov_len > 0);
-		RT_ASSERT(memcmp(jiov[i].iov_base, s->m.ref + off + got,
-				 jiov[i].iov_len) == 0);
+		assert_true(jiov[i].iov_len > 0);
+		assert_true(memcmp(jiov[i].iov_base, s->m.ref + off + got,
+				   jiov[i].iov_len) == 0);
 		got += jiov[i].iov_len;
 	}
 	if (n >= 0)
-		RT_ASSERT(got == len);
+		assert_true(got == len);
 }
 
 static void
@@ -812,9 +762,9 @@ op_reserve(struct slot *s)
 	src = noise_at(m);
 	WHAT("reserve %u at len %u, then append %u", n, s->m.len, m);
 	avail = rte_mempool_avail_count(mp);
-	RT_RC(hb_buf_append(&s->b, src, m), 0);
-	RT_ASSERT(rte_mempool_avail_count(mp) == avail);
-	RT_ASSERT(hb_model_append(&s->m, src, m));
+	assert_int_equal(hb_buf_append(&s->b, src, m), 0);
+	assert_true(rte_mempool_avail_count(mp) == avail);
+	assert_true(hb_model_append(&s->m, src, m));
 }
 
 /* An offset for a typed access of @size bytes; 1 in 40 out of range. */
@@ -838,9 +788,9 @@ op_get(struct slot *s)
 
 	WHAT("get_%s at %u of %u", hb_ints[t].name, off, s->m.len);
 	rc = hb_int_get(&s->b, t, off, &v);
-	RT_RC(rc, ok ? 0 : -ERANGE);
+	assert_int_equal(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
-		RT_ASSERTF(v == hb_int_decode(s->m.ref + off, t), "%#" PRIx64, v);
+		assert_int_equal(v, hb_int_decode(s->m.ref + off, t));
 	count(OP_GET, rc);
 }
 
@@ -858,7 +808,7 @@ op_put(struct slot *s)
 	}
 	WHAT("put_%s at %u of %u", hb_ints[t].name, off, s->m.len);
 	rc = hb_int_put(&s->b, t, off, v);
-	RT_RC(rc, ok ? 0 : -ERANGE);
+	assert_int_equal(rc, ok ? 0 : -ERANGE);
 	if (rc == 0)
 		hb_int_encode(s->m.ref + off, v, t);
 	count(OP_PUT, rc);
@@ -877,13 +827,13 @@ op_cursor(struct slot *s)
 		off = s->m.len + 1 + rnd_below(8);
 		WHAT("cursor init at %u of %u", off, s->m.len);
 		rc = hb_cursor_init(&c, &s->b, off);
-		RT_RC(rc, -ERANGE);
+		assert_int_equal(rc, -ERANGE);
 		count(OP_CURSOR, rc);
 		return;
 	}
 	off = rnd_below((uint64_t)s->m.len + 1);
 	WHAT("cursor init at %u of %u", off, s->m.len);
-	RT_RC(hb_cursor_init(&c, &s->b, off), 0);
+	assert_int_equal(hb_cursor_init(&c, &s->b, off), 0);
 	count(OP_CURSOR, 0);
 	steps = 1 + rnd_below(24);
 	for (i = 0; i < steps; i++) {
@@ -904,9 +854,10 @@ op_cursor(struct slot *s)
 			     stale ? " stale" : "");
 			rc = hb_cursor_read(&c, tmp, n);
 			exp = stale ? -ESTALE : n <= rem ? 0 : -ENODATA;
-			RT_RC(rc, exp);
+			assert_int_equal(rc, exp);
 			if (rc == 0) {
-				RT_ASSERT(memcmp(tmp, s->m.ref + off, n) == 0);
+				assert_true(memcmp(tmp, s->m.ref + off, n) ==
+					    0);
 				off += n;
 			}
 		} else if (r < 30) {
@@ -914,15 +865,16 @@ op_cursor(struct slot *s)
 			     stale ? " stale" : "");
 			rc = hb_cursor_peek(&c, tmp, n);
 			exp = stale ? -ESTALE : n <= rem ? 0 : -ENODATA;
-			RT_RC(rc, exp);
+			assert_int_equal(rc, exp);
 			if (rc == 0)
-				RT_ASSERT(memcmp(tmp, s->m.ref + off, n) == 0);
+				assert_true(memcmp(tmp, s->m.ref + off, n) ==
+					    0);
 		} else if (r < 40) {
 			WHAT("cursor skip %u at %u of %u%s", n, off, s->m.len,
 			     stale ? " stale" : "");
 			rc = hb_cursor_skip(&c, n);
 			exp = stale ? -ESTALE : n <= rem ? 0 : -ENODATA;
-			RT_RC(rc, exp);
+			assert_int_equal(rc, exp);
 			if (rc == 0)
 				off += n;
 		} else if (r < 55) {
@@ -939,11 +891,11 @@ op_cursor(struct slot *s)
 			rc = p != NULL ? 0 : -rte_errno;
 			exp = stale ? -ESTALE : n > rem ? -ENODATA :
 			      pieces > 1 && !use_scratch ? -EINVAL : 0;
-			RT_RC(rc, exp);
+			assert_int_equal(rc, exp);
 			if (rc == 0) {
 				if (n > 0)
-					RT_ASSERT((p == scr) == (pieces > 1));
-				RT_ASSERT(memcmp(p, s->m.ref + off, n) == 0);
+					assert_true((p == scr) == (pieces > 1));
+				assert_true(memcmp(p, s->m.ref + off, n) == 0);
 				off += n;
 			}
 		} else if (r < 75) {
@@ -957,9 +909,10 @@ op_cursor(struct slot *s)
 			rc = hb_int_cursor(&c, t, consume, &v);
 			exp = stale ? -ESTALE :
 			      hb_ints[t].size <= rem ? 0 : -ENODATA;
-			RT_RC(rc, exp);
+			assert_int_equal(rc, exp);
 			if (rc == 0) {
-				RT_ASSERT(v == hb_int_decode(s->m.ref + off, t));
+				assert_true(v ==
+					    hb_int_decode(s->m.ref + off, t));
 				if (consume)
 					off += hb_ints[t].size;
 			}
@@ -977,7 +930,7 @@ op_cursor(struct slot *s)
 			rc = hb_buf_append(&s->b, src, m);
 			check_need(rc, &nd);
 			if (rc == 0)
-				RT_ASSERT(hb_model_append(&s->m, src, m));
+				assert_true(hb_model_append(&s->m, src, m));
 			count(OP_APPEND, rc);
 		} else if (r < 92) {
 			uint32_t m = rnd_below(4 * cap + 1);
@@ -1001,13 +954,15 @@ op_cursor(struct slot *s)
 				rc = hb_buf_prepend(&s->b, src, m);
 				check_need(rc, &nd);
 				if (rc == 0)
-					RT_ASSERT(hb_model_prepend(&s->m, src, m));
+					assert_true(hb_model_prepend(&s->m, src,
+								     m));
 				count(OP_PREPEND, rc);
 				break;
 			case 1:
 				WHAT("trim %u under a cursor", m);
 				rc = hb_buf_trim(&s->b, m);
-				RT_RC(rc, m <= s->m.len ? 0 : -ERANGE);
+				assert_int_equal(rc,
+						 m <= s->m.len ? 0 : -ERANGE);
 				if (rc == 0)
 					hb_model_trim(&s->m, m);
 				count(OP_TRIM, rc);
@@ -1015,7 +970,8 @@ op_cursor(struct slot *s)
 			case 2:
 				WHAT("adj %u under a cursor", m);
 				rc = hb_buf_adj(&s->b, m);
-				RT_RC(rc, m <= s->m.len ? 0 : -ERANGE);
+				assert_int_equal(rc,
+						 m <= s->m.len ? 0 : -ERANGE);
 				if (rc == 0)
 					hb_model_adj(&s->m, m);
 				count(OP_ADJ, rc);
@@ -1043,11 +999,9 @@ op_cursor(struct slot *s)
 			rc = 0;
 		}
 		count(OP_CSTEP, rc);
-		RT_ASSERTF(hb_cursor_offset(&c) == off, "offset %u, model %u",
-			   hb_cursor_offset(&c), off);
-		RT_ASSERTF(hb_cursor_remaining(&c) ==
-				   (stale ? 0 : s->m.len - off),
-			   "remaining %u", hb_cursor_remaining(&c));
+		assert_int_equal(hb_cursor_offset(&c), off);
+		assert_int_equal(hb_cursor_remaining(&c),
+				 stale ? 0 : s->m.len - off);
 	}
 }
 
@@ -1082,7 +1036,6 @@ static void
 op_detach(struct slot *s)
 {
 	struct rte_mbuf *m, *l;
-	const char *why = NULL;
 	unsigned int in_use;
 	uint16_t nb;
 	int rc;
@@ -1090,17 +1043,17 @@ op_detach(struct slot *s)
 	WHAT("detach/attach len %u segs %u", s->m.len, hb_buf_nb_segs(&s->b));
 	if (hb_buf_nb_segs(&s->b) == 0) {
 		rte_errno = 0;
-		RT_ASSERT(hb_buf_detach(&s->b) == NULL);
-		RT_RC(-rte_errno, -ENODATA);
+		assert_true(hb_buf_detach(&s->b) == NULL);
+		assert_int_equal(-rte_errno, -ENODATA);
 		count(OP_DETACH, -ENODATA);
 		return;
 	}
 	in_use = rte_mempool_in_use_count(mp);
 	m = hb_buf_detach(&s->b);
-	RT_ASSERT(m != NULL);
-	RT_ASSERTF(rte_mbuf_check(m, 1, &why) == 0, "%s", why);
-	RT_ASSERT(m->pkt_len == s->m.len);
-	RT_ASSERT(hb_buf_len(&s->b) == 0 && hb_buf_nb_segs(&s->b) == 0);
+	assert_true(m != NULL);
+	hb_assert_mbuf_ok(m, 1);
+	assert_true(m->pkt_len == s->m.len);
+	assert_true(hb_buf_len(&s->b) == 0 && hb_buf_nb_segs(&s->b) == 0);
 	/* A valid packet, no empty trailing segment; reserved ones freed. */
 	nb = 0;
 	for (l = m;; l = l->next) {
@@ -1108,12 +1061,11 @@ op_detach(struct slot *s)
 		if (l->next == NULL)
 			break;
 	}
-	RT_ASSERT(nb == m->nb_segs);
-	RT_ASSERT(l->data_len > 0 || nb == 1);
-	RT_ASSERT(rte_mempool_in_use_count(mp) <= in_use);
+	assert_true(nb == m->nb_segs);
+	assert_true(l->data_len > 0 || nb == 1);
+	assert_true(rte_mempool_in_use_count(mp) <= in_use);
 	if (s->port_known)
-		RT_ASSERTF(m->port == s->port, "port %u, expected %u", m->port,
-			   s->port);
+		assert_int_equal(m->port, s->port);
 	s->port = (uint16_t)rnd_below(0x8000);
 	s->port_known = true;
 	m->port = s->port;
@@ -1126,7 +1078,7 @@ op_detach(struct slot *s)
 			     s->m.len, pos);
 	}
 	rc = hb_buf_attach(&s->b, m);
-	RT_RC(rc, 0);
+	assert_int_equal(rc, 0);
 	count(OP_DETACH, rc);
 }
 
@@ -1142,16 +1094,16 @@ op_clone(struct slot *s)
 	if (hb_buf_nb_segs(&d->b) > 0)
 		slot_free(d);
 	m = hb_buf_detach(&s->b);
-	RT_ASSERT(m != NULL);
+	assert_true(m != NULL);
 	c = rte_pktmbuf_clone(m, mp);
-	RT_RC(hb_buf_attach(&s->b, m), 0);
+	assert_int_equal(hb_buf_attach(&s->b, m), 0);
 	if (c == NULL) {
-		RT_ASSERT(cfg->scarce);
+		assert_true(cfg->scarce);
 		count(OP_CLONE, -ENOMEM);
 		return;
 	}
-	RT_RC(hb_buf_attach(&d->b, c), 0);
-	RT_ASSERT(hb_model_copy(&d->m, &s->m));
+	assert_int_equal(hb_buf_attach(&d->b, c), 0);
+	assert_true(hb_model_copy(&d->m, &s->m));
 	d->port_known = s->port_known;
 	d->port = s->port;
 	clone_mode = true;
@@ -1271,7 +1223,7 @@ run_op(void)
 		op_free(s);
 		break;
 	default:
-		RT_ASSERT(false);
+		assert_true(false);
 	}
 	verify_all();
 }
@@ -1422,13 +1374,26 @@ test_totals(void **state)
 	assert_true(stats[OP_DETACH][R_ENODATA] > 0);
 }
 
-/* After each config (failed or not): free what is left, and the pool. */
+/*
+ * After each config: report where a failed one stopped (the slots, the
+ * seed), then free what is left, and the pool.
+ */
 static int
 cleanup(void **state)
 {
 	int i;
 
-	(void)state;
+	if (hb_test_ctx_msg()[0] != '\0') {
+		print_error("replay: HB_TEST_SEED=%#llx\n",
+			    (unsigned long long)seed);
+		for (i = 0; i < NSLOT; i++) {
+			print_error("slot %d: model len %u\n", i,
+				    slots[i].m.len);
+			if (hb_buf_nb_segs(&slots[i].b) <= 64)
+				hb_buf_dump(stderr, &slots[i].b);
+		}
+	}
+	hb_test_ctx_teardown(state);
 	for (i = 0; i < NSLOT; i++)
 		if (hb_buf_check(&slots[i].b, NULL) == 0)
 			(void)hb_buf_free(&slots[i].b);

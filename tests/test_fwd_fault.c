@@ -224,11 +224,8 @@ static struct rte_mbuf *
 detach(struct hb_buf *b)
 {
 	struct rte_mbuf *m = hb_buf_detach(b);
-	const char *why = NULL;
 
-	assert_non_null(m);
-	if (rte_mbuf_check(m, 1, &why) != 0)
-		fail_msg("rte_mbuf_check: %s", why);
+	hb_assert_mbuf_ok(m, 1);
 	return m;
 }
 

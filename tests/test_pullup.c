@@ -41,17 +41,6 @@ build(struct hb_buf *b, struct rte_mempool *mp, uint8_t *ref, uint32_t len,
 	assert_int_equal(hb_buf_attach(b, m), 0);
 }
 
-static void
-assert_bytes(const struct hb_buf *b, const uint8_t *ref, uint32_t len)
-{
-	static uint8_t out[MAXLEN];
-
-	assert_int_equal(hb_buf_len(b), len);
-	assert_int_equal(hb_buf_read(b, 0, out, len), 0);
-	assert_memory_equal(out, ref, len);
-	hb_assert_buf_ok(b);
-}
-
 /* The range is in one segment: peek without scratch succeeds. */
 static void
 assert_contiguous(const struct hb_buf *b, uint32_t off, uint32_t len,
@@ -84,7 +73,7 @@ test_headers_every_split(void **state)
 
 				build(&b, pool, ref, len, cut, ncut, full != 0);
 				assert_int_equal(hb_buf_pullup(&b, 0, hdr), 0);
-				assert_bytes(&b, ref, len);
+				hb_assert_buf_bytes(&b, ref, len);
 				assert_contiguous(&b, 0, hdr, ref);
 				/* Visits of the range are direct now. */
 				assert_int_equal(hb_visit_read(&b, 0, hdr, &v), 0);
@@ -92,7 +81,7 @@ test_headers_every_split(void **state)
 				assert_int_equal(hb_visit_release(&v), 0);
 				/* Again: nothing to do, nothing changes. */
 				assert_int_equal(hb_buf_pullup(&b, 0, hdr), 0);
-				assert_bytes(&b, ref, len);
+				hb_assert_buf_bytes(&b, ref, len);
 				assert_int_equal(hb_buf_free(&b), 0);
 			}
 		}
@@ -123,7 +112,7 @@ test_strategies(void **state)
 	hb_lcore_stats_get(rte_lcore_id(), &s1);
 	assert_int_equal(s1.pullups - s0.pullups, 1);
 	assert_int_equal(s1.pullup_bytes - s0.pullup_bytes, 30);
-	assert_bytes(&b, ref, 300);
+	hb_assert_buf_bytes(&b, ref, 300);
 	assert_contiguous(&b, 0, 40, ref);
 	assert_int_equal(hb_buf_free(&b), 0);
 
@@ -136,14 +125,14 @@ test_strategies(void **state)
 	assert_int_equal(rte_mempool_in_use_count(pool), before - 1);
 	assert_int_equal(b.head->port, 7);
 	assert_true(rte_pktmbuf_headroom(b.head) > 0);
-	assert_bytes(&b, ref, 300);
+	hb_assert_buf_bytes(&b, ref, 300);
 	assert_contiguous(&b, 0, 40, ref);
 	assert_int_equal(hb_buf_free(&b), 0);
 
 	/* No room, range in the middle of the head: the head keeps a part. */
 	build(&b, pool, ref, 300, cut, 3, true);
 	assert_int_equal(hb_buf_pullup(&b, 4, 20), 0);
-	assert_bytes(&b, ref, 300);
+	hb_assert_buf_bytes(&b, ref, 300);
 	assert_contiguous(&b, 4, 20, ref);
 	assert_int_equal(hb_buf_free(&b), 0);
 
@@ -152,11 +141,11 @@ test_strategies(void **state)
 	clone = rte_pktmbuf_clone(b.head, pool);
 	assert_non_null(clone);
 	assert_int_equal(hb_buf_pullup(&b, 0, 40), 0);
-	assert_bytes(&b, ref, 300);
+	hb_assert_buf_bytes(&b, ref, 300);
 	assert_contiguous(&b, 0, 40, ref);
 	/* The clone still sees the original layout and bytes. */
 	assert_int_equal(hb_buf_attach(&c, clone), 0);
-	assert_bytes(&c, ref, 300);
+	hb_assert_buf_bytes(&c, ref, 300);
 	assert_int_equal(hb_buf_free(&c), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -178,7 +167,7 @@ test_middle_and_end(void **state)
 		for (len = 1; len <= 200 && off + len <= 400; len += 23) {
 			build(&b, small, ref, 400, cut, 12, (off + len) % 2);
 			assert_int_equal(hb_buf_pullup(&b, off, len), 0);
-			assert_bytes(&b, ref, 400);
+			hb_assert_buf_bytes(&b, ref, 400);
 			assert_contiguous(&b, off, len, ref);
 			assert_int_equal(hb_buf_free(&b), 0);
 		}
@@ -186,11 +175,11 @@ test_middle_and_end(void **state)
 	/* Up to the last byte: the tail moves. */
 	build(&b, small, ref, 400, cut, 12, false);
 	assert_int_equal(hb_buf_pullup(&b, 390, 10), 0);
-	assert_bytes(&b, ref, 400);
+	hb_assert_buf_bytes(&b, ref, 400);
 	assert_contiguous(&b, 390, 10, ref);
 	assert_int_equal(hb_buf_append(&b, "xyz", 3), 0);
 	memcpy(ref + 400, "xyz", 3);
-	assert_bytes(&b, ref, 403);
+	hb_assert_buf_bytes(&b, ref, 403);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small, base);
 }
@@ -216,7 +205,7 @@ test_errors(void **state)
 	assert_int_equal(hb_visit_read(&b, 50, 1, &v), 0);
 	assert_int_equal(hb_buf_pullup(&b, 0, 34), -EBUSY);
 	assert_int_equal(hb_visit_release(&v), 0);
-	assert_bytes(&b, ref, 100);
+	hb_assert_buf_bytes(&b, ref, 100);
 	/* Longer than a 256-byte segment holds. */
 	assert_int_equal(hb_buf_free(&b), 0);
 	{
@@ -224,7 +213,7 @@ test_errors(void **state)
 
 		build(&b, small, ref, 600, cut2, 2, true);
 		assert_int_equal(hb_buf_pullup(&b, 0, 257), -E2BIG);
-		assert_bytes(&b, ref, 600);
+		hb_assert_buf_bytes(&b, ref, 600);
 		assert_int_equal(hb_buf_free(&b), 0);
 	}
 	/* Pool dry when a segment is needed. */
@@ -237,11 +226,11 @@ test_errors(void **state)
 	assert_int_equal(hb_buf_pullup(&b, 0, 34), -ENOMEM);
 	assert_int_equal(rte_mempool_in_use_count(small), i);
 	assert_int_equal(hb_buf_nb_segs(&b), 3);
-	assert_bytes(&b, ref, 100);
+	hb_assert_buf_bytes(&b, ref, 100);
 	for (i = 0; i < n; i++)
 		rte_pktmbuf_free(hold[i]);
 	assert_int_equal(hb_buf_pullup(&b, 0, 34), 0);
-	assert_bytes(&b, ref, 100);
+	hb_assert_buf_bytes(&b, ref, 100);
 	assert_contiguous(&b, 0, 34, ref);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small, base);

@@ -90,22 +90,6 @@ walk_find(struct rte_mbuf *head, uint32_t off, uint32_t *start)
 	return NULL;
 }
 
-/* Concatenate the data of every segment of @head; returns the length. */
-static uint32_t
-walk_bytes(const struct rte_mbuf *head, uint8_t *dst, uint32_t max)
-{
-	const struct rte_mbuf *m;
-	uint32_t n = 0;
-
-	for (m = head; m != NULL; m = m->next) {
-		assert_true(n + m->data_len <= max);
-		memcpy(dst + n, rte_pktmbuf_mtod(m, const uint8_t *),
-		       m->data_len);
-		n += m->data_len;
-	}
-	return n;
-}
-
 /* Number of segments of the chain at @head, walked by hand. */
 static unsigned int
 walk_count(const struct rte_mbuf *head)
@@ -130,31 +114,6 @@ ptr_in_chain(const struct rte_mbuf *head, const void *p)
 			return true;
 	}
 	return false;
-}
-
-/* The chain at @head holds exactly @len bytes equal to @model. */
-static void
-assert_chain_bytes(const struct rte_mbuf *head, const uint8_t *model,
-		   uint32_t len)
-{
-	static uint8_t out[HB_VISIT_BOUNCE_SIZE * 2 + 8192];
-
-	assert_int_equal(head->pkt_len, len);
-	assert_int_equal(head->nb_segs, walk_count(head));
-	assert_int_equal(walk_bytes(head, out, sizeof(out)), len);
-	assert_memory_equal(out, model, len);
-}
-
-/* hb_buf_read() of the whole buffer equals @model. */
-static void
-assert_read_bytes(const struct hb_buf *b, const uint8_t *model, uint32_t len)
-{
-	static uint8_t out[HB_VISIT_BOUNCE_SIZE * 2 + 8192];
-
-	assert_true(len <= sizeof(out));
-	assert_int_equal(hb_buf_len(b), len);
-	assert_int_equal(hb_buf_read(b, 0, out, len), 0);
-	assert_memory_equal(out, model, len);
 }
 
 /*
@@ -384,7 +343,7 @@ test_direct_in_segment(void **state)
 		for (i = 0; i < l; i++)
 			model[off + i] ^= 0x5a;
 	}
-	assert_chain_bytes(head, model, len);
+	hb_assert_chain_bytes(head, model, len);
 
 	/* A spanning write visitor changes the chain only on release. */
 	for (i = 0; i < 200; i++) {
@@ -398,11 +357,11 @@ test_direct_in_segment(void **state)
 		p = w.ptr;
 		for (j = 0; j < l; j++)
 			p[j] = (uint8_t)(p[j] + 1 + i);
-		assert_chain_bytes(head, model, len);
+		hb_assert_chain_bytes(head, model, len);
 		assert_int_equal(hb_visit_release(&w), 0);
 		for (j = 0; j < l; j++)
 			model[off + j] = (uint8_t)(model[off + j] + 1 + i);
-		assert_chain_bytes(head, model, len);
+		hb_assert_chain_bytes(head, model, len);
 	}
 	assert_int_equal(hb_buf_read(&b, 0, out, len), 0);
 	assert_memory_equal(out, model, len);
@@ -431,7 +390,7 @@ test_direct_in_segment(void **state)
 			*HB_VIEW(&v, T) = y; /* typed, aligned store */        \
 			assert_int_equal(hb_visit_release(&v), 0);             \
 			memcpy(model + off, &y, sizeof(T));                    \
-			assert_chain_bytes(head, model, len);                  \
+			hb_assert_chain_bytes(head, model, len);               \
 			typed++;                                               \
 		}                                                              \
 	} while (0)
@@ -495,7 +454,7 @@ test_aligned_views(void **state)
 				memset(v.ptr, (int)(a + i), l);
 				assert_int_equal(hb_visit_release(&v), 0);
 				memset(model + off, (int)(a + i), l);
-				assert_chain_bytes(head, model, len);
+				hb_assert_chain_bytes(head, model, len);
 			}
 		}
 		/* Invalid alignments, in one segment or spanning. */
@@ -533,7 +492,7 @@ test_aligned_views(void **state)
 		/* Nothing is held: an exclusive visitor is granted. */
 		assert_int_equal(hb_visit_write(&b, 0, len, 0, &v), 0);
 		assert_int_equal(hb_visit_release(&v), 0);
-		assert_chain_bytes(head, model, len);
+		hb_assert_chain_bytes(head, model, len);
 		assert_ptr_equal(hb_buf_detach(&b), head);
 		rte_pktmbuf_free(head);
 	}
@@ -723,7 +682,7 @@ run_layout(const uint8_t *pkt, const uint8_t *exp, const uint16_t *lens,
 	/* The bytes, through the buffer and through the mbufs. */
 	assert_int_equal(hb_buf_read(&b, 0, out, PKT_LEN), 0);
 	assert_memory_equal(out, exp, PKT_LEN);
-	assert_chain_bytes(head, exp, PKT_LEN);
+	hb_assert_chain_bytes(head, exp, PKT_LEN);
 	/* The layout did not move. */
 	for (m = head, i = 0; m != NULL; m = m->next, i++) {
 		assert_true(i < n);
@@ -863,7 +822,7 @@ test_grow_segment_boundary(void **state)
 	memcpy(w.ptr, model + len, 100);
 	assert_int_equal(hb_visit_release(&w), 0);
 	len += 100;
-	assert_chain_bytes(head, model, len);
+	hb_assert_chain_bytes(head, model, len);
 
 	/* Fill the new tail exactly, in place. */
 	assert_int_equal(hb_visit_write(&b, len, SMALL_ROOM - 100,
@@ -892,7 +851,7 @@ test_grow_segment_boundary(void **state)
 	memcpy(w.ptr, model + len - 8, 40);
 	assert_int_equal(hb_visit_release(&w), 0);
 	len += 32;
-	assert_chain_bytes(head, model, len);
+	hb_assert_chain_bytes(head, model, len);
 
 	/* A declared growth larger than needed adds only what is needed. */
 	assert_int_equal(hb_visit_write(&b, len - 4, 8, 5000, &w), 0);
@@ -900,8 +859,8 @@ test_grow_segment_boundary(void **state)
 	memcpy(w.ptr, model + len - 4, 8);
 	assert_int_equal(hb_visit_release(&w), 0);
 	len += 4;
-	assert_chain_bytes(head, model, len);
-	assert_read_bytes(&b, model, len);
+	hb_assert_chain_bytes(head, model, len);
+	hb_assert_buf_bytes(&b, model, len);
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small_pool, base);
@@ -967,8 +926,8 @@ test_grow_many_segments(void **state)
 	memcpy(w.ptr, model + 100, HB_VISIT_BOUNCE_SIZE);
 	assert_int_equal(hb_visit_release(&w), 0);
 	len = 100 + HB_VISIT_BOUNCE_SIZE;
-	assert_chain_bytes(head, model, len);
-	assert_read_bytes(&b, model, len);
+	hb_assert_chain_bytes(head, model, len);
+	hb_assert_buf_bytes(&b, model, len);
 
 	/* Random access on the long chain (segment index). */
 	random_reads(&b, head, model, len, 2000, &s);
@@ -994,7 +953,7 @@ test_grow_many_segments(void **state)
 	memcpy(w.ptr, model + len, 5 * SMALL_ROOM + 7);
 	assert_int_equal(hb_visit_release(&w), 0);
 	len += 5 * SMALL_ROOM + 7;
-	assert_chain_bytes(head, model, len);
+	hb_assert_chain_bytes(head, model, len);
 	random_reads(&b, head, model, len, 500, &s);
 
 	/* A read of the full bounce size works, one byte more does not. */
@@ -1068,7 +1027,7 @@ test_grow_gap_and_limits(void **state)
 	assert_int_equal(hb_visit_release(&w), 0);
 	len = 350;
 	assert_int_equal(hb_buf_nb_segs(&b), 1);
-	assert_chain_bytes(head, model, len);
+	hb_assert_chain_bytes(head, model, len);
 
 	/* A gap over several new segments. */
 	assert_int_equal(hb_visit_write(&b, len + 5000, 10, 5010, &w), 0);
@@ -1080,8 +1039,8 @@ test_grow_gap_and_limits(void **state)
 	assert_int_equal(hb_visit_release(&w), 0);
 	len += 5010;
 	assert_true(hb_buf_nb_segs(&b) >= 3);
-	assert_chain_bytes(head, model, len);
-	assert_read_bytes(&b, model, len);
+	hb_assert_chain_bytes(head, model, len);
+	hb_assert_buf_bytes(&b, model, len);
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
@@ -1125,10 +1084,10 @@ test_grow_empty_buffer(void **state)
 	assert_int_equal(hb_visit_release(&w), 0);
 	assert_int_equal(hb_buf_len(&b), 100);
 	assert_int_equal(hb_buf_nb_segs(&b), 1);
-	assert_read_bytes(&b, model, 100);
+	hb_assert_buf_bytes(&b, model, 100);
 	head = hb_buf_detach(&b);
 	assert_non_null(head);
-	assert_chain_bytes(head, model, 100);
+	hb_assert_chain_bytes(head, model, 100);
 	rte_pktmbuf_free(head);
 	hb_assert_pool_at(small_pool, base);
 
@@ -1142,9 +1101,9 @@ test_grow_empty_buffer(void **state)
 	assert_int_equal(hb_visit_release(&w), 0);
 	assert_int_equal(hb_buf_len(&b), 750);
 	assert_true(hb_buf_nb_segs(&b) >= 3);
-	assert_read_bytes(&b, model, 750);
+	hb_assert_buf_bytes(&b, model, 750);
 	head = hb_buf_detach(&b);
-	assert_chain_bytes(head, model, 750);
+	hb_assert_chain_bytes(head, model, 750);
 	rte_pktmbuf_free(head);
 
 	/* A typed, misaligned visit on an empty buffer: bounced, aligned. */
@@ -1156,7 +1115,7 @@ test_grow_empty_buffer(void **state)
 	assert_int_equal(hb_visit_release(&w), 0);
 	memset(model, 0, sizeof(model));
 	memcpy(model + 1, &(uint16_t){0xbeef}, 2);
-	assert_read_bytes(&b, model, 3);
+	hb_assert_buf_bytes(&b, model, 3);
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(small_pool, base);
@@ -1350,7 +1309,7 @@ shape_grown_ok(struct shape_buf *t, struct hb_visitor *w)
 	memcpy(w->ptr, t->model + t->off, t->vlen);
 	assert_int_equal(hb_visit_release(w), 0);
 	t->len = end;
-	assert_read_bytes(&t->b, t->model, end);
+	hb_assert_buf_bytes(&t->b, t->model, end);
 	hb_assert_buf_ok(&t->b);
 }
 
@@ -1781,11 +1740,11 @@ assert_mutators_work(struct hb_buf *b, uint8_t *model, uint32_t *len)
 	memmove(model, model + 2, n - 2);
 	n -= 2;
 	assert_int_equal(hb_buf_reserve(b, 1000), 0);
-	assert_read_bytes(b, model, n);
+	hb_assert_buf_bytes(b, model, n);
 	/* Split in two, then glue back. */
 	h = n / 2 + 3;
 	assert_int_equal(hb_buf_split(b, h, &t), 0);
-	assert_read_bytes(b, model, h);
+	hb_assert_buf_bytes(b, model, h);
 	assert_int_equal(hb_buf_read(&t, 0, out, n - h), 0);
 	assert_memory_equal(out, model + h, n - h);
 	assert_int_equal(hb_buf_free(&t), 0);
@@ -1801,9 +1760,9 @@ assert_mutators_work(struct hb_buf *b, uint8_t *model, uint32_t *len)
 	/* Out and back in. */
 	m = hb_buf_detach(b);
 	assert_non_null(m);
-	assert_chain_bytes(m, model, n);
+	hb_assert_chain_bytes(m, model, n);
 	assert_int_equal(hb_buf_attach(b, m), 0);
-	assert_read_bytes(b, model, n);
+	hb_assert_buf_bytes(b, model, n);
 	hb_assert_buf_ok(b);
 	*len = n;
 }
@@ -1908,7 +1867,7 @@ test_busy_write_visitor(void **state)
 		memset(model + w.off, 0x3c, w.len);
 		assert_int_equal(hb_visit_release(&w), 0);
 		assert_false(hb_visitor_is_live(&w));
-		assert_chain_bytes(head, model, len);
+		hb_assert_chain_bytes(head, model, len);
 		{
 			uint8_t out[16];
 
@@ -2046,7 +2005,7 @@ test_release_errors(void **state)
 	assert_int_equal(HB_VISIT_READ(&b, 0, uint32_t, NULL), -EINVAL);
 	assert_int_equal(hb_buf_append(&b, "x", 1), 0);
 	model[5000] = 'x';
-	assert_chain_bytes(head, model, 5001);
+	hb_assert_chain_bytes(head, model, 5001);
 	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
 }
@@ -2088,7 +2047,7 @@ test_release_after_reinit(void **state)
 		assert_int_equal(hb_buf_len(&b), 10);
 		assert_int_equal(hb_buf_free(&b), 0);
 		/* ... and the old chain was not touched. */
-		assert_chain_bytes(head, model, sizeof(model));
+		hb_assert_chain_bytes(head, model, sizeof(model));
 		assert_int_equal(rte_mbuf_check(head, 1, NULL), 0);
 		rte_pktmbuf_free(head);
 	}
@@ -2129,7 +2088,7 @@ test_free_while_live(void **state)
 			memset(model + off, 0x42, 100);
 		}
 		assert_int_equal(hb_visit_release(&v), 0);
-		assert_chain_bytes(head, model, sizeof(model));
+		hb_assert_chain_bytes(head, model, sizeof(model));
 		assert_int_equal(hb_buf_free(&b), 0);
 		assert_int_equal(hb_buf_len(&b), 0);
 		hb_assert_pool_at(pool, base);
@@ -2448,7 +2407,7 @@ test_bounce_write_out_of_order(void **state)
 			assert_memory_equal(w[x].ptr, view[x], w[x].len);
 			assert_int_equal(hb_visit_release(&w[x]), 0);
 			memcpy(model[x] + w[x].off, view[x], w[x].len);
-			assert_chain_bytes(head[x], model[x], SBUF);
+			hb_assert_chain_bytes(head[x], model[x], SBUF);
 		}
 	}
 	/*
@@ -2468,7 +2427,7 @@ test_bounce_write_out_of_order(void **state)
 			assert_memory_equal(w[x].ptr, view[x], w[x].len);
 			assert_int_equal(hb_visit_release(&w[x]), 0);
 			memcpy(model[x] + w[x].off, view[x], w[x].len);
-			assert_chain_bytes(head[x], model[x], SBUF);
+			hb_assert_chain_bytes(head[x], model[x], SBUF);
 			wlive[x] = false;
 			continue;
 		}
@@ -2525,8 +2484,8 @@ test_bounce_write_out_of_order(void **state)
 		}
 		if (rlive[i])
 			assert_int_equal(hb_visit_release(&r[i]), 0);
-		assert_chain_bytes(head[i], model[i], SBUF);
-		assert_read_bytes(&b[i], model[i], SBUF);
+		hb_assert_chain_bytes(head[i], model[i], SBUF);
+		hb_assert_buf_bytes(&b[i], model[i], SBUF);
 		hb_assert_buf_ok(&b[i]);
 		assert_int_equal(hb_buf_free(&b[i]), 0);
 	}
@@ -2548,16 +2507,8 @@ struct thr_ctx {
 	struct hb_stats st;	/* the thread's lcore counters, at the end */
 	sem_t held, go;		/* handshake: a visitor the thread holds */
 	struct hb_visitor *held_v;
-	unsigned int fails;
-	char msg[256];
+	struct hb_thr_check chk;
 };
-
-#define T_CHECK(c, cond)                                                       \
-	do {                                                                   \
-		if (!(cond) && (c)->fails++ == 0)                              \
-			snprintf((c)->msg, sizeof((c)->msg), "line %d: %s",   \
-				 __LINE__, #cond);                             \
-	} while (0)
 
 static void *
 thr_unregistered(void *arg)
@@ -2568,43 +2519,45 @@ thr_unregistered(void *arg)
 	unsigned int in_use = rte_mempool_in_use_count(pool);
 	struct hb_visitor v;
 
-	T_CHECK(c, rte_lcore_id() == LCORE_ID_ANY);
+	HB_THR_CHECK(&c->chk, rte_lcore_id() == LCORE_ID_ANY);
 	/* Anything that needs bounce memory: -ENOTSUP. */
 	vis_garbage(&v);
-	T_CHECK(c, hb_visit_read(b, 2040, 100, &v) == -ENOTSUP);
-	T_CHECK(c, !hb_visitor_is_live(&v));
-	T_CHECK(c, hb_visit_release(&v) == -EINVAL);
-	T_CHECK(c, hb_visit_write(b, 2040, 100, 0, &v) == -ENOTSUP);
-	T_CHECK(c, !hb_visitor_is_live(&v));
-	T_CHECK(c, HB_VISIT_READ(b, 1, uint32_t, &v) == -ENOTSUP);
-	T_CHECK(c, hb_visit_read_aligned(b, 3, 2, 2, &v) == -ENOTSUP);
-	T_CHECK(c, hb_visit_write(b, len - 10, 5000, 4990, &v) == -ENOTSUP);
-	T_CHECK(c, !hb_visitor_is_live(&v));
+	HB_THR_CHECK(&c->chk, hb_visit_read(b, 2040, 100, &v) == -ENOTSUP);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_live(&v));
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == -EINVAL);
+	HB_THR_CHECK(&c->chk, hb_visit_write(b, 2040, 100, 0, &v) == -ENOTSUP);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_live(&v));
+	HB_THR_CHECK(&c->chk, HB_VISIT_READ(b, 1, uint32_t, &v) == -ENOTSUP);
+	HB_THR_CHECK(&c->chk,
+		     hb_visit_read_aligned(b, 3, 2, 2, &v) == -ENOTSUP);
+	HB_THR_CHECK(&c->chk,
+		     hb_visit_write(b, len - 10, 5000, 4990, &v) == -ENOTSUP);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_live(&v));
 	/* The growth was taken back. */
-	T_CHECK(c, hb_buf_len(b) == len);
-	T_CHECK(c, rte_mempool_in_use_count(pool) == in_use);
-	T_CHECK(c, hb_buf_check(b, NULL) == 0);
+	HB_THR_CHECK(&c->chk, hb_buf_len(b) == len);
+	HB_THR_CHECK(&c->chk, rte_mempool_in_use_count(pool) == in_use);
+	HB_THR_CHECK(&c->chk, hb_buf_check(b, NULL) == 0);
 	/* Direct views work. */
-	T_CHECK(c, hb_visit_read(b, 10, 20, &v) == 0);
-	T_CHECK(c, hb_visitor_is_direct(&v));
-	T_CHECK(c, memcmp(v.ptr, c->model + 10, 20) == 0);
-	T_CHECK(c, hb_visit_release(&v) == 0);
-	T_CHECK(c, HB_VISIT_READ(b, 0, uint64_t, &v) == 0);
-	T_CHECK(c, hb_visitor_is_direct(&v));
-	T_CHECK(c, hb_visit_release(&v) == 0);
-	T_CHECK(c, hb_visit_write(b, 100, 4, 0, &v) == 0);
-	T_CHECK(c, hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, hb_visit_read(b, 10, 20, &v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, memcmp(v.ptr, c->model + 10, 20) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, HB_VISIT_READ(b, 0, uint64_t, &v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_write(b, 100, 4, 0, &v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_direct(&v));
 	memcpy(v.ptr, "ABCD", 4);
-	T_CHECK(c, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
 	/* A growth inside the tail's room is direct too. */
-	T_CHECK(c, hb_visit_write(b, len, 10, 10, &v) == 0);
-	T_CHECK(c, hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, hb_visit_write(b, len, 10, 10, &v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_direct(&v));
 	memcpy(v.ptr, "0123456789", 10);
-	T_CHECK(c, hb_visit_release(&v) == 0);
-	T_CHECK(c, hb_buf_len(b) == len + 10);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_buf_len(b) == len + 10);
 	/* A visitor bounced on another lcore is not ours to release. */
-	T_CHECK(c, hb_visit_release(c->foreign) == -EPERM);
-	T_CHECK(c, hb_visitor_is_live(c->foreign));
+	HB_THR_CHECK(&c->chk, hb_visit_release(c->foreign) == -EPERM);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_live(c->foreign));
 	return NULL;
 }
 
@@ -2633,15 +2586,13 @@ test_unregistered_thread(void **state)
 	assert_int_equal(hb_stats_get(&all0), 0);
 	assert_int_equal(pthread_create(&th, NULL, thr_unregistered, &c), 0);
 	assert_int_equal(pthread_join(th, NULL), 0);
-	if (c.fails != 0)
-		fail_msg("%u failed checks in the thread, first at %s",
-			 c.fails, c.msg);
+	hb_assert_thr_ok(&c.chk);
 	/* Nothing was counted for the unregistered thread. */
 	assert_int_equal(hb_stats_get(&all1), 0);
 	assert_memory_equal(&all0, &all1, sizeof(all0));
 	memcpy(model + 100, "ABCD", 4);
 	memcpy(model + 5000, "0123456789", 10);
-	assert_read_bytes(&b, model, 5010);
+	hb_assert_buf_bytes(&b, model, 5010);
 	hb_assert_buf_ok(&b);
 	assert_memory_equal(f.ptr, other + 2040, 100);
 	assert_int_equal(hb_visit_release(&f), 0);
@@ -2660,40 +2611,40 @@ thr_registered(void *arg)
 	uint8_t *p;
 	unsigned int i;
 
-	T_CHECK(c, rte_thread_register() == 0);
+	HB_THR_CHECK(&c->chk, rte_thread_register() == 0);
 	c->lcore = rte_lcore_id();
-	T_CHECK(c, c->lcore < RTE_MAX_LCORE);
-	T_CHECK(c, c->lcore != rte_get_main_lcore());
+	HB_THR_CHECK(&c->chk, c->lcore < RTE_MAX_LCORE);
+	HB_THR_CHECK(&c->chk, c->lcore != rte_get_main_lcore());
 	/* Spanning visits bounce in this lcore's memory. */
-	T_CHECK(c, hb_visit_read(b, 2040, 100, &v) == 0);
-	T_CHECK(c, !hb_visitor_is_direct(&v));
-	T_CHECK(c, memcmp(v.ptr, c->model + 2040, 100) == 0);
-	T_CHECK(c, hb_visit_release(&v) == 0);
-	T_CHECK(c, hb_visit_write(b, 2040, 100, 0, &v) == 0);
-	T_CHECK(c, !hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, hb_visit_read(b, 2040, 100, &v) == 0);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, memcmp(v.ptr, c->model + 2040, 100) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_write(b, 2040, 100, 0, &v) == 0);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_direct(&v));
 	p = v.ptr;
 	for (i = 0; i < 100; i++)
 		p[i] = (uint8_t)~p[i];
-	T_CHECK(c, hb_visit_release(&v) == 0);
-	T_CHECK(c, hb_visit_read_aligned(b, 3, 8, 8, &v) == 0);
-	T_CHECK(c, !hb_visitor_is_direct(&v));
-	T_CHECK(c, ((uintptr_t)v.ptr & 7) == 0);
-	T_CHECK(c, hb_visit_release(&v) == 0);
-	T_CHECK(c, hb_visit_write(b, len - 10, 5000, 4990, &v) == 0);
-	T_CHECK(c, !hb_visitor_is_direct(&v));
-	T_CHECK(c, hb_buf_len(b) == len + 4990);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_read_aligned(b, 3, 8, 8, &v) == 0);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, ((uintptr_t)v.ptr & 7) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_write(b, len - 10, 5000, 4990, &v) == 0);
+	HB_THR_CHECK(&c->chk, !hb_visitor_is_direct(&v));
+	HB_THR_CHECK(&c->chk, hb_buf_len(b) == len + 4990);
 	memset(v.ptr, 0x66, 5000);
-	T_CHECK(c, hb_visit_release(&v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_release(&v) == 0);
 	/* Another lcore's bounced visitor: -EPERM, still live. */
-	T_CHECK(c, hb_visit_release(c->foreign) == -EPERM);
-	T_CHECK(c, hb_visitor_is_live(c->foreign));
+	HB_THR_CHECK(&c->chk, hb_visit_release(c->foreign) == -EPERM);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_live(c->foreign));
 	/* Hold a bounced visitor while the main lcore tries to release it. */
-	T_CHECK(c, hb_visit_read(b, 4000, 300, c->held_v) == 0);
+	HB_THR_CHECK(&c->chk, hb_visit_read(b, 4000, 300, c->held_v) == 0);
 	sem_post(&c->held);
 	sem_wait(&c->go);
-	T_CHECK(c, hb_visitor_is_live(c->held_v));
-	T_CHECK(c, hb_visit_release(c->held_v) == 0);
-	T_CHECK(c, hb_lcore_stats_get(c->lcore, &c->st) == 0);
+	HB_THR_CHECK(&c->chk, hb_visitor_is_live(c->held_v));
+	HB_THR_CHECK(&c->chk, hb_visit_release(c->held_v) == 0);
+	HB_THR_CHECK(&c->chk, hb_lcore_stats_get(c->lcore, &c->st) == 0);
 	rte_thread_unregister();
 	return NULL;
 }
@@ -2733,9 +2684,7 @@ test_registered_thread(void **state)
 	assert_int_equal(pthread_join(th, NULL), 0);
 	sem_destroy(&c.held);
 	sem_destroy(&c.go);
-	if (c.fails != 0)
-		fail_msg("%u failed checks in the thread, first at %s",
-			 c.fails, c.msg);
+	hb_assert_thr_ok(&c.chk);
 	assert_false(hb_visitor_is_live(&held));
 	/* Counted on the thread's lcore, not on ours. */
 	main1 = stats_now();
@@ -2745,7 +2694,7 @@ test_registered_thread(void **state)
 	for (i = 0; i < 100; i++)
 		model[2040 + i] = (uint8_t)~model[2040 + i];
 	memset(model + 4990, 0x66, 5000);
-	assert_read_bytes(&b, model, 5000 + 4990);
+	hb_assert_buf_bytes(&b, model, 5000 + 4990);
 	hb_assert_buf_ok(&b);
 	assert_int_equal(hb_visit_release(&f), 0);
 	assert_int_equal(hb_buf_free(&b), 0);
