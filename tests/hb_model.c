@@ -275,7 +275,7 @@ hb_int_get(const struct hb_buf *b, enum hb_int t, uint32_t off, uint64_t *v)
 	switch (t) {
 #define X(i, name, type)                                                       \
 	case i: {                                                              \
-		type x = 0;                                                    \
+		type x = v != NULL ? (type)*v : 0;                             \
 		rc = hb_buf_get_##name(b, off, v != NULL ? &x : NULL);         \
 		if (v != NULL)                                                 \
 			*v = x;                                                \
@@ -325,7 +325,7 @@ hb_int_cursor(struct hb_cursor *c, enum hb_int t, bool consume, uint64_t *v)
 	switch (t) {
 #define X(i, name, type)                                                       \
 	case i: {                                                              \
-		type x = 0;                                                    \
+		type x = (type)*v;                                             \
 		rc = consume ? hb_cursor_get_##name(c, &x) :                   \
 			       hb_cursor_peek_##name(c, &x);                   \
 		*v = x;                                                        \

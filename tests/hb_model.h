@@ -136,7 +136,8 @@ uint64_t hb_int_mask(uint64_t v, enum hb_int t);
 /*
  * hb_buf_get_<t>(), hb_buf_put_<t>(), hb_buf_append_<t>(),
  * hb_cursor_get_<t>() (@consume) or hb_cursor_peek_<t>() with one
- * signature. A NULL @v is passed on as NULL.
+ * signature. A NULL @v is passed on as NULL; where the call does not
+ * write its value, *@v keeps its own (cut to the width of @t).
  */
 int hb_int_get(const struct hb_buf *b, enum hb_int t, uint32_t off,
 	       uint64_t *v);

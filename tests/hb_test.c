@@ -369,3 +369,45 @@ hb_test_mbuf_ok(const struct rte_mbuf *m, int is_header, const char *file,
 	if (rte_mbuf_check(m, is_header, &why) != 0)
 		fail_msg("%s:%d: rte_mbuf_check: %s%s", file, line, why, ctx);
 }
+
+void
+hb_test_cursor_fails(const struct hb_snap *s, const struct hb_buf *b,
+		     struct hb_cursor *c, uint32_t len, int err,
+		     const char *file, int line)
+{
+	/* Small: a failing call must not write, ASan sees it if it does. */
+	static uint8_t out[4096], scratch[4096];
+	struct hb_cursor c0;
+	const void *p;
+	int k;
+
+	memcpy(&c0, c, sizeof(c0));
+	for (k = 0; k < 5; k++) {
+		int rc;
+
+		rte_errno = 0;
+		switch (k) {
+		case 0:
+			rc = hb_cursor_read(c, out, len);
+			break;
+		case 1:
+			rc = hb_cursor_peek(c, out, len);
+			break;
+		case 2:
+			rc = hb_cursor_skip(c, len);
+			break;
+		default:
+			p = hb_cursor_pull(c, len, k == 3 ? scratch : NULL);
+			rc = p == NULL ? -rte_errno : 0;
+			break;
+		}
+		if (rc != -err)
+			fail_msg("%s:%d: cursor call %d of %u bytes: %d, "
+				 "expected %d%s", file, line, k, len, rc, -err,
+				 ctx);
+		if (memcmp(c, &c0, sizeof(c0)) != 0)
+			fail_msg("%s:%d: cursor call %d moved the cursor%s",
+				 file, line, k, ctx);
+		hb_test_snap_check(s, b, file, line);
+	}
+}

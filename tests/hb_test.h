@@ -229,6 +229,18 @@ void hb_test_snap_same(const struct hb_snap *before, const struct hb_snap *now,
 		hb_assert_snap((s), (b));                                      \
 	} while (0)
 
+void hb_test_cursor_fails(const struct hb_snap *s, const struct hb_buf *b,
+			  struct hb_cursor *c, uint32_t len, int err,
+			  const char *file, int line);
+
+/*
+ * Every call that consumes or peeks @len bytes at cursor @c (read, peek,
+ * skip, pull with and without scratch) fails with -@err, leaving @b as
+ * recorded in @s and @c as it was.
+ */
+#define hb_assert_cursor_fails(s, b, c, len, err)                              \
+	hb_test_cursor_fails((s), (b), (c), (len), (err), __FILE__, __LINE__)
+
 /* Assert the pool is back to @base mbufs in use (and end the step). */
 #define hb_assert_pool_at(mp, base)                                            \
 	do {                                                                   \

@@ -3,11 +3,12 @@
  */
 
 /*
- * Negative tests of the logical buffer and the cursor: every bad input and
- * every failure path. Each failing call must return the documented errno
- * and change nothing: same length, bytes, segments (pointers, offsets,
- * lengths, reference counts), same layout generation, hb_buf_check() happy,
- * and the pools exactly as full as before.
+ * Negative tests of the logical buffer: every bad input (the cursor's and
+ * typed accessors' among them) and every failure path. Each failing call
+ * must return the documented errno and change nothing (hb_assert_snap():
+ * same length, bytes, segments, layout generation, hb_buf_check() happy,
+ * the pools exactly as full as before). The cursor's own errors (past the
+ * end, stale) are in test_cursor.c.
  */
 
 #include <errno.h>
@@ -927,288 +928,6 @@ test_detach_errors(void **state)
 }
 
 /* ---------------------------------------------------------------------
- * Cursor: past the end, scratch needed, stale
- */
-
-/* Every consuming or peeking call of @len bytes fails with @err. */
-static void
-cursor_all_fail(struct hb_snap *s, struct hb_buf *b, struct hb_cursor *c,
-		uint32_t len, int err)
-{
-	struct hb_cursor c0;
-
-	memcpy(&c0, c, sizeof(c0));
-	hb_assert_rc_snap(s, b, hb_cursor_read(c, out, len), -err);
-	assert_memory_equal(c, &c0, sizeof(*c));
-	hb_assert_rc_snap(s, b, hb_cursor_peek(c, out, len), -err);
-	assert_memory_equal(c, &c0, sizeof(*c));
-	hb_assert_rc_snap(s, b, hb_cursor_skip(c, len), -err);
-	assert_memory_equal(c, &c0, sizeof(*c));
-	hb_assert_null_snap(s, b, hb_cursor_pull(c, len, scratch), err);
-	assert_memory_equal(c, &c0, sizeof(*c));
-	hb_assert_null_snap(s, b, hb_cursor_pull(c, len, NULL), err);
-	assert_memory_equal(c, &c0, sizeof(*c));
-}
-
-/* Typed cursor calls fail with @err when wider than @rem (or always). */
-static void
-cursor_typed_fail(struct hb_snap *s, struct hb_buf *b, struct hb_cursor *c,
-		  uint32_t rem, int err)
-{
-	struct hb_cursor c0;
-
-	memcpy(&c0, c, sizeof(c0));
-#define T_CUR(name, type)                                                      \
-	do {                                                                   \
-		type __v = 0x5a;                                               \
-		if (sizeof(type) > rem) {                                      \
-			hb_assert_rc_snap(s, b, hb_cursor_get_##name(c, &__v), \
-					  -err);                               \
-			assert_memory_equal(c, &c0, sizeof(*c));               \
-			hb_assert_rc_snap(s, b,                                \
-					  hb_cursor_peek_##name(c, &__v),      \
-					  -err);                               \
-			assert_memory_equal(c, &c0, sizeof(*c));               \
-			assert_true(__v == 0x5a);                              \
-		}                                                              \
-	} while (0);
-	FOR_EACH_INT(T_CUR)
-#undef T_CUR
-}
-
-static void
-test_cursor_end(void **state)
-{
-	unsigned int base = rte_mempool_in_use_count(pool);
-	const uint32_t L = 5000;
-	struct hb_cursor c, c0;
-	const uint8_t *p;
-	struct hb_buf b;
-	struct hb_snap s;
-	uint32_t h0, rem;
-
-	(void)state;
-	buf_build(&b, pool, L, 700, 9);
-	h0 = b.head->data_len;
-	hb_test_snap(&s, &b, true);
-
-	/* Init past the end: -ERANGE, cursor untouched. */
-	memset(&c, 0x6b, sizeof(c));
-	memcpy(&c0, &c, sizeof(c));
-	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, L + 1), -ERANGE);
-	assert_memory_equal(&c, &c0, sizeof(c));
-
-	/* 0..8 bytes before the end. */
-	for (rem = 0; rem <= 8; rem++) {
-		hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, L - rem), 0);
-		cursor_all_fail(&s, &b, &c, rem + 1, ENODATA);
-		cursor_all_fail(&s, &b, &c, rem + 1000, ENODATA);
-		cursor_all_fail(&s, &b, &c, UINT32_MAX, ENODATA);
-		cursor_typed_fail(&s, &b, &c, rem, ENODATA);
-		assert_int_equal(hb_cursor_offset(&c), L - rem);
-		assert_int_equal(hb_cursor_remaining(&c), rem);
-		/* What remains is still there. */
-		hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, out, rem), 0);
-		assert_memory_equal(out, ref + L - rem, rem);
-		assert_int_equal(hb_cursor_remaining(&c), 0);
-		/* At the end: zero-length calls succeed. */
-		hb_assert_rc_snap(&s, &b, hb_cursor_read(&c, out, 0), 0);
-		hb_assert_rc_snap(&s, &b, hb_cursor_skip(&c, 0), 0);
-		assert_non_null(hb_cursor_pull(&c, 0, NULL));
-		cursor_all_fail(&s, &b, &c, 1, ENODATA);
-		cursor_typed_fail(&s, &b, &c, 0, ENODATA);
-	}
-
-	/* Spanning two segments without scratch: -EINVAL, no move. */
-	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, h0 - 2), 0);
-	memcpy(&c0, &c, sizeof(c));
-	hb_assert_null_snap(&s, &b, hb_cursor_pull(&c, 4, NULL), EINVAL);
-	assert_memory_equal(&c, &c0, sizeof(c));
-	hb_assert_null_snap(&s, &b, hb_cursor_pull(&c, 2000, NULL), EINVAL);
-	assert_memory_equal(&c, &c0, sizeof(c));
-	p = hb_cursor_pull(&c, 4, scratch);
-	assert_ptr_equal(p, scratch);
-	assert_memory_equal(p, ref + h0 - 2, 4);
-	assert_int_equal(hb_cursor_offset(&c), h0 + 2);
-	hb_assert_snap(&s, &b);
-	hb_snap_free(&s);
-
-	/* Empty buffer. */
-	assert_int_equal(hb_buf_free(&b), 0);
-	hb_test_snap(&s, &b, true);
-	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 1), -ERANGE);
-	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 0), 0);
-	cursor_all_fail(&s, &b, &c, 1, ENODATA);
-	cursor_typed_fail(&s, &b, &c, 0, ENODATA);
-	assert_non_null(hb_cursor_pull(&c, 0, NULL));
-	hb_snap_free(&s);
-	hb_assert_pool_at(pool, base);
-}
-
-enum change {
-	CH_PREPEND,
-	CH_PREPEND_BIG,
-	CH_ADJ,
-	CH_ADJ_SEG,
-	CH_TRIM,
-	CH_TRIM_ALL,
-	CH_SPLIT,
-	CH_SPLIT0,
-	CH_FREE,
-	CH_DETACH,
-	CH_NUM
-};
-
-static void
-test_cursor_stale(void **state)
-{
-	unsigned int base = rte_mempool_in_use_count(pool);
-	const uint32_t L = 5000;
-	struct hb_cursor c, c0;
-	struct rte_mbuf *m;
-	struct hb_buf b, t;
-	struct hb_snap s;
-	int ch;
-
-	(void)state;
-	for (ch = 0; ch < CH_NUM; ch++) {
-		buf_build(&b, pool, L, 5000, 10);
-		assert_int_equal(hb_cursor_init(&c, &b, 100), 0);
-		assert_int_equal(hb_cursor_read(&c, out, 10), 0);
-		assert_memory_equal(out, ref + 100, 10);
-		/* Growing at the end keeps the cursor valid. */
-		assert_int_equal(hb_buf_append(&b, ref, 3000), 0);
-		assert_int_equal(hb_buf_reserve(&b, 9000), 0);
-		assert_int_equal(hb_cursor_remaining(&c), L + 3000 - 110);
-		assert_int_equal(hb_cursor_skip(&c, L - 112), 0);
-		assert_int_equal(hb_cursor_read(&c, out, 4), 0);
-		assert_memory_equal(out, ref + L - 2, 2);
-		assert_memory_equal(out + 2, ref, 2);
-
-		m = NULL;
-		switch (ch) {
-		case CH_PREPEND:
-			assert_int_equal(hb_buf_prepend(&b, ref, 1), 0);
-			break;
-		case CH_PREPEND_BIG:
-			assert_int_equal(hb_buf_prepend(&b, ref, 4000), 0);
-			break;
-		case CH_ADJ:
-			assert_int_equal(hb_buf_adj(&b, 1), 0);
-			break;
-		case CH_ADJ_SEG:
-			assert_int_equal(hb_buf_adj(&b, 4000), 0);
-			break;
-		case CH_TRIM:
-			assert_int_equal(hb_buf_trim(&b, 1), 0);
-			break;
-		case CH_TRIM_ALL:
-			assert_int_equal(hb_buf_trim(&b, hb_buf_len(&b)), 0);
-			break;
-		case CH_SPLIT:
-			assert_int_equal(hb_buf_split(&b, 3000, &t), 0);
-			assert_int_equal(hb_buf_free(&t), 0);
-			break;
-		case CH_SPLIT0:
-			assert_int_equal(hb_buf_split(&b, 0, &t), 0);
-			assert_int_equal(hb_buf_free(&t), 0);
-			break;
-		case CH_FREE:
-			assert_int_equal(hb_buf_free(&b), 0);
-			break;
-		case CH_DETACH:
-			m = hb_buf_detach(&b);
-			assert_non_null(m);
-			break;
-		}
-		hb_test_snap(&s, &b, true);
-		memcpy(&c0, &c, sizeof(c));
-		cursor_all_fail(&s, &b, &c, 0, ESTALE);
-		cursor_all_fail(&s, &b, &c, 1, ESTALE);
-		cursor_all_fail(&s, &b, &c, UINT32_MAX, ESTALE);
-		cursor_typed_fail(&s, &b, &c, 0, ESTALE);
-		assert_memory_equal(&c, &c0, sizeof(c));
-		assert_int_equal(hb_cursor_remaining(&c), 0);
-		/* Set up again, it works. */
-		hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 0), 0);
-		assert_int_equal(hb_cursor_remaining(&c), hb_buf_len(&b));
-		hb_snap_free(&s);
-		assert_int_equal(hb_buf_free(&b), 0);
-		if (m != NULL)
-			rte_pktmbuf_free(m);
-		hb_assert_pool_at(pool, base);
-	}
-}
-
-/*
- * A buffer struct reused after hb_buf_free(): set up again by
- * hb_buf_init(), hb_buf_attach() or as the tail of a split. A cursor on its
- * old content stays stale (its segments are gone).
- */
-enum reuse { RE_INIT, RE_ATTACH1, RE_ATTACHN, RE_SPLIT, RE_SPLIT0, RE_NUM };
-
-static void
-test_cursor_reuse(void **state)
-{
-	unsigned int base = rte_mempool_in_use_count(pool);
-	struct hb_cursor c, c0;
-	struct rte_mbuf *m;
-	struct hb_buf b, t;
-	struct hb_snap s;
-	int re, step;
-
-	(void)state;
-	for (re = 0; re < RE_NUM; re++) {
-		for (step = 0; step < 2; step++) {
-			/* Freed first, or simply overwritten. */
-			buf_build(&t, pool, 3000, 3000, 13);
-			assert_int_equal(hb_cursor_init(&c, &t, 10), 0);
-			m = NULL;
-			if (step == 0) {
-				assert_int_equal(hb_buf_free(&t), 0);
-			} else {
-				/* Overwritten: no call saw the old chain go. */
-				m = t.head;
-			}
-			buf_build(&b, pool, 5000, 5000, 14);
-			switch (re) {
-			case RE_INIT:
-				assert_int_equal(hb_buf_init(&t, pool), 0);
-				assert_int_equal(hb_buf_append(&t, ref, 100), 0);
-				break;
-			case RE_ATTACH1:
-			case RE_ATTACHN:
-				/* One segment: the inline attach. */
-				if (re == RE_ATTACH1)
-					assert_int_equal(hb_buf_trim(&b, 4000), 0);
-				assert_int_equal(hb_buf_attach(&t, hb_buf_detach(&b)),
-						 0);
-				break;
-			case RE_SPLIT:
-				assert_int_equal(hb_buf_split(&b, 1000, &t), 0);
-				break;
-			case RE_SPLIT0:
-				assert_int_equal(hb_buf_split(&b, 0, &t), 0);
-				break;
-			}
-			hb_test_snap(&s, &t, true);
-			memcpy(&c0, &c, sizeof(c));
-			cursor_all_fail(&s, &t, &c, 1, ESTALE);
-			cursor_all_fail(&s, &t, &c, 0, ESTALE);
-			cursor_typed_fail(&s, &t, &c, 0, ESTALE);
-			assert_memory_equal(&c, &c0, sizeof(c));
-			assert_int_equal(hb_cursor_remaining(&c), 0);
-			hb_snap_free(&s);
-			assert_int_equal(hb_buf_free(&t), 0);
-			assert_int_equal(hb_buf_free(&b), 0);
-			if (m != NULL)
-				rte_pktmbuf_free(m);
-			hb_assert_pool_at(pool, base);
-		}
-	}
-}
-
-/* ---------------------------------------------------------------------
  * Limits: RTE_MBUF_MAX_NB_SEGS segments, UINT32_MAX bytes
  */
 
@@ -1506,8 +1225,8 @@ test_limit_4g(void **state)
 	assert_int_equal(hb_cursor_read(&c, out, 10), 0);
 	for (i = 0; i < 10; i++)
 		assert_int_equal(out[i], big_byte(L - 10 + i));
-	cursor_all_fail(&s, &b, &c, 1, ENODATA);
-	cursor_all_fail(&s, &b, &c, UINT32_MAX, ENODATA);
+	hb_assert_cursor_fails(&s, &b, &c, 1, ENODATA);
+	hb_assert_cursor_fails(&s, &b, &c, UINT32_MAX, ENODATA);
 	hb_assert_rc_snap(&s, &b, hb_cursor_init(&c, &b, 3 * BIG_SEG - 2), 0);
 	assert_int_equal(hb_cursor_read(&c, out, 4), 0);
 	for (i = 0; i < 4; i++)
@@ -2030,9 +1749,6 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_iov_errors, cleanup),
 		cmocka_unit_test_teardown(test_peek_errors, cleanup),
 		cmocka_unit_test_teardown(test_detach_errors, cleanup),
-		cmocka_unit_test_teardown(test_cursor_end, cleanup),
-		cmocka_unit_test_teardown(test_cursor_stale, cleanup),
-		cmocka_unit_test_teardown(test_cursor_reuse, cleanup),
 		cmocka_unit_test_teardown(test_limit_len, cleanup),
 		cmocka_unit_test_teardown(test_limit_segs, cleanup),
 		cmocka_unit_test_teardown(test_limit_4g, cleanup),

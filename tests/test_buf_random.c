@@ -589,7 +589,8 @@ join(struct slot *s, struct slot *d)
 	n = hb_buf_iov(&d->b, 0, d->m.len, jiov, IOV_N);
 	assert_true(n > 0);
 	for (i = 0; i < n; i++) {
-		struct need nd = need_of(hb_model_need_append(&s->b, jiov[i].iov_len));
+		struct need nd =
+			need_of(hb_model_need_append(&s->b, jiov[i].iov_len));
 
 		rc = hb_buf_append(&s->b, jiov[i].iov_base, jiov[i].iov_len);
 		check_need(rc, &nd);
@@ -921,7 +922,8 @@ op_cursor(struct slot *s)
 			uint32_t m = rnd_below(2) ? rnd_below(33) :
 						    rnd_below(4 * cap + 1);
 			const uint8_t *src = noise_at(m);
-			struct need nd = need_of(hb_model_need_append(&s->b, m));
+			struct need nd =
+				need_of(hb_model_need_append(&s->b, m));
 
 			if (s->m.len + m > MODEL_CAP)
 				continue;
@@ -934,7 +936,8 @@ op_cursor(struct slot *s)
 			count(OP_APPEND, rc);
 		} else if (r < 92) {
 			uint32_t m = rnd_below(4 * cap + 1);
-			struct need nd = need_of(hb_model_need_append(&s->b, m));
+			struct need nd =
+				need_of(hb_model_need_append(&s->b, m));
 
 			WHAT("reserve %u under a cursor at %u of %u", m, off,
 			     s->m.len);
