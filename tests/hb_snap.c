@@ -14,6 +14,18 @@
 /* A chain never has more segments; a walk past them is a loop. */
 #define WALK_MAX ((uint32_t)RTE_MBUF_MAX_NB_SEGS + 1)
 
+static void
+seg_take(struct hb_snap_seg *sg, const struct rte_mbuf *m)
+{
+	sg->m = m;
+	sg->next = m->next;
+	sg->data_off = m->data_off;
+	sg->data_len = m->data_len;
+	sg->refcnt = rte_mbuf_refcnt_read(m);
+	sg->nb_segs = m->nb_segs;
+	sg->pkt_len = m->pkt_len;
+}
+
 static int
 walk(struct hb_snap *s, const struct rte_mbuf *head, bool bytes)
 {
@@ -44,11 +56,7 @@ walk(struct hb_snap *s, const struct rte_mbuf *head, bool bytes)
 		}
 	}
 	for (m = head, i = 0; i < n; m = m->next, i++) {
-		s->seg[i].m = m;
-		s->seg[i].next = m->next;
-		s->seg[i].data_off = m->data_off;
-		s->seg[i].data_len = m->data_len;
-		s->seg[i].refcnt = rte_mbuf_refcnt_read(m);
+		seg_take(&s->seg[i], m);
 		if (bytes)
 			memcpy(s->bytes + off,
 			       rte_pktmbuf_mtod(m, const void *), m->data_len);
@@ -86,6 +94,27 @@ hb_snap_chain(struct hb_snap *s, const struct rte_mbuf *head)
 	if (rc != 0)
 		memset(s, 0, sizeof(*s));
 	return rc;
+}
+
+int
+hb_snap_mbufs(struct hb_snap *s, struct rte_mbuf *const *m, unsigned int n)
+{
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	if (n == 0)
+		return 0;
+	s->seg = calloc(n, sizeof(*s->seg));
+	if (s->seg == NULL)
+		return -ENOMEM;
+	s->n = n;
+	s->len = m[0]->pkt_len;
+	s->nb_segs = m[0]->nb_segs;
+	for (i = 0; i < n; i++) {
+		seg_take(&s->seg[i], m[i]);
+		s->nbytes += m[i]->data_len;
+	}
+	return 0;
 }
 
 void
@@ -184,6 +213,12 @@ diff_segs(const struct hb_snap *a, const struct hb_snap *b,
 				      "segment %u: data_off %u -> %u, data_len %u -> %u",
 				      i, x->data_off, y->data_off, x->data_len,
 				      y->data_len);
+		if ((what & HB_SNAP_LAYOUT) &&
+		    (y->nb_segs != x->nb_segs || y->pkt_len != x->pkt_len))
+			return differ(why, size,
+				      "segment %u: nb_segs %u -> %u, pkt_len %u -> %u",
+				      i, x->nb_segs, y->nb_segs, x->pkt_len,
+				      y->pkt_len);
 		if ((what & HB_SNAP_REFCNT) && y->refcnt != x->refcnt)
 			return differ(why, size, "segment %u: refcnt %u -> %u",
 				      i, x->refcnt, y->refcnt);

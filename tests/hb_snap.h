@@ -33,8 +33,8 @@
 /* What hb_snap_diff() compares (bits). */
 #define HB_SNAP_BYTES  (1u << 0) /* length (pkt_len), and every byte if
 				  * both snapshots hold them */
-#define HB_SNAP_LAYOUT (1u << 1) /* segments walked and nb_segs; each
-				  * segment's data_off and data_len */
+#define HB_SNAP_LAYOUT (1u << 1) /* segments walked; each segment's
+				  * data_off, data_len, nb_segs, pkt_len */
 #define HB_SNAP_REFCNT (1u << 2) /* each segment's reference count */
 #define HB_SNAP_SEGS   (1u << 3) /* the very same mbufs: each segment's
 				  * address and next pointer */
@@ -55,6 +55,8 @@ struct hb_snap_seg {
 	uint16_t data_off;
 	uint16_t data_len;
 	uint16_t refcnt;
+	uint16_t nb_segs;	/* meaningful in the head only, kept as is */
+	uint32_t pkt_len;	/* likewise */
 };
 
 struct hb_snap {
@@ -83,6 +85,13 @@ int hb_snap_take(struct hb_snap *s, const struct hb_buf *b, bool bytes);
 
 /* Record the bare chain at @head (NULL: none), bytes included. */
 int hb_snap_chain(struct hb_snap *s, const struct rte_mbuf *head);
+
+/*
+ * Record the @n mbufs @m themselves, wherever their next pointers lead (a
+ * chain made inconsistent on purpose, a loop): no walk, no bytes.
+ */
+int hb_snap_mbufs(struct hb_snap *s, struct rte_mbuf *const *m,
+		  unsigned int n);
 
 /* Also watch the in-use count of @mp (at most HB_SNAP_MAX_POOLS). */
 void hb_snap_pool(struct hb_snap *s, struct rte_mempool *mp);
