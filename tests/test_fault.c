@@ -575,6 +575,7 @@ main(int argc, char **argv)
 		tests[n++] = (struct CMUnitTest){
 			.name = scens[i].name,
 			.test_func = test_scenario,
+			.teardown_func = hb_test_ctx_teardown,
 			.initial_state = (void *)(uintptr_t)&scens[i],
 		};
 	for (i = 0; i < RTE_DIM(scens); i++) {
@@ -585,6 +586,7 @@ main(int argc, char **argv)
 		tests[n++] = (struct CMUnitTest){
 			.name = names[i],
 			.test_func = test_bounce,
+			.teardown_func = hb_test_ctx_teardown,
 			.initial_state = (void *)(uintptr_t)&scens[i],
 		};
 	}
