@@ -7,15 +7,21 @@
 
 /*
  * Shared test harness: real EAL (no hugepages, unique file prefix per
- * process so meson can run tests in parallel), real pools, CMocka.
+ * process so meson can run tests in parallel), real pools, CMocka. One
+ * way to say things in every CMocka test: CMocka's assert_*, plus the
+ * helpers here: one chain/buffer builder, one step context for failure
+ * reports, byte checks, snapshots for the error rule (hb_snap.h), checks
+ * off the main thread, and the pool check every test ends with.
  */
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 
+#include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -202,8 +208,9 @@ void hb_test_snap_same(const struct hb_snap *before, const struct hb_snap *now,
 
 /*
  * @b is exactly as recorded in @s: every HB_SNAP_* property (its struct,
- * each segment's mbuf, next, data_off, data_len and refcnt, the bytes if
- * @s holds them, the mbufs in use in each pool @s watches).
+ * each segment's mbuf, next, data_off, data_len, refcnt, nb_segs and
+ * pkt_len, the bytes if @s holds them, the mbufs in use in each pool @s
+ * watches).
  */
 #define hb_assert_snap(s, b) hb_test_snap_check((s), (b), __FILE__, __LINE__)
 
