@@ -76,7 +76,13 @@ fi
 for h in "${headers[@]}"; do
 	[ -f "$incdir/$h" ] || fail "$h not installed in $incdir"
 done
-[ ! -e "$incdir/hb_private.h" ] || fail "private header hb_private.h installed"
+# No private header of lib/ (hb_lcore.h, hb_guard.h, ...) is installed.
+if [ -n "$srcdir" ]; then
+	for h in "$srcdir"/lib/*.h; do
+		[ ! -e "$incdir/$(basename "$h")" ] ||
+			fail "private header $(basename "$h") installed"
+	done
+fi
 ls "$libdir"/libhyperbuf.so.* >/dev/null 2>&1 || fail "no shared library in $libdir"
 [ -f "$libdir/libhyperbuf.a" ] || fail "no static library in $libdir"
 

@@ -82,7 +82,7 @@ extern "C" {
 #endif
 
 struct hb_idx;
-struct hb_shared;
+struct hb_guard;
 
 /**
  * The logical buffer.
@@ -101,7 +101,7 @@ struct hb_buf {
 	uint64_t state;		  /**< @internal magic and visitor guard */
 	struct rte_mempool *mp;	  /**< @internal pool for new segments */
 	struct hb_idx *idx;	  /**< @internal segment index, or NULL */
-	struct hb_shared *sh;	  /**< @internal shared state, or NULL */
+	struct hb_guard *sh;	  /**< @internal guard of a shared buffer, or NULL */
 } __rte_cache_aligned;
 
 #include "hb_buf_pvt.h"

@@ -25,6 +25,7 @@
 
 #include "hb_buf.h"
 #include "hb_cursor.h"
+#include "hb_writer.h"
 #include "hb_visit.h"
 #include "hb_async.h"
 
