@@ -267,6 +267,44 @@ mc_summarize(struct impl *im)
 }
 
 /*
+ * Once every sample is in: @summarise each implementation that ran, then
+ * each one's ratio to the HyperBuf row's median.
+ */
+static void
+wl_results(struct workload *w, void (*summarise)(struct impl *im))
+{
+	const unsigned int n = wl_nb_impl(w);
+	const struct impl *hb = NULL;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (w->impl[i].nb == 0)
+			continue;
+		summarise(&w->impl[i]);
+		if (w->impl[i].role == ROLE_HB)
+			hb = &w->impl[i];
+	}
+	for (i = 0; i < n; i++)
+		w->impl[i].ratio = hb != NULL && hb->med > 0 ?
+			w->impl[i].med / hb->med : 0;
+	w->ran = true;
+}
+
+/* The workload's teardown, then the leak check: @in_use mbufs before. */
+static int
+wl_teardown(struct workload *w, unsigned int in_use)
+{
+	if (w->teardown != NULL)
+		w->teardown();
+	if (rte_mempool_in_use_count(pool) != in_use) {
+		printf("  check %s: pool leak: %d mbufs in use, %u before\n",
+		       w->name, rte_mempool_in_use_count(pool), in_use);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A multi-lcore workload: a checked window of each implementation (also
  * the warm-up), then windows round robin (see "Multi-lcore workloads").
  */
@@ -276,7 +314,6 @@ wl_run_multi(struct workload *w)
 	const unsigned int n = wl_nb_impl(w), nl = w->lcores;
 	const unsigned int avail = mc_worker < RTE_MAX_LCORE ? 2 : 1;
 	unsigned int in_use, mz0, mz1, i, a;
-	const struct impl *hb = NULL;
 	struct hb_stats st0, st1, sw0, sw1;
 	char why[256];
 	int rc;
@@ -345,19 +382,8 @@ wl_run_multi(struct workload *w)
 	}
 	mz1 = memzone_count();
 	CHECK_RC(hb_stats_get(&st1));
-	if (rc == 0) {
-		for (i = 0; i < n; i++) {
-			if (w->impl[i].nb == 0)
-				continue;
-			mc_summarize(&w->impl[i]);
-			if (w->impl[i].role == ROLE_HB)
-				hb = &w->impl[i];
-		}
-		for (i = 0; i < n; i++)
-			w->impl[i].ratio = hb != NULL && hb->med > 0 ?
-				w->impl[i].med / hb->med : 0;
-		w->ran = true;
-	}
+	if (rc == 0)
+		wl_results(w, mc_summarize);
 	/* Every queued request was delivered by hb_poll(); none lost. */
 	if (st1.async_queued - st0.async_queued !=
 	    st1.async_granted - st0.async_granted ||
@@ -381,21 +407,13 @@ wl_run_multi(struct workload *w)
 		       "windows, %u after\n", w->name, mz0, mz1);
 		rc = -1;
 	}
-	if (w->teardown != NULL)
-		w->teardown();
-	if (rte_mempool_in_use_count(pool) != in_use) {
-		printf("  check %s: pool leak: %d mbufs in use, %u before\n",
-		       w->name, rte_mempool_in_use_count(pool), in_use);
-		rc = -1;
-	}
-	return rc;
+	return wl_teardown(w, in_use) != 0 ? -1 : rc;
 }
 
 int
 wl_run(struct workload *w)
 {
 	unsigned int n = wl_nb_impl(w), ops = wl_ops(w), in_use, i, r;
-	const struct impl *hb = NULL;
 	int rc;
 
 	if (w->lcores != 0)
@@ -437,25 +455,8 @@ wl_run(struct workload *w)
 						   ((double)im->iters * ops);
 			}
 		}
-		for (i = 0; i < n; i++) {
-			if (w->impl[i].nb == 0)
-				continue;
-			summarize(&w->impl[i]);
-			if (w->impl[i].role == ROLE_HB)
-				hb = &w->impl[i];
-		}
-		for (i = 0; i < n; i++)
-			w->impl[i].ratio = hb != NULL && hb->med > 0 ?
-				w->impl[i].med / hb->med : 0;
-		w->ran = true;
+		wl_results(w, summarize);
 	}
-	if (w->teardown != NULL)
-		w->teardown();
-	if (rte_mempool_in_use_count(pool) != in_use) {
-		printf("  check %s: pool leak: %d mbufs in use, %u before\n",
-		       w->name, rte_mempool_in_use_count(pool), in_use);
-		rc = -1;
-	}
-	return rc;
+	return wl_teardown(w, in_use) != 0 ? -1 : rc;
 }
 
