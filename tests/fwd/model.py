@@ -13,7 +13,7 @@ import struct
 DROP_REASONS = (
     "short", "not_ipv4", "bad_version", "bad_ihl", "bad_total_len",
     "ttl_exceeded", "not_vxlan", "fragment", "bad_udp_len", "too_big",
-    "no_mbuf", "bad_mbuf", "hb_error",
+    "no_mbuf", "bad_mbuf", "hb_error", "local", "bad_arp", "no_route",
 )
 
 MODES = ("io", "macswap", "route", "encap", "decap")
