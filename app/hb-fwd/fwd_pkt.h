@@ -340,6 +340,7 @@ struct fwd_l3_port {
 /* Router state, read only while forwarding. */
 struct fwd_l3 {
 	struct rte_lpm *lpm;	/* --route table; NULL: the stream's peer */
+	int32_t default_port;	/* --route 0.0.0.0/0 (no LPM depth 0), or -1 */
 	uint32_t nb_addrs;
 	rte_be32_t addrs[RTE_MAX_ETHPORTS]; /* every --ip address */
 	struct fwd_l3_port port[RTE_MAX_ETHPORTS];
@@ -486,8 +487,11 @@ fwd_l3_decide(const struct fwd_l3 *l3, const struct rte_ipv4_hdr *ip,
 		*out = peer;
 		return FWD_PASS;
 	}
-	if (rte_lpm_lookup(l3->lpm, rte_be_to_cpu_32(ip->dst_addr), &hop) != 0)
-		return FWD_DROP_NO_ROUTE;
+	if (rte_lpm_lookup(l3->lpm, rte_be_to_cpu_32(ip->dst_addr), &hop) != 0) {
+		if (l3->default_port < 0)
+			return FWD_DROP_NO_ROUTE;
+		hop = (uint32_t)l3->default_port;
+	}
 	*out = (uint16_t)hop;
 	return FWD_PASS;
 }

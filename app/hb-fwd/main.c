@@ -490,6 +490,7 @@ l3_setup(void)
 		return;
 
 	memset(l3, 0, sizeof(*l3));
+	l3->default_port = -1;
 	FWD_FOREACH_PORT(port) {
 		struct fwd_l3_port *lp = &l3->port[port];
 
@@ -512,6 +513,10 @@ l3_setup(void)
 		for (i = 0; i < fwd_cfg.nb_routes; i++) {
 			const struct fwd_route_cfg *r = &fwd_cfg.routes[i];
 
+			if (r->depth == 0) {
+				l3->default_port = r->port;
+				continue;
+			}
 			ret = rte_lpm_add(l3->lpm, r->addr, r->depth, r->port);
 			if (ret != 0)
 				rte_exit(EXIT_FAILURE, "--route %u: %s\n", i + 1,
