@@ -505,11 +505,16 @@ int hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
  * @param b
  *   An initialised buffer.
  * @return
- *   The pool.
+ *   The pool; NULL with rte_errno set on failure:
+ *   - EINVAL: @p b is NULL or not initialised.
  */
 static inline struct rte_mempool *
 hb_buf_pool(const struct hb_buf *b)
 {
+	if (unlikely(!__hb_buf_magic_ok(b))) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	/* Not yet known after hb_buf_attach(): the head's pool. */
 	return b->mp != NULL ? b->mp : b->head != NULL ? b->head->pool : NULL;
 }
