@@ -66,7 +66,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_visit.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -138,6 +148,7 @@ struct hb_req {
  *   - -EPERM: hb_init() was not called.
  *   - -ENOMEM: no memory for the shared state or the ring.
  */
+__rte_experimental
 int hb_buf_share(struct hb_buf *b);
 
 /**
@@ -157,6 +168,7 @@ int hb_buf_share(struct hb_buf *b);
  *   - -EBUSY: visitors are live (or a grant step is running): the buffer
  *     stays shared and closed; call again after they are released.
  */
+__rte_experimental
 int hb_buf_unshare(struct hb_buf *b);
 
 /**
@@ -167,6 +179,7 @@ int hb_buf_unshare(struct hb_buf *b);
  * @return
  *   true if @p b is shared.
  */
+__rte_experimental
 static inline bool
 hb_buf_is_shared(const struct hb_buf *b)
 {
@@ -215,6 +228,7 @@ hb_buf_is_shared(const struct hb_buf *b)
  *   - -ENOMEM, -E2BIG: as hb_visit_read()/hb_visit_write() when granted
  *     at once but the view cannot be made.
  */
+__rte_experimental
 int hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 		   uint32_t off, uint32_t len, uint32_t grow, hb_visit_cb cb,
 		   void *arg);
@@ -227,6 +241,7 @@ int hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
  * @return
  *   The visitor, or NULL if @p req is NULL.
  */
+__rte_experimental
 struct hb_visitor *hb_req_visitor(struct hb_req *req);
 
 /**
@@ -241,6 +256,7 @@ struct hb_visitor *hb_req_visitor(struct hb_req *req);
  *   - -EINVAL: @p req is NULL or not a queued request.
  *   - -EPERM: called from another lcore than the one that queued it.
  */
+__rte_experimental
 int hb_req_cancel(struct hb_req *req);
 
 /**
@@ -254,10 +270,13 @@ int hb_req_cancel(struct hb_req *req);
  * @return
  *   Number of callbacks run (0 also for an unregistered thread).
  */
+__rte_experimental
 unsigned int hb_poll(unsigned int max);
 
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_ASYNC_H */

@@ -73,9 +73,23 @@
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_compat.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+
+/*
+ * Every HyperBuf function is experimental (__rte_experimental, as DPDK's
+ * experimental APIs are): a program that calls one without defining
+ * ALLOW_EXPERIMENTAL_API gets a deprecation warning at its call. GCC also
+ * warns about the calls between the inline functions of this header, even
+ * in those the program never calls, so that a mere #include would warn:
+ * the warning is off for this header's own code only (until the pop at
+ * its end), and the program's own calls still warn
+ * (devtools/check-experimental.sh proves both, with GCC and clang).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +136,7 @@ struct hb_buf {
  *   - -EINVAL: @p b or @p mp is NULL, or @p mp is not a packet mbuf pool
  *     whose mbufs hold data (a clone pool with data room 0 is refused).
  */
+__rte_experimental
 int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
 
 /**
@@ -148,6 +163,7 @@ int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
  *   - 0: Success; @p b owns @p m.
  *   - -EINVAL: @p b or @p m is NULL; the caller still owns @p m.
  */
+__rte_experimental
 static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
 
 /**
@@ -172,6 +188,7 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  *   buffer that still had visitors, EBUSY, is closed: see
  *   hb_buf_unshare()).
  */
+__rte_experimental
 static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
 
 /**
@@ -188,6 +205,7 @@ static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
  *   - -EBUSY: a visitor is live on @p b; nothing is freed (a shared buffer
  *     is closed: call again once its visitors are released).
  */
+__rte_experimental
 int hb_buf_free(struct hb_buf *b);
 
 /**
@@ -198,6 +216,7 @@ int hb_buf_free(struct hb_buf *b);
  * @return
  *   The number of bytes in @p b.
  */
+__rte_experimental
 static inline uint32_t
 hb_buf_len(const struct hb_buf *b)
 {
@@ -214,6 +233,7 @@ hb_buf_len(const struct hb_buf *b)
  * @return
  *   The number of segments @p b holds (0 when it holds none).
  */
+__rte_experimental
 static inline uint16_t
 hb_buf_nb_segs(const struct hb_buf *b)
 {
@@ -242,6 +262,7 @@ hb_buf_nb_segs(const struct hb_buf *b)
  *   - -ENOMEM: the pool has too few mbufs.
  *   On failure @p b is unchanged and no mbuf is taken.
  */
+__rte_experimental
 int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
 
 /**
@@ -266,6 +287,7 @@ int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
  *   - -ENOMEM: the pool ran out of mbufs.
  *   On failure @p b is unchanged and every mbuf taken is back in its pool.
  */
+__rte_experimental
 static inline int hb_buf_append(struct hb_buf *b, const void *src,
 				uint32_t len);
 
@@ -297,6 +319,7 @@ static inline int hb_buf_append(struct hb_buf *b, const void *src,
  *   - -ENOMEM: the pool ran out of mbufs.
  *   On failure @p b is unchanged and every mbuf taken is back in its pool.
  */
+__rte_experimental
 int hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
 
 /**
@@ -316,6 +339,7 @@ int hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
  *   - -ERANGE: [@p off, @p off + @p len) is not inside the buffer.
  *   - -EBUSY: a write visitor is live on @p b.
  */
+__rte_experimental
 static inline int hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
 			      uint32_t len);
 
@@ -340,6 +364,7 @@ static inline int hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
  *   - -EBUSY: a visitor is live on @p b.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 static inline int hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
 			       uint32_t len);
 
@@ -360,6 +385,7 @@ static inline int hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
  *   - -EBUSY: a visitor is live on @p b.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 int hb_buf_trim(struct hb_buf *b, uint32_t len);
 
 /**
@@ -380,6 +406,7 @@ int hb_buf_trim(struct hb_buf *b, uint32_t len);
  *   - -EBUSY: a visitor is live on @p b.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 int hb_buf_adj(struct hb_buf *b, uint32_t len);
 
 /**
@@ -407,6 +434,7 @@ int hb_buf_adj(struct hb_buf *b, uint32_t len);
  *   - -ENOMEM: no mbuf for the indirect segment.
  *   On failure @p b and @p tail are unchanged.
  */
+__rte_experimental
 int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
 
 /**
@@ -440,6 +468,7 @@ int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
  *   - -ENOMEM: a segment was needed and the pool has none.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 int hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len);
 
 /**
@@ -468,6 +497,7 @@ int hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len);
  *   - ERANGE: [@p off, @p off + @p len) is not inside the buffer.
  *   - EBUSY: a write visitor is live on @p b.
  */
+__rte_experimental
 static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
 				      uint32_t len, void *scratch);
 
@@ -496,6 +526,7 @@ static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
  *     partly written.
  *   - -EBUSY: a write visitor is live on @p b.
  */
+__rte_experimental
 int hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
 	       struct iovec *iov, int iovcnt);
 
@@ -508,6 +539,7 @@ int hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
  *   The pool; NULL with rte_errno set on failure:
  *   - EINVAL: @p b is NULL or not initialised.
  */
+__rte_experimental
 static inline struct rte_mempool *
 hb_buf_pool(const struct hb_buf *b)
 {
@@ -533,6 +565,7 @@ hb_buf_pool(const struct hb_buf *b)
  *   - 0: @p b is consistent.
  *   - -EINVAL: an invariant is broken (see @p reason).
  */
+__rte_experimental
 int hb_buf_check(const struct hb_buf *b, const char **reason);
 
 /**
@@ -543,6 +576,7 @@ int hb_buf_check(const struct hb_buf *b, const char **reason);
  * @param b
  *   The buffer.
  */
+__rte_experimental
 void hb_buf_dump(FILE *f, const struct hb_buf *b);
 
 /*
@@ -553,6 +587,7 @@ void hb_buf_dump(FILE *f, const struct hb_buf *b);
 
 /** @internal Define get/put/append for one integer type and byte order. */
 #define __HB_BUF_INT_ACCESSORS(name, type, to_cpu, from_cpu)                   \
+	__rte_experimental                                                     \
 	static inline int hb_buf_get_##name(const struct hb_buf *b,            \
 					    uint32_t off, type *v)             \
 	{                                                                      \
@@ -565,12 +600,14 @@ void hb_buf_dump(FILE *f, const struct hb_buf *b);
 			*v = to_cpu(x);                                        \
 		return rc;                                                     \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_buf_put_##name(struct hb_buf *b, uint32_t off,    \
 					    type v)                            \
 	{                                                                      \
 		type x = from_cpu(v);                                          \
 		return hb_buf_write(b, off, &x, sizeof(x));                    \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_buf_append_##name(struct hb_buf *b, type v)       \
 	{                                                                      \
 		type x = from_cpu(v);                                          \
@@ -604,6 +641,7 @@ __HB_BUF_INT_ACCESSORS(le64, uint64_t, rte_le_to_cpu_64, rte_cpu_to_le_64)
 
 /* Inline definitions of the fast paths declared above. */
 
+__rte_experimental
 static inline int
 hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 {
@@ -616,6 +654,7 @@ hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 	return 0;
 }
 
+__rte_experimental
 static inline struct rte_mbuf *
 hb_buf_detach(struct hb_buf *b)
 {
@@ -641,6 +680,7 @@ hb_buf_detach(struct hb_buf *b)
 	return __hb_buf_detach(b);
 }
 
+__rte_experimental
 static inline int
 hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
@@ -663,6 +703,7 @@ hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	return __hb_buf_append(b, src, len);
 }
 
+__rte_experimental
 static inline int
 hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 {
@@ -676,6 +717,7 @@ hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 	return __hb_buf_read(b, off, dst, len);
 }
 
+__rte_experimental
 static inline int
 hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 {
@@ -689,6 +731,7 @@ hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 	return __hb_buf_write(b, off, src, len);
 }
 
+__rte_experimental
 static inline const void *
 hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *scratch)
 {
@@ -703,5 +746,7 @@ hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *scratch)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_BUF_H */

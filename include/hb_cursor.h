@@ -31,7 +31,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,6 +73,7 @@ struct hb_cursor {
  *   - -EBUSY: a write visitor is live on @p b.
  *   On failure @p c is unchanged.
  */
+__rte_experimental
 int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
 
 /**
@@ -73,6 +84,7 @@ int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
  * @return
  *   The offset of the next byte to consume.
  */
+__rte_experimental
 static inline uint32_t
 hb_cursor_offset(const struct hb_cursor *c)
 {
@@ -87,6 +99,7 @@ hb_cursor_offset(const struct hb_cursor *c)
  * @return
  *   hb_buf_len() minus the cursor's offset; 0 if the cursor is stale.
  */
+__rte_experimental
 static inline uint32_t
 hb_cursor_remaining(const struct hb_cursor *c)
 {
@@ -112,6 +125,7 @@ hb_cursor_remaining(const struct hb_cursor *c)
  *   - -EBUSY: a write visitor is live on the buffer.
  *   On failure the cursor does not move.
  */
+__rte_experimental
 static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
@@ -120,6 +134,7 @@ static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
  * @return
  *   As hb_cursor_read().
  */
+__rte_experimental
 int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
@@ -128,6 +143,7 @@ int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
  * @return
  *   As hb_cursor_read() (-EINVAL only for a NULL @p c).
  */
+__rte_experimental
 int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
 
 /**
@@ -148,11 +164,13 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *   hb_cursor_read() (EINVAL also when a copy is needed and @p scratch is
  *   NULL). On failure the cursor does not move.
  */
+__rte_experimental
 const void *hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch);
 
 /** @internal Slow path of hb_cursor_read(). */
 int __hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
+__rte_experimental
 static inline int
 hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 {
@@ -173,6 +191,7 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 
 /** @internal Define get (consume) and peek for one integer type. */
 #define __HB_CURSOR_INT(name, type, to_cpu)                                    \
+	__rte_experimental                                                     \
 	static inline int hb_cursor_get_##name(struct hb_cursor *c, type *v)   \
 	{                                                                      \
 		type x;                                                        \
@@ -184,6 +203,7 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 			*v = to_cpu(x);                                        \
 		return rc;                                                     \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_cursor_peek_##name(const struct hb_cursor *c,     \
 						type *v)                       \
 	{                                                                      \
@@ -217,5 +237,7 @@ __HB_CURSOR_INT(le64, uint64_t, rte_le_to_cpu_64)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_CURSOR_H */

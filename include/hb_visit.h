@@ -48,7 +48,17 @@
 
 #include <stdalign.h>
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -111,6 +121,7 @@ struct hb_visitor {
  *     non-EAL thread (see rte_thread_register()).
  *   On failure nothing changes and @p v is marked not live.
  */
+__rte_experimental
 static inline int hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 				struct hb_visitor *v);
 
@@ -143,6 +154,7 @@ static inline int hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
  *   On failure nothing changes (no byte added, no mbuf taken) and @p v is
  *   marked not live.
  */
+__rte_experimental
 static inline int hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len,
 				 uint32_t grow, struct hb_visitor *v);
 
@@ -156,6 +168,7 @@ static inline int hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len,
  * @return
  *   As hb_visit_read().
  */
+__rte_experimental
 static inline int hb_visit_read_aligned(struct hb_buf *b, uint32_t off,
 					uint32_t len, uint32_t align,
 					struct hb_visitor *v);
@@ -167,6 +180,7 @@ static inline int hb_visit_read_aligned(struct hb_buf *b, uint32_t off,
  * @return
  *   As hb_visit_write().
  */
+__rte_experimental
 static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
 					 uint32_t len, uint32_t grow,
 					 uint32_t align, struct hb_visitor *v);
@@ -187,6 +201,7 @@ static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
  *   - -EPERM: @p v bounced on another lcore than the caller's.
  *   On failure nothing changes.
  */
+__rte_experimental
 static inline int hb_visit_release(struct hb_visitor *v);
 
 /**
@@ -197,6 +212,7 @@ static inline int hb_visit_release(struct hb_visitor *v);
  * @return
  *   true if v->ptr points into the mbuf data, false if it is bounce memory.
  */
+__rte_experimental
 static inline bool
 hb_visitor_is_direct(const struct hb_visitor *v)
 {
@@ -211,6 +227,7 @@ hb_visitor_is_direct(const struct hb_visitor *v)
  * @return
  *   true if @p v is live.
  */
+__rte_experimental
 static inline bool
 hb_visitor_is_live(const struct hb_visitor *v)
 {
@@ -238,6 +255,7 @@ hb_visitor_is_live(const struct hb_visitor *v)
 
 /* Inline definitions. */
 
+__rte_experimental
 static inline int
 hb_visit_read_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 		      uint32_t align, struct hb_visitor *v)
@@ -263,6 +281,7 @@ hb_visit_read_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 	return __hb_visit_read(b, off, len, align, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 	      struct hb_visitor *v)
@@ -270,6 +289,7 @@ hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 	return hb_visit_read_aligned(b, off, len, 1, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_write_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 		       uint32_t grow, uint32_t align, struct hb_visitor *v)
@@ -292,6 +312,7 @@ hb_visit_write_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 	return __hb_visit_acquire(b, off, len, grow, align, true, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	       struct hb_visitor *v)
@@ -299,6 +320,7 @@ hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	return hb_visit_write_aligned(b, off, len, grow, 1, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_release(struct hb_visitor *v)
 {
@@ -328,5 +350,7 @@ hb_visit_release(struct hb_visitor *v)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_VISIT_H */

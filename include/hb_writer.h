@@ -14,7 +14,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,6 +79,7 @@ struct hb_writer {
  *     requests are queued).
  *   - -ENOTSUP: @p b is shared and the caller an unregistered thread.
  */
+__rte_experimental
 int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
 
 /**
@@ -80,6 +91,7 @@ int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
  *   - -E2BIG, -ENOMEM: as hb_buf_append(); the bytes appended before
  *     stay.
  */
+__rte_experimental
 static inline int hb_writer_append(struct hb_writer *w, const void *src,
 				   uint32_t len);
 
@@ -91,6 +103,7 @@ static inline int hb_writer_append(struct hb_writer *w, const void *src,
  * @return
  *   The length.
  */
+__rte_experimental
 static inline uint32_t
 hb_writer_len(const struct hb_writer *w)
 {
@@ -106,6 +119,7 @@ hb_writer_len(const struct hb_writer *w)
  *   - 0: Success.
  *   - -EINVAL: @p w is NULL or not a live writer (e.g. ended twice).
  */
+__rte_experimental
 int hb_writer_end(struct hb_writer *w);
 
 /** @internal "WR": a live writer. */
@@ -114,6 +128,7 @@ int hb_writer_end(struct hb_writer *w);
 /** @internal Slow path of hb_writer_append(). */
 int __hb_writer_append(struct hb_writer *w, const void *src, uint32_t len);
 
+__rte_experimental
 static inline int
 hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
 {
@@ -131,5 +146,7 @@ hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_WRITER_H */

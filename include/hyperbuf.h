@@ -23,11 +23,21 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
 #include "hb_cursor.h"
 #include "hb_writer.h"
 #include "hb_visit.h"
 #include "hb_async.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +57,7 @@ extern "C" {
  *   - -EPERM: the EAL is not initialised.
  *   - -ENOMEM: no memory for the pool of shared-buffer states.
  */
+__rte_experimental
 int hb_init(void);
 
 /**
@@ -55,6 +66,7 @@ int hb_init(void);
  * shared buffer unshared or freed). hb_init() may be called again
  * afterwards. Not MT-safe.
  */
+__rte_experimental
 void hb_fini(void);
 
 /**
@@ -90,6 +102,7 @@ struct hb_stats {
  *   - 0: Success.
  *   - -EINVAL: @p st is NULL.
  */
+__rte_experimental
 int hb_stats_get(struct hb_stats *st);
 
 /**
@@ -103,16 +116,20 @@ int hb_stats_get(struct hb_stats *st);
  *   - 0: Success.
  *   - -EINVAL: @p st is NULL or @p lcore_id is not below RTE_MAX_LCORE.
  */
+__rte_experimental
 int hb_lcore_stats_get(unsigned int lcore_id, struct hb_stats *st);
 
 /**
  * Zero every lcore's counters. Not MT-safe with running lcores (counts
  * made meanwhile may survive).
  */
+__rte_experimental
 void hb_stats_reset(void);
 
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HYPERBUF_H */
