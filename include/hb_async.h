@@ -135,8 +135,10 @@ struct hb_req {
  * Make @p b visitable from any lcore.
  *
  * Allocates the shared state and the wait ring (rte_ring) on the socket of
- * the buffer's pool. Call from the lcore that owns the local buffer, with no
- * visitor live.
+ * the buffer's pool. Call with no visitor live.
+ *
+ * Not MT-safe: call from the thread that owns the local buffer @p b;
+ * afterwards any lcore may use it.
  *
  * @param b
  *   A local buffer.
@@ -152,13 +154,15 @@ __rte_experimental
 int hb_buf_share(struct hb_buf *b);
 
 /**
- * Make a shared buffer local again (owned by the calling lcore).
+ * Make a shared buffer local again (owned by the calling thread).
  *
  * Closes the buffer (see the teardown paragraph above): every queued
  * request completes with -ECANCELED and new requests are refused; once no
  * visitor is live the shared state goes back to HyperBuf's pool and the
- * buffer is local again. Other lcores must not start visits or calls on
- * @p b meanwhile.
+ * buffer is local again.
+ *
+ * Any thread, while no other thread starts a call or visit on @p b (they
+ * may release their visitors and poll).
  *
  * @param b
  *   A shared buffer.
@@ -173,6 +177,9 @@ int hb_buf_unshare(struct hb_buf *b);
 
 /**
  * Is @p b shared?
+ *
+ * MT-safe: any thread (only hb_buf_share() and hb_buf_unshare() change the
+ * answer).
  *
  * @param b
  *   An initialised buffer.
@@ -196,6 +203,10 @@ hb_buf_is_shared(const struct hb_buf *b)
  * -EINPROGRESS is returned; @p cb runs from hb_poll() on this lcore when it
  * completes. On a local buffer the request is granted at once or fails
  * (-EBUSY): only shared buffers queue.
+ *
+ * From any lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere, on
+ * a local buffer too), on a local buffer only from the thread that owns
+ * @p b; @p cb runs on the calling lcore, from its hb_poll().
  *
  * @param req
  *   Caller-owned request (see struct hb_req for its lifetime).
@@ -236,16 +247,21 @@ int hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 /**
  * The visitor held by a granted request.
  *
+ * MT-safe: any thread (it only computes an address).
+ *
  * @param req
  *   A request granted at once or whose callback got status 0.
  * @return
- *   The visitor, or NULL if @p req is NULL.
+ *   The visitor; NULL with rte_errno set on failure:
+ *   - EINVAL: @p req is NULL.
  */
 __rte_experimental
 struct hb_visitor *hb_req_visitor(struct hb_req *req);
 
 /**
- * Withdraw a queued request. Call on the lcore that queued it.
+ * Withdraw a queued request.
+ *
+ * Call on the lcore that queued @p req (-EPERM elsewhere).
  *
  * @param req
  *   A request for which hb_visit_async() returned -EINPROGRESS.
@@ -264,6 +280,10 @@ int hb_req_cancel(struct hb_req *req);
  * visitor and run the callbacks, on the calling lcore.
  *
  * Call it in every lcore's main loop (it costs a ring poll when idle).
+ *
+ * Call on each lcore (EAL or registered non-EAL thread) that queues
+ * requests: it completes that lcore's requests only (an unregistered thread
+ * gets 0).
  *
  * @param max
  *   Most completions to handle (0: no limit).

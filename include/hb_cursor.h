@@ -60,6 +60,10 @@ struct hb_cursor {
 /**
  * Set up @p c at offset @p off of @p b.
  *
+ * Not MT-safe on the same cursor; reads @p b as hb_buf_read() does: on a
+ * local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @param c
  *   The cursor.
  * @param b
@@ -71,6 +75,7 @@ struct hb_cursor {
  *   - -EINVAL: @p c or @p b is NULL, or @p b is not initialised.
  *   - -ERANGE: @p off is past the end.
  *   - -EBUSY: a write visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   On failure @p c is unchanged.
  */
 __rte_experimental
@@ -78,6 +83,8 @@ int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
 
 /**
  * Logical offset of the cursor in its buffer.
+ *
+ * Not MT-safe on the same cursor; reads @p c only.
  *
  * @param c
  *   An initialised cursor.
@@ -93,6 +100,9 @@ hb_cursor_offset(const struct hb_cursor *c)
 
 /**
  * Bytes left between the cursor and the end of its buffer.
+ *
+ * Not MT-safe on the same cursor; reads its buffer without taking it, as
+ * hb_buf_len() does.
  *
  * @param c
  *   An initialised cursor.
@@ -111,6 +121,10 @@ hb_cursor_remaining(const struct hb_cursor *c)
 /**
  * Copy the next @p len bytes to @p dst and advance past them.
  *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @param c
  *   The cursor.
  * @param dst
@@ -123,6 +137,7 @@ hb_cursor_remaining(const struct hb_cursor *c)
  *   - -ENODATA: fewer than @p len bytes remain.
  *   - -ESTALE: the buffer's layout changed since hb_cursor_init().
  *   - -EBUSY: a write visitor is live on the buffer.
+ *   - -ENOTSUP: the buffer is shared and the caller is not an lcore.
  *   On failure the cursor does not move.
  */
 __rte_experimental
@@ -130,6 +145,10 @@ static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
  * Copy the next @p len bytes to @p dst without advancing.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
  *
  * @return
  *   As hb_cursor_read().
@@ -139,6 +158,10 @@ int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
  * Advance past the next @p len bytes.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
  *
  * @return
  *   As hb_cursor_read() (-EINVAL only for a NULL @p c).
@@ -152,6 +175,10 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *
  * Returns a pointer into the segment when the bytes are contiguous,
  * otherwise copies them to @p scratch and returns it.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; rte_errno ENOTSUP elsewhere).
  *
  * @param c
  *   The cursor.
@@ -219,10 +246,11 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 
 /**
  * @fn int hb_cursor_get_u8(struct hb_cursor *c, uint8_t *v)
- * Consume one byte into @p v. Errors as hb_cursor_read(); -EINVAL if @p v
- * is NULL.
+ * Consume one byte into @p v. Errors and thread safety as hb_cursor_read();
+ * -EINVAL if @p v is NULL.
  * @fn int hb_cursor_peek_u8(const struct hb_cursor *c, uint8_t *v)
- * Read the next byte without consuming it. Errors as hb_cursor_peek().
+ * Read the next byte without consuming it. Errors and thread safety as
+ * hb_cursor_peek().
  */
 __HB_CURSOR_INT(u8, uint8_t, __HB_SAME)
 /** 16/32/64-bit big endian: hb_cursor_get_be16(), hb_cursor_peek_be16(), ... */

@@ -38,9 +38,10 @@
  * buffer and the visitor, with plain loads and stores (no atomic
  * read-modify-write, no lcore lookup). Bounced visits call out of line.
  *
- * Thread safety: on a local buffer, visitors are used by the lcore that owns
- * the buffer. A visitor is released by the thread that acquired it. Visits
- * need an EAL lcore or a registered non-EAL thread only when they bounce.
+ * Thread safety: on a local buffer, visitors are used by the thread that
+ * owns the buffer; on a shared buffer, by any lcore. A visitor is released
+ * by the thread that acquired it. Visits need an EAL lcore or a registered
+ * non-EAL thread only when they bounce or the buffer is shared.
  *
  * @warning
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
@@ -98,6 +99,11 @@ struct hb_visitor {
  * in one segment, otherwise a copy in the calling lcore's bounce memory.
  * The bytes must not be written through v->ptr.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it as a reader until hb_visit_release().
+ *
  * @param b
  *   The buffer.
  * @param off
@@ -117,8 +123,8 @@ struct hb_visitor {
  *     HB_VISIT_BOUNCE_SIZE.
  *   - -ENOMEM: the range spans segments and the lcore's bounce memory is
  *     taken by other live visitors.
- *   - -ENOTSUP: the range spans segments and the caller is an unregistered
- *     non-EAL thread (see rte_thread_register()).
+ *   - -ENOTSUP: the range spans segments, or @p b is shared, and the caller
+ *     is an unregistered non-EAL thread (see rte_thread_register()).
  *   On failure nothing changes and @p v is marked not live.
  */
 __rte_experimental
@@ -130,6 +136,11 @@ static inline int hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
  * the buffer by at most @p grow bytes if the range ends past its end.
  *
  * Exclusive: fails if any visitor is live on @p b. New bytes are zero.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it exclusively until hb_visit_release().
  *
  * @param b
  *   The buffer.
@@ -163,6 +174,11 @@ static inline int hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len,
  * v->ptr is a multiple of @p align, otherwise it bounces (bounce memory is
  * HB_VISIT_ALIGN_MAX aligned).
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it as a reader until hb_visit_release().
+ *
  * @param align
  *   A power of two, at most HB_VISIT_ALIGN_MAX; otherwise -EINVAL.
  * @return
@@ -177,6 +193,11 @@ static inline int hb_visit_read_aligned(struct hb_buf *b, uint32_t off,
  * hb_visit_write() with an alignment requirement (see
  * hb_visit_read_aligned()).
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it exclusively until hb_visit_release().
+ *
  * @return
  *   As hb_visit_write().
  */
@@ -188,6 +209,10 @@ static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
 /**
  * Release a visitor: a bounced write visitor's bytes are scattered back
  * into the buffer, then the buffer is free for others.
+ *
+ * Not MT-safe on the same visitor: call from the thread that acquired @p v
+ * (for an asynchronous visit, the lcore that queued it); a bounced visitor
+ * must be released on that lcore (-EPERM elsewhere).
  *
  * @param v
  *   A live visitor.
@@ -207,6 +232,8 @@ static inline int hb_visit_release(struct hb_visitor *v);
 /**
  * Is the visitor a zero-copy view into the segment?
  *
+ * Not MT-safe: reads @p v only; call from the thread that holds it.
+ *
  * @param v
  *   A live visitor.
  * @return
@@ -221,6 +248,8 @@ hb_visitor_is_direct(const struct hb_visitor *v)
 
 /**
  * Is the visitor live (granted and not yet released)?
+ *
+ * Not MT-safe: reads @p v only; call from the thread that holds it.
  *
  * @param v
  *   A visitor.

@@ -67,6 +67,10 @@ struct hb_writer {
 /**
  * Start appending to @p b through @p w: takes @p b exclusively.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively until hb_writer_end().
+ *
  * @param w
  *   The writer.
  * @param b
@@ -85,6 +89,8 @@ int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
 /**
  * Append @p len bytes from @p src (all or nothing).
  *
+ * Not MT-safe: call from the thread that called hb_writer_begin() on @p w.
+ *
  * @return
  *   - 0: Success.
  *   - -EINVAL: @p w is not a live writer, or @p src is NULL.
@@ -97,6 +103,8 @@ static inline int hb_writer_append(struct hb_writer *w, const void *src,
 
 /**
  * Length of the writer's buffer, the bytes appended so far included.
+ *
+ * Not MT-safe: call from the thread that called hb_writer_begin() on @p w.
  *
  * @param w
  *   A live writer.
@@ -112,6 +120,8 @@ hb_writer_len(const struct hb_writer *w)
 
 /**
  * Bring the chain up to date and give the buffer back.
+ *
+ * Not MT-safe: call from the thread that called hb_writer_begin() on @p w.
  *
  * @param w
  *   The writer.
