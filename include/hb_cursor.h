@@ -31,7 +31,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +60,10 @@ struct hb_cursor {
 /**
  * Set up @p c at offset @p off of @p b.
  *
+ * Not MT-safe on the same cursor; reads @p b as hb_buf_read() does: on a
+ * local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @param c
  *   The cursor.
  * @param b
@@ -61,18 +75,23 @@ struct hb_cursor {
  *   - -EINVAL: @p c or @p b is NULL, or @p b is not initialised.
  *   - -ERANGE: @p off is past the end.
  *   - -EBUSY: a write visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   On failure @p c is unchanged.
  */
+__rte_experimental
 int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
 
 /**
  * Logical offset of the cursor in its buffer.
+ *
+ * Not MT-safe on the same cursor; reads @p c only.
  *
  * @param c
  *   An initialised cursor.
  * @return
  *   The offset of the next byte to consume.
  */
+__rte_experimental
 static inline uint32_t
 hb_cursor_offset(const struct hb_cursor *c)
 {
@@ -82,11 +101,15 @@ hb_cursor_offset(const struct hb_cursor *c)
 /**
  * Bytes left between the cursor and the end of its buffer.
  *
+ * Not MT-safe on the same cursor; reads its buffer without taking it, as
+ * hb_buf_len() does.
+ *
  * @param c
  *   An initialised cursor.
  * @return
  *   hb_buf_len() minus the cursor's offset; 0 if the cursor is stale.
  */
+__rte_experimental
 static inline uint32_t
 hb_cursor_remaining(const struct hb_cursor *c)
 {
@@ -97,6 +120,10 @@ hb_cursor_remaining(const struct hb_cursor *c)
 
 /**
  * Copy the next @p len bytes to @p dst and advance past them.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
  *
  * @param c
  *   The cursor.
@@ -110,24 +137,36 @@ hb_cursor_remaining(const struct hb_cursor *c)
  *   - -ENODATA: fewer than @p len bytes remain.
  *   - -ESTALE: the buffer's layout changed since hb_cursor_init().
  *   - -EBUSY: a write visitor is live on the buffer.
+ *   - -ENOTSUP: the buffer is shared and the caller is not an lcore.
  *   On failure the cursor does not move.
  */
+__rte_experimental
 static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
  * Copy the next @p len bytes to @p dst without advancing.
  *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @return
  *   As hb_cursor_read().
  */
+__rte_experimental
 int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
  * Advance past the next @p len bytes.
  *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @return
  *   As hb_cursor_read() (-EINVAL only for a NULL @p c).
  */
+__rte_experimental
 int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
 
 /**
@@ -136,6 +175,10 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *
  * Returns a pointer into the segment when the bytes are contiguous,
  * otherwise copies them to @p scratch and returns it.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; rte_errno ENOTSUP elsewhere).
  *
  * @param c
  *   The cursor.
@@ -148,11 +191,13 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *   hb_cursor_read() (EINVAL also when a copy is needed and @p scratch is
  *   NULL). On failure the cursor does not move.
  */
+__rte_experimental
 const void *hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch);
 
 /** @internal Slow path of hb_cursor_read(). */
 int __hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
+__rte_experimental
 static inline int
 hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 {
@@ -173,6 +218,7 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 
 /** @internal Define get (consume) and peek for one integer type. */
 #define __HB_CURSOR_INT(name, type, to_cpu)                                    \
+	__rte_experimental                                                     \
 	static inline int hb_cursor_get_##name(struct hb_cursor *c, type *v)   \
 	{                                                                      \
 		type x;                                                        \
@@ -184,6 +230,7 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 			*v = to_cpu(x);                                        \
 		return rc;                                                     \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_cursor_peek_##name(const struct hb_cursor *c,     \
 						type *v)                       \
 	{                                                                      \
@@ -199,10 +246,11 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 
 /**
  * @fn int hb_cursor_get_u8(struct hb_cursor *c, uint8_t *v)
- * Consume one byte into @p v. Errors as hb_cursor_read(); -EINVAL if @p v
- * is NULL.
+ * Consume one byte into @p v. Errors and thread safety as hb_cursor_read();
+ * -EINVAL if @p v is NULL.
  * @fn int hb_cursor_peek_u8(const struct hb_cursor *c, uint8_t *v)
- * Read the next byte without consuming it. Errors as hb_cursor_peek().
+ * Read the next byte without consuming it. Errors and thread safety as
+ * hb_cursor_peek().
  */
 __HB_CURSOR_INT(u8, uint8_t, __HB_SAME)
 /** 16/32/64-bit big endian: hb_cursor_get_be16(), hb_cursor_peek_be16(), ... */
@@ -217,5 +265,7 @@ __HB_CURSOR_INT(le64, uint64_t, rte_le_to_cpu_64)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_CURSOR_H */

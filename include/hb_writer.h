@@ -14,7 +14,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,6 +67,10 @@ struct hb_writer {
 /**
  * Start appending to @p b through @p w: takes @p b exclusively.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively until hb_writer_end().
+ *
  * @param w
  *   The writer.
  * @param b
@@ -69,10 +83,13 @@ struct hb_writer {
  *     requests are queued).
  *   - -ENOTSUP: @p b is shared and the caller an unregistered thread.
  */
+__rte_experimental
 int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
 
 /**
  * Append @p len bytes from @p src (all or nothing).
+ *
+ * Not MT-safe: call from the thread that called hb_writer_begin() on @p w.
  *
  * @return
  *   - 0: Success.
@@ -80,17 +97,21 @@ int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
  *   - -E2BIG, -ENOMEM: as hb_buf_append(); the bytes appended before
  *     stay.
  */
+__rte_experimental
 static inline int hb_writer_append(struct hb_writer *w, const void *src,
 				   uint32_t len);
 
 /**
  * Length of the writer's buffer, the bytes appended so far included.
  *
+ * Not MT-safe: call from the thread that called hb_writer_begin() on @p w.
+ *
  * @param w
  *   A live writer.
  * @return
  *   The length.
  */
+__rte_experimental
 static inline uint32_t
 hb_writer_len(const struct hb_writer *w)
 {
@@ -100,12 +121,15 @@ hb_writer_len(const struct hb_writer *w)
 /**
  * Bring the chain up to date and give the buffer back.
  *
+ * Not MT-safe: call from the thread that called hb_writer_begin() on @p w.
+ *
  * @param w
  *   The writer.
  * @return
  *   - 0: Success.
  *   - -EINVAL: @p w is NULL or not a live writer (e.g. ended twice).
  */
+__rte_experimental
 int hb_writer_end(struct hb_writer *w);
 
 /** @internal "WR": a live writer. */
@@ -114,6 +138,7 @@ int hb_writer_end(struct hb_writer *w);
 /** @internal Slow path of hb_writer_append(). */
 int __hb_writer_append(struct hb_writer *w, const void *src, uint32_t len);
 
+__rte_experimental
 static inline int
 hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
 {
@@ -131,5 +156,7 @@ hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_WRITER_H */

@@ -36,7 +36,7 @@
 static inline int
 hb_buf_magic_ok(const struct hb_buf *b)
 {
-	return b != NULL && (uint32_t)(b->state >> 32) == __HB_BUF_MAGIC;
+	return __hb_buf_magic_ok(b);
 }
 
 /* Is @b shared (its visitor state in its guard b->sh)? */

@@ -318,6 +318,7 @@ test_null_args(void **state)
 	CHECK_NULL(&s, &b, hb_buf_peek(NULL, 0, 0, scratch), EINVAL);
 	CHECK_RC(&s, &b, hb_buf_iov(NULL, 0, 1, iov, 8), -EINVAL);
 	CHECK_RC(&s, &b, hb_buf_iov(NULL, 0, 1, NULL, 0), -EINVAL);
+	CHECK_NULL(&s, &b, hb_buf_pool(NULL), EINVAL);
 	why = NULL;
 	assert_int_equal(hb_buf_check(NULL, &why), -EINVAL);
 	assert_non_null(why);
@@ -474,6 +475,7 @@ uninit_one(int fill)
 	U_NULL(hb_buf_peek(&b, 0, 0, NULL), EINVAL);
 	U_RC(hb_buf_iov(&b, 0, 0, NULL, 0), -EINVAL);
 	U_RC(hb_buf_iov(&b, 0, 1, iov, 4), -EINVAL);
+	U_NULL(hb_buf_pool(&b), EINVAL);
 	why = NULL;
 	U_RC(hb_buf_check(&b, &why), -EINVAL);
 	assert_non_null(why);
