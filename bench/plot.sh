@@ -8,11 +8,12 @@
 #
 # One bar per workload and baseline, in the order of the CSVs: baseline
 # time / HyperBuf time (above 1: HyperBuf is faster), on a log scale, with
-# the line at 1.0 and the BENCH.md target of each bar as a mark; red: the
-# target is missed, grey: no target (reported only). more.csv: further
-# results with the same columns, e.g. bench/results/fwd-latest.csv from
-# bench/fwd-bench.py (forwarding: hb-fwd Mpps / dpdk-testpmd Mpps, over
-# wall time and per forwarding-lcore CPU second, "/cpu"). Needs gnuplot
+# the line at 1.0 and the target of each bar (bench/README.md) as a
+# mark; red: the target is missed, grey: no target (reported only).
+# more.csv: further results with the same columns, e.g.
+# bench/results/fwd-latest.csv from bench/fwd-bench.py (forwarding:
+# hb-fwd Mpps / dpdk-testpmd Mpps, over wall time and per
+# forwarding-lcore CPU second, "/cpu"). Needs gnuplot
 # (Debian package gnuplot-nox); without it, says so and exits 0.
 
 set -euo pipefail

@@ -26,6 +26,7 @@ PACKAGES=(
 	libcmocka-dev libpcap-dev
 	python3 python3-pyelftools
 	clang libclang-rt-14-dev valgrind
+	iproute2 iputils-ping socat ethtool procps
 )
 
 # Build directories: name, then the options that define it.

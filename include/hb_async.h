@@ -66,7 +66,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_visit.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,8 +135,10 @@ struct hb_req {
  * Make @p b visitable from any lcore.
  *
  * Allocates the shared state and the wait ring (rte_ring) on the socket of
- * the buffer's pool. Call from the lcore that owns the local buffer, with no
- * visitor live.
+ * the buffer's pool. Call with no visitor live.
+ *
+ * Not MT-safe: call from the thread that owns the local buffer @p b;
+ * afterwards any lcore may use it.
  *
  * @param b
  *   A local buffer.
@@ -138,16 +150,19 @@ struct hb_req {
  *   - -EPERM: hb_init() was not called.
  *   - -ENOMEM: no memory for the shared state or the ring.
  */
+__rte_experimental
 int hb_buf_share(struct hb_buf *b);
 
 /**
- * Make a shared buffer local again (owned by the calling lcore).
+ * Make a shared buffer local again (owned by the calling thread).
  *
  * Closes the buffer (see the teardown paragraph above): every queued
  * request completes with -ECANCELED and new requests are refused; once no
  * visitor is live the shared state goes back to HyperBuf's pool and the
- * buffer is local again. Other lcores must not start visits or calls on
- * @p b meanwhile.
+ * buffer is local again.
+ *
+ * Any thread, while no other thread starts a call or visit on @p b (they
+ * may release their visitors and poll).
  *
  * @param b
  *   A shared buffer.
@@ -157,16 +172,21 @@ int hb_buf_share(struct hb_buf *b);
  *   - -EBUSY: visitors are live (or a grant step is running): the buffer
  *     stays shared and closed; call again after they are released.
  */
+__rte_experimental
 int hb_buf_unshare(struct hb_buf *b);
 
 /**
  * Is @p b shared?
+ *
+ * MT-safe: any thread (only hb_buf_share() and hb_buf_unshare() change the
+ * answer).
  *
  * @param b
  *   An initialised buffer.
  * @return
  *   true if @p b is shared.
  */
+__rte_experimental
 static inline bool
 hb_buf_is_shared(const struct hb_buf *b)
 {
@@ -183,6 +203,10 @@ hb_buf_is_shared(const struct hb_buf *b)
  * -EINPROGRESS is returned; @p cb runs from hb_poll() on this lcore when it
  * completes. On a local buffer the request is granted at once or fails
  * (-EBUSY): only shared buffers queue.
+ *
+ * From any lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere, on
+ * a local buffer too), on a local buffer only from the thread that owns
+ * @p b; @p cb runs on the calling lcore, from its hb_poll().
  *
  * @param req
  *   Caller-owned request (see struct hb_req for its lifetime).
@@ -215,6 +239,7 @@ hb_buf_is_shared(const struct hb_buf *b)
  *   - -ENOMEM, -E2BIG: as hb_visit_read()/hb_visit_write() when granted
  *     at once but the view cannot be made.
  */
+__rte_experimental
 int hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 		   uint32_t off, uint32_t len, uint32_t grow, hb_visit_cb cb,
 		   void *arg);
@@ -222,15 +247,21 @@ int hb_visit_async(struct hb_req *req, struct hb_buf *b, enum hb_access acc,
 /**
  * The visitor held by a granted request.
  *
+ * MT-safe: any thread (it only computes an address).
+ *
  * @param req
  *   A request granted at once or whose callback got status 0.
  * @return
- *   The visitor, or NULL if @p req is NULL.
+ *   The visitor; NULL with rte_errno set on failure:
+ *   - EINVAL: @p req is NULL.
  */
+__rte_experimental
 struct hb_visitor *hb_req_visitor(struct hb_req *req);
 
 /**
- * Withdraw a queued request. Call on the lcore that queued it.
+ * Withdraw a queued request.
+ *
+ * Call on the lcore that queued @p req (-EPERM elsewhere).
  *
  * @param req
  *   A request for which hb_visit_async() returned -EINPROGRESS.
@@ -241,6 +272,7 @@ struct hb_visitor *hb_req_visitor(struct hb_req *req);
  *   - -EINVAL: @p req is NULL or not a queued request.
  *   - -EPERM: called from another lcore than the one that queued it.
  */
+__rte_experimental
 int hb_req_cancel(struct hb_req *req);
 
 /**
@@ -249,15 +281,22 @@ int hb_req_cancel(struct hb_req *req);
  *
  * Call it in every lcore's main loop (it costs a ring poll when idle).
  *
+ * Call on each lcore (EAL or registered non-EAL thread) that queues
+ * requests: it completes that lcore's requests only (an unregistered thread
+ * gets 0).
+ *
  * @param max
  *   Most completions to handle (0: no limit).
  * @return
  *   Number of callbacks run (0 also for an unregistered thread).
  */
+__rte_experimental
 unsigned int hb_poll(unsigned int max);
 
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_ASYNC_H */

@@ -54,7 +54,14 @@
  * for its own length, as a reader (reading calls) or exclusively (mutating
  * calls), and fails with -EBUSY instead of waiting. Pointers returned by
  * hb_buf_peek() and hb_buf_iov() on a shared buffer stay valid only while
- * the caller holds a visitor on it.
+ * the caller holds a visitor on it. Each call's comment says from which
+ * threads it may be called; an "lcore" there is an EAL lcore or a
+ * registered non-EAL thread (rte_thread_register()): on a shared buffer,
+ * other threads get -ENOTSUP. Exceptions: the teardown calls
+ * (hb_buf_free(), hb_buf_detach(), hb_buf_unshare()) work from any thread,
+ * and the calls that do not take the buffer (hb_buf_len(),
+ * hb_buf_nb_segs(), hb_buf_check(), hb_buf_dump()) are exact on a shared
+ * buffer only while the caller holds a visitor on it.
  *
  * Visitors (hb_visit.h): while a visitor is live on a buffer, every mutating
  * call fails with -EBUSY and changes nothing; while a write visitor is live,
@@ -73,16 +80,30 @@
 #include <rte_branch_prediction.h>
 #include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_compat.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+
+/*
+ * Every HyperBuf function is experimental (__rte_experimental, as DPDK's
+ * experimental APIs are): a program that calls one without defining
+ * ALLOW_EXPERIMENTAL_API gets a deprecation warning at its call. GCC also
+ * warns about the calls between the inline functions of this header, even
+ * in those the program never calls, so that a mere #include would warn:
+ * the warning is off for this header's own code only (until the pop at
+ * its end), and the program's own calls still warn
+ * (devtools/check-experimental.sh proves both, with GCC and clang).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 struct hb_idx;
-struct hb_shared;
+struct hb_guard;
 
 /**
  * The logical buffer.
@@ -101,7 +122,7 @@ struct hb_buf {
 	uint64_t state;		  /**< @internal magic and visitor guard */
 	struct rte_mempool *mp;	  /**< @internal pool for new segments */
 	struct hb_idx *idx;	  /**< @internal segment index, or NULL */
-	struct hb_shared *sh;	  /**< @internal shared state, or NULL */
+	struct hb_guard *sh;	  /**< @internal guard of a shared buffer, or NULL */
 } __rte_cache_aligned;
 
 #include "hb_buf_pvt.h"
@@ -111,6 +132,10 @@ struct hb_buf {
  *
  * The previous content of @p b is overwritten, not freed. No mbuf is taken
  * from the pool until data is added.
+ *
+ * Not MT-safe: call from the thread that is to own @p b, while no other
+ * thread uses it (a shared @p b is unshared first, or its shared state
+ * leaks).
  *
  * @param b
  *   The buffer to initialise.
@@ -122,6 +147,7 @@ struct hb_buf {
  *   - -EINVAL: @p b or @p mp is NULL, or @p mp is not a packet mbuf pool
  *     whose mbufs hold data (a clone pool with data room 0 is refused).
  */
+__rte_experimental
 int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
 
 /**
@@ -140,6 +166,10 @@ int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
  * nothing; hb_buf_detach() still hands it back exactly as adopted, and
  * hb_buf_free() frees it.
  *
+ * Not MT-safe: call from the thread that is to own @p b, while no other
+ * thread uses it (a shared @p b is unshared first, or its shared state
+ * leaks).
+ *
  * @param b
  *   The buffer to initialise.
  * @param m
@@ -148,6 +178,7 @@ int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
  *   - 0: Success; @p b owns @p m.
  *   - -EINVAL: @p b or @p m is NULL; the caller still owns @p m.
  */
+__rte_experimental
 static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
 
 /**
@@ -159,6 +190,10 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  * adopted by hb_buf_attach() and never used beyond its head segment is
  * handed back exactly as adopted.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, from any thread, while no other thread starts a call or
+ * visit on @p b (they may release their visitors and poll).
+ *
  * @param b
  *   The buffer.
  * @return
@@ -167,11 +202,13 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  *   - EINVAL: @p b is NULL or not initialised.
  *   - ENODATA: @p b holds no segment.
  *   - EBUSY: a visitor is live on @p b.
- *   - ENOTSUP, ... : the errors of hb_buf_unshare() for a shared buffer.
+ *   - EBUSY also when @p b is shared and a grant step is running (see
+ *     hb_buf_unshare()).
  *   On failure the bytes and segments of @p b are unchanged (a shared
  *   buffer that still had visitors, EBUSY, is closed: see
  *   hb_buf_unshare()).
  */
+__rte_experimental
 static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
 
 /**
@@ -179,6 +216,10 @@ static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
  *
  * A shared buffer is unshared first (hb_buf_unshare()): queued requests
  * complete with -ECANCELED.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, from any thread, while no other thread starts a call or
+ * visit on @p b (they may release their visitors and poll).
  *
  * @param b
  *   The buffer.
@@ -188,16 +229,22 @@ static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
  *   - -EBUSY: a visitor is live on @p b; nothing is freed (a shared buffer
  *     is closed: call again once its visitors are released).
  */
+__rte_experimental
 int hb_buf_free(struct hb_buf *b);
 
 /**
- * Logical length of the buffer in bytes. MT-safe (a snapshot).
+ * Logical length of the buffer in bytes.
+ *
+ * Reads @p b without taking it: exact from the thread that owns a local
+ * @p b, or on a shared one while holding a visitor on it; elsewhere a
+ * snapshot that concurrent mutating calls may change.
  *
  * @param b
  *   An initialised buffer.
  * @return
  *   The number of bytes in @p b.
  */
+__rte_experimental
 static inline uint32_t
 hb_buf_len(const struct hb_buf *b)
 {
@@ -209,11 +256,16 @@ hb_buf_len(const struct hb_buf *b)
 /**
  * Number of segments in the chain, including reserved empty ones.
  *
+ * Reads @p b without taking it: exact from the thread that owns a local
+ * @p b, or on a shared one while holding a visitor on it; elsewhere a
+ * snapshot that concurrent mutating calls may change.
+ *
  * @param b
  *   An initialised buffer.
  * @return
  *   The number of segments @p b holds (0 when it holds none).
  */
+__rte_experimental
 static inline uint16_t
 hb_buf_nb_segs(const struct hb_buf *b)
 {
@@ -229,6 +281,10 @@ hb_buf_nb_segs(const struct hb_buf *b)
  * empty segments, after the tail. Reserved segments count in
  * hb_buf_nb_segs(); hb_buf_detach() and hb_buf_trim() free those left empty.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
+ *
  * @param b
  *   The buffer.
  * @param additional
@@ -237,11 +293,13 @@ hb_buf_nb_segs(const struct hb_buf *b)
  *   - 0: Success (also when the capacity was already there).
  *   - -EINVAL: @p b is NULL or not initialised.
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   - -E2BIG: the length would pass UINT32_MAX or the chain
  *     RTE_MBUF_MAX_NB_SEGS segments.
  *   - -ENOMEM: the pool has too few mbufs.
  *   On failure @p b is unchanged and no mbuf is taken.
  */
+__rte_experimental
 int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
 
 /**
@@ -249,6 +307,10 @@ int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
  *
  * O(1): fills the cached tail segment, then segments taken from the pool in
  * one bulk get. Pointers and views into the buffer stay valid.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
  *
  * @param b
  *   The buffer.
@@ -261,11 +323,13 @@ int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
  *   - -EINVAL: @p b or @p src is NULL, @p b is not initialised, or holds
  *     an inconsistent adopted chain (see hb_buf_attach()).
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   - -E2BIG: the length would pass UINT32_MAX or the chain
  *     RTE_MBUF_MAX_NB_SEGS segments.
  *   - -ENOMEM: the pool ran out of mbufs.
  *   On failure @p b is unchanged and every mbuf taken is back in its pool.
  */
+__rte_experimental
 static inline int hb_buf_append(struct hb_buf *b, const void *src,
 				uint32_t len);
 
@@ -282,6 +346,10 @@ static inline int hb_buf_append(struct hb_buf *b, const void *src,
  * Offsets of existing bytes grow by @p len; cursors on @p b become stale
  * (on an empty buffer a prepend is an append and they stay valid).
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
+ *
  * @param b
  *   The buffer.
  * @param src
@@ -292,15 +360,21 @@ static inline int hb_buf_append(struct hb_buf *b, const void *src,
  *   - 0: Success.
  *   - -EINVAL: @p b or @p src is NULL, or @p b is not initialised.
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   - -E2BIG: the length would pass UINT32_MAX or the chain
  *     RTE_MBUF_MAX_NB_SEGS segments.
  *   - -ENOMEM: the pool ran out of mbufs.
  *   On failure @p b is unchanged and every mbuf taken is back in its pool.
  */
+__rte_experimental
 int hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
 
 /**
  * Copy @p len bytes at offset @p off out of the buffer.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it as a reader for the call.
  *
  * @param b
  *   The buffer.
@@ -315,7 +389,9 @@ int hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
  *   - -EINVAL: @p b or @p dst is NULL, or @p b is not initialised.
  *   - -ERANGE: [@p off, @p off + @p len) is not inside the buffer.
  *   - -EBUSY: a write visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  */
+__rte_experimental
 static inline int hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
 			      uint32_t len);
 
@@ -324,6 +400,10 @@ static inline int hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
  *
  * Bytes are written in place, also into segments shared with clones (as
  * DPDK's own calls do).
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
  *
  * @param b
  *   The buffer.
@@ -338,8 +418,10 @@ static inline int hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst,
  *   - -EINVAL: @p b or @p src is NULL, or @p b is not initialised.
  *   - -ERANGE: [@p off, @p off + @p len) is not inside the buffer.
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 static inline int hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
 			       uint32_t len);
 
@@ -349,6 +431,10 @@ static inline int hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
  * Segments left empty, reserved ones included, go back to their pool; when
  * nothing remains the buffer holds no segment.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
+ *
  * @param b
  *   The buffer.
  * @param len
@@ -358,8 +444,10 @@ static inline int hb_buf_write(struct hb_buf *b, uint32_t off, const void *src,
  *   - -EINVAL: @p b is NULL or not initialised.
  *   - -ERANGE: @p len is more than hb_buf_len().
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 int hb_buf_trim(struct hb_buf *b, uint32_t len);
 
 /**
@@ -369,6 +457,10 @@ int hb_buf_trim(struct hb_buf *b, uint32_t len);
  * new head; when nothing remains the buffer holds no segment. Offsets of the
  * remaining bytes shrink by @p len.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
+ *
  * @param b
  *   The buffer.
  * @param len
@@ -378,8 +470,10 @@ int hb_buf_trim(struct hb_buf *b, uint32_t len);
  *   - -EINVAL: @p b is NULL or not initialised.
  *   - -ERANGE: @p len is more than hb_buf_len().
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 int hb_buf_adj(struct hb_buf *b, uint32_t len);
 
 /**
@@ -391,6 +485,11 @@ int hb_buf_adj(struct hb_buf *b, uint32_t len);
  * (taken from @p b's pool) on the part after the cut. The two halves are
  * independent: either may be freed, trimmed or grown first. Both carry the
  * packet metadata of @p b's head.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call (@p tail: as
+ * hb_buf_init()).
  *
  * @param b
  *   The buffer to cut.
@@ -404,9 +503,11 @@ int hb_buf_adj(struct hb_buf *b, uint32_t len);
  *     initialised.
  *   - -ERANGE: @p at is more than hb_buf_len().
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   - -ENOMEM: no mbuf for the indirect segment.
  *   On failure @p b and @p tail are unchanged.
  */
+__rte_experimental
 int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
 
 /**
@@ -425,6 +526,10 @@ int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
  * Segments left empty are freed. This is a layout change: cursors on @p b
  * become stale. The moved bytes are counted in hb_stats (pullup_bytes).
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it exclusively for the call.
+ *
  * @param b
  *   The buffer.
  * @param off
@@ -436,10 +541,12 @@ int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
  *   - -EINVAL: @p b is NULL or not initialised.
  *   - -ERANGE: the range is not inside the buffer.
  *   - -EBUSY: a visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   - -E2BIG: @p len is more than a segment of the pool holds.
  *   - -ENOMEM: a segment was needed and the pool has none.
  *   On failure @p b is unchanged.
  */
+__rte_experimental
 int hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len);
 
 /**
@@ -451,6 +558,10 @@ int hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len);
  * The pointer is valid until the buffer is next changed. A zero-length peek
  * at a valid offset returns a non-NULL pointer that must not be
  * dereferenced.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * rte_errno ENOTSUP elsewhere), which holds it as a reader for the call.
  *
  * @param b
  *   The buffer.
@@ -467,7 +578,9 @@ int hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len);
  *     @p scratch is NULL.
  *   - ERANGE: [@p off, @p off + @p len) is not inside the buffer.
  *   - EBUSY: a write visitor is live on @p b.
+ *   - ENOTSUP: @p b is shared and the caller is not an lcore.
  */
+__rte_experimental
 static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
 				      uint32_t len, void *scratch);
 
@@ -475,6 +588,10 @@ static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
  * Describe [@p off, @p off + @p len) as an I/O vector, without copying.
  *
  * With @p iov NULL and @p iovcnt 0, only counts the entries needed.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
+ * shared buffer, MT-safe from any lcore (EAL or registered non-EAL thread;
+ * -ENOTSUP elsewhere), which holds it as a reader for the call.
  *
  * @param b
  *   The buffer.
@@ -495,21 +612,32 @@ static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
  *   - -ENOBUFS: @p iovcnt entries are not enough; @p iov may have been
  *     partly written.
  *   - -EBUSY: a write visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  */
+__rte_experimental
 int hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
 	       struct iovec *iov, int iovcnt);
 
 /**
  * The mempool new segments of @p b come from.
  *
+ * Reads @p b without taking it: from the thread that owns a local @p b; on a
+ * shared buffer, MT-safe from any thread (its pool does not change).
+ *
  * @param b
  *   An initialised buffer.
  * @return
- *   The pool.
+ *   The pool; NULL with rte_errno set on failure:
+ *   - EINVAL: @p b is NULL or not initialised.
  */
+__rte_experimental
 static inline struct rte_mempool *
 hb_buf_pool(const struct hb_buf *b)
 {
+	if (unlikely(!__hb_buf_magic_ok(b))) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	/* Not yet known after hb_buf_attach(): the head's pool. */
 	return b->mp != NULL ? b->mp : b->head != NULL ? b->head->pool : NULL;
 }
@@ -520,6 +648,9 @@ hb_buf_pool(const struct hb_buf *b)
  * Checks the chain (nb_segs, pkt_len, each segment with rte_mbuf_check()),
  * the tail and position caches, the segment index and the visitor state.
  *
+ * Not MT-safe (reads @p b without taking it): call from the thread that owns
+ * @p b, or on a shared buffer while holding a visitor on it.
+ *
  * @param b
  *   The buffer.
  * @param reason
@@ -528,26 +659,33 @@ hb_buf_pool(const struct hb_buf *b)
  *   - 0: @p b is consistent.
  *   - -EINVAL: an invariant is broken (see @p reason).
  */
+__rte_experimental
 int hb_buf_check(const struct hb_buf *b, const char **reason);
 
 /**
  * Print the state of @p b and its segments to @p f (debug aid).
+ *
+ * Not MT-safe (reads @p b without taking it): call from the thread that owns
+ * @p b, or on a shared buffer while holding a visitor on it.
  *
  * @param f
  *   Output stream.
  * @param b
  *   The buffer.
  */
+__rte_experimental
 void hb_buf_dump(FILE *f, const struct hb_buf *b);
 
 /*
  * Typed integers at any offset, in big (network) or little endian order,
- * correct across segment boundaries. Same errors as hb_buf_read() and
- * hb_buf_write(). The hb_buf_append_*() variants append the value.
+ * correct across segment boundaries. Same errors and thread safety as
+ * hb_buf_read() and hb_buf_write(). The hb_buf_append_*() variants append
+ * the value (as hb_buf_append()).
  */
 
 /** @internal Define get/put/append for one integer type and byte order. */
 #define __HB_BUF_INT_ACCESSORS(name, type, to_cpu, from_cpu)                   \
+	__rte_experimental                                                     \
 	static inline int hb_buf_get_##name(const struct hb_buf *b,            \
 					    uint32_t off, type *v)             \
 	{                                                                      \
@@ -560,12 +698,14 @@ void hb_buf_dump(FILE *f, const struct hb_buf *b);
 			*v = to_cpu(x);                                        \
 		return rc;                                                     \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_buf_put_##name(struct hb_buf *b, uint32_t off,    \
 					    type v)                            \
 	{                                                                      \
 		type x = from_cpu(v);                                          \
 		return hb_buf_write(b, off, &x, sizeof(x));                    \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_buf_append_##name(struct hb_buf *b, type v)       \
 	{                                                                      \
 		type x = from_cpu(v);                                          \
@@ -577,11 +717,13 @@ void hb_buf_dump(FILE *f, const struct hb_buf *b);
 
 /**
  * @fn int hb_buf_get_u8(const struct hb_buf *b, uint32_t off, uint8_t *v)
- * Read one byte at @p off into @p v. Errors as hb_buf_read().
+ * Read one byte at @p off into @p v. Errors and thread safety as
+ * hb_buf_read().
  * @fn int hb_buf_put_u8(struct hb_buf *b, uint32_t off, uint8_t v)
- * Overwrite one byte at @p off. Errors as hb_buf_write().
+ * Overwrite one byte at @p off. Errors and thread safety as
+ * hb_buf_write().
  * @fn int hb_buf_append_u8(struct hb_buf *b, uint8_t v)
- * Append one byte. Errors as hb_buf_append().
+ * Append one byte. Errors and thread safety as hb_buf_append().
  */
 __HB_BUF_INT_ACCESSORS(u8, uint8_t, __HB_SAME, __HB_SAME)
 /** 16-bit big endian: hb_buf_get_be16(), hb_buf_put_be16(), hb_buf_append_be16() */
@@ -599,6 +741,7 @@ __HB_BUF_INT_ACCESSORS(le64, uint64_t, rte_le_to_cpu_64, rte_cpu_to_le_64)
 
 /* Inline definitions of the fast paths declared above. */
 
+__rte_experimental
 static inline int
 hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 {
@@ -611,6 +754,7 @@ hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m)
 	return 0;
 }
 
+__rte_experimental
 static inline struct rte_mbuf *
 hb_buf_detach(struct hb_buf *b)
 {
@@ -636,6 +780,7 @@ hb_buf_detach(struct hb_buf *b)
 	return __hb_buf_detach(b);
 }
 
+__rte_experimental
 static inline int
 hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
@@ -658,6 +803,7 @@ hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 	return __hb_buf_append(b, src, len);
 }
 
+__rte_experimental
 static inline int
 hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 {
@@ -671,6 +817,7 @@ hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 	return __hb_buf_read(b, off, dst, len);
 }
 
+__rte_experimental
 static inline int
 hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 {
@@ -684,6 +831,7 @@ hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 	return __hb_buf_write(b, off, src, len);
 }
 
+__rte_experimental
 static inline const void *
 hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *scratch)
 {
@@ -698,5 +846,7 @@ hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *scratch)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_BUF_H */

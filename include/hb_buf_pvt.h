@@ -41,6 +41,16 @@
 static_assert(sizeof(struct hb_buf) == RTE_CACHE_LINE_SIZE,
 	      "struct hb_buf must fit in one cache line");
 
+/**
+ * @internal true if @p b is not NULL and initialised (hb_buf_init() or
+ * hb_buf_attach() set its magic): the entry check of every call.
+ */
+static inline bool
+__hb_buf_magic_ok(const struct hb_buf *b)
+{
+	return b != NULL && (uint32_t)(b->state >> 32) == __HB_BUF_MAGIC;
+}
+
 /** @internal true if @p state allows reading: initialised, local, no writer */
 static inline bool
 __hb_state_readable(uint64_t state)

@@ -7,8 +7,9 @@
 
 /**
  * @file
- * HyperBuf cursors: a read cursor to parse a stream of network bytes out of
- * a buffer, and a writer to build one by many small appends.
+ * HyperBuf cursor: a read cursor to parse a stream of network bytes out of
+ * a buffer (its counterpart for building one, the writer, is in
+ * hb_writer.h).
  *
  * A cursor is a position in a struct hb_buf that remembers its segment, so
  * consuming the buffer front to back is O(1) per call whatever the chain
@@ -30,7 +31,17 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +60,10 @@ struct hb_cursor {
 /**
  * Set up @p c at offset @p off of @p b.
  *
+ * Not MT-safe on the same cursor; reads @p b as hb_buf_read() does: on a
+ * local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @param c
  *   The cursor.
  * @param b
@@ -60,18 +75,23 @@ struct hb_cursor {
  *   - -EINVAL: @p c or @p b is NULL, or @p b is not initialised.
  *   - -ERANGE: @p off is past the end.
  *   - -EBUSY: a write visitor is live on @p b.
+ *   - -ENOTSUP: @p b is shared and the caller is not an lcore.
  *   On failure @p c is unchanged.
  */
+__rte_experimental
 int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
 
 /**
  * Logical offset of the cursor in its buffer.
+ *
+ * Not MT-safe on the same cursor; reads @p c only.
  *
  * @param c
  *   An initialised cursor.
  * @return
  *   The offset of the next byte to consume.
  */
+__rte_experimental
 static inline uint32_t
 hb_cursor_offset(const struct hb_cursor *c)
 {
@@ -81,11 +101,15 @@ hb_cursor_offset(const struct hb_cursor *c)
 /**
  * Bytes left between the cursor and the end of its buffer.
  *
+ * Not MT-safe on the same cursor; reads its buffer without taking it, as
+ * hb_buf_len() does.
+ *
  * @param c
  *   An initialised cursor.
  * @return
  *   hb_buf_len() minus the cursor's offset; 0 if the cursor is stale.
  */
+__rte_experimental
 static inline uint32_t
 hb_cursor_remaining(const struct hb_cursor *c)
 {
@@ -96,6 +120,10 @@ hb_cursor_remaining(const struct hb_cursor *c)
 
 /**
  * Copy the next @p len bytes to @p dst and advance past them.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
  *
  * @param c
  *   The cursor.
@@ -109,24 +137,36 @@ hb_cursor_remaining(const struct hb_cursor *c)
  *   - -ENODATA: fewer than @p len bytes remain.
  *   - -ESTALE: the buffer's layout changed since hb_cursor_init().
  *   - -EBUSY: a write visitor is live on the buffer.
+ *   - -ENOTSUP: the buffer is shared and the caller is not an lcore.
  *   On failure the cursor does not move.
  */
+__rte_experimental
 static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
  * Copy the next @p len bytes to @p dst without advancing.
  *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @return
  *   As hb_cursor_read().
  */
+__rte_experimental
 int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
 
 /**
  * Advance past the next @p len bytes.
  *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; -ENOTSUP elsewhere).
+ *
  * @return
  *   As hb_cursor_read() (-EINVAL only for a NULL @p c).
  */
+__rte_experimental
 int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
 
 /**
@@ -135,6 +175,10 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *
  * Returns a pointer into the segment when the bytes are contiguous,
  * otherwise copies them to @p scratch and returns it.
+ *
+ * Not MT-safe on the same cursor; reads its buffer as hb_buf_read() does: on
+ * a local buffer from the thread that owns it, on a shared buffer from any
+ * lcore (EAL or registered non-EAL thread; rte_errno ENOTSUP elsewhere).
  *
  * @param c
  *   The cursor.
@@ -147,11 +191,13 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *   hb_cursor_read() (EINVAL also when a copy is needed and @p scratch is
  *   NULL). On failure the cursor does not move.
  */
+__rte_experimental
 const void *hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch);
 
 /** @internal Slow path of hb_cursor_read(). */
 int __hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
 
+__rte_experimental
 static inline int
 hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 {
@@ -172,6 +218,7 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 
 /** @internal Define get (consume) and peek for one integer type. */
 #define __HB_CURSOR_INT(name, type, to_cpu)                                    \
+	__rte_experimental                                                     \
 	static inline int hb_cursor_get_##name(struct hb_cursor *c, type *v)   \
 	{                                                                      \
 		type x;                                                        \
@@ -183,6 +230,7 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 			*v = to_cpu(x);                                        \
 		return rc;                                                     \
 	}                                                                      \
+	__rte_experimental                                                     \
 	static inline int hb_cursor_peek_##name(const struct hb_cursor *c,     \
 						type *v)                       \
 	{                                                                      \
@@ -198,10 +246,11 @@ hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 
 /**
  * @fn int hb_cursor_get_u8(struct hb_cursor *c, uint8_t *v)
- * Consume one byte into @p v. Errors as hb_cursor_read(); -EINVAL if @p v
- * is NULL.
+ * Consume one byte into @p v. Errors and thread safety as hb_cursor_read();
+ * -EINVAL if @p v is NULL.
  * @fn int hb_cursor_peek_u8(const struct hb_cursor *c, uint8_t *v)
- * Read the next byte without consuming it. Errors as hb_cursor_peek().
+ * Read the next byte without consuming it. Errors and thread safety as
+ * hb_cursor_peek().
  */
 __HB_CURSOR_INT(u8, uint8_t, __HB_SAME)
 /** 16/32/64-bit big endian: hb_cursor_get_be16(), hb_cursor_peek_be16(), ... */
@@ -213,116 +262,10 @@ __HB_CURSOR_INT(le16, uint16_t, rte_le_to_cpu_16)
 __HB_CURSOR_INT(le32, uint32_t, rte_le_to_cpu_32)
 __HB_CURSOR_INT(le64, uint64_t, rte_le_to_cpu_64)
 
-/*
- * Writer: streaming appends.
- *
- * hb_buf_append() keeps the mbuf chain valid after every call (tail
- * data_len and head pkt_len updated each time). A writer holds the buffer
- * exclusively, like a write visitor, from hb_writer_begin() to
- * hb_writer_end(), and keeps the write position in itself: an append that
- * fits in the tail segment is a copy and three register updates; the chain
- * is brought up to date when a segment fills and at hb_writer_end(). Same
- * all-or-nothing rule per append as hb_buf_append().
- *
- * While a writer is live, every other call on the buffer fails with -EBUSY
- * (it is a write visitor); hb_buf_len() does not count the writer's bytes
- * yet (hb_writer_len() does).
- *
- *   struct hb_writer w;
- *
- *   if (hb_writer_begin(&w, &b) == 0) {
- *           for (i = 0; i < n && rc == 0; i++)
- *                   rc = hb_writer_append(&w, rec[i], sizeof(rec[i]));
- *           hb_writer_end(&w);
- *   }
- */
-
-/** A writer. Caller-owned; fields are private. */
-struct hb_writer {
-	struct hb_buf *buf; /**< @internal the buffer */
-	char *p;	    /**< @internal next byte in the tail's room */
-	uint32_t room;	    /**< @internal bytes p may still take */
-	uint32_t pend;	    /**< @internal bytes at p not yet in the chain */
-	uint32_t state;	    /**< @internal magic, live */
-	uint32_t lcore;	    /**< @internal lcore holding a shared buffer */
-};
-
-/**
- * Start appending to @p b through @p w: takes @p b exclusively.
- *
- * @param w
- *   The writer.
- * @param b
- *   The buffer.
- * @return
- *   - 0: Success; end with hb_writer_end().
- *   - -EINVAL: @p w or @p b is NULL, @p b is not initialised or holds an
- *     inconsistent adopted chain.
- *   - -EBUSY: a visitor is live on @p b (or, shared, it is taken or
- *     requests are queued).
- *   - -ENOTSUP: @p b is shared and the caller an unregistered thread.
- */
-int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
-
-/**
- * Append @p len bytes from @p src (all or nothing).
- *
- * @return
- *   - 0: Success.
- *   - -EINVAL: @p w is not a live writer, or @p src is NULL.
- *   - -E2BIG, -ENOMEM: as hb_buf_append(); the bytes appended before
- *     stay.
- */
-static inline int hb_writer_append(struct hb_writer *w, const void *src,
-				   uint32_t len);
-
-/**
- * Length of the writer's buffer, the bytes appended so far included.
- *
- * @param w
- *   A live writer.
- * @return
- *   The length.
- */
-static inline uint32_t
-hb_writer_len(const struct hb_writer *w)
-{
-	return hb_buf_len(w->buf) + w->pend;
-}
-
-/**
- * Bring the chain up to date and give the buffer back.
- *
- * @param w
- *   The writer.
- * @return
- *   - 0: Success.
- *   - -EINVAL: @p w is NULL or not a live writer (e.g. ended twice).
- */
-int hb_writer_end(struct hb_writer *w);
-
-/** @internal "WR": a live writer. */
-#define __HB_WRITER_LIVE UINT32_C(0x57520001)
-
-/** @internal Slow path of hb_writer_append(). */
-int __hb_writer_append(struct hb_writer *w, const void *src, uint32_t len);
-
-static inline int
-hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
-{
-	if (likely(w != NULL && src != NULL && len <= w->room &&
-		   w->state == __HB_WRITER_LIVE)) {
-		memcpy(w->p, src, len);
-		w->p += len;
-		w->room -= len;
-		w->pend += len;
-		return 0;
-	}
-	return __hb_writer_append(w, src, len);
-}
-
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_CURSOR_H */

@@ -38,9 +38,10 @@
  * buffer and the visitor, with plain loads and stores (no atomic
  * read-modify-write, no lcore lookup). Bounced visits call out of line.
  *
- * Thread safety: on a local buffer, visitors are used by the lcore that owns
- * the buffer. A visitor is released by the thread that acquired it. Visits
- * need an EAL lcore or a registered non-EAL thread only when they bounce.
+ * Thread safety: on a local buffer, visitors are used by the thread that
+ * owns the buffer; on a shared buffer, by any lcore. A visitor is released
+ * by the thread that acquired it. Visits need an EAL lcore or a registered
+ * non-EAL thread only when they bounce or the buffer is shared.
  *
  * @warning
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
@@ -48,7 +49,17 @@
 
 #include <stdalign.h>
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +99,11 @@ struct hb_visitor {
  * in one segment, otherwise a copy in the calling lcore's bounce memory.
  * The bytes must not be written through v->ptr.
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it as a reader until hb_visit_release().
+ *
  * @param b
  *   The buffer.
  * @param off
@@ -107,10 +123,11 @@ struct hb_visitor {
  *     HB_VISIT_BOUNCE_SIZE.
  *   - -ENOMEM: the range spans segments and the lcore's bounce memory is
  *     taken by other live visitors.
- *   - -ENOTSUP: the range spans segments and the caller is an unregistered
- *     non-EAL thread (see rte_thread_register()).
+ *   - -ENOTSUP: the range spans segments, or @p b is shared, and the caller
+ *     is an unregistered non-EAL thread (see rte_thread_register()).
  *   On failure nothing changes and @p v is marked not live.
  */
+__rte_experimental
 static inline int hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 				struct hb_visitor *v);
 
@@ -119,6 +136,11 @@ static inline int hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
  * the buffer by at most @p grow bytes if the range ends past its end.
  *
  * Exclusive: fails if any visitor is live on @p b. New bytes are zero.
+ *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it exclusively until hb_visit_release().
  *
  * @param b
  *   The buffer.
@@ -143,6 +165,7 @@ static inline int hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
  *   On failure nothing changes (no byte added, no mbuf taken) and @p v is
  *   marked not live.
  */
+__rte_experimental
 static inline int hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len,
 				 uint32_t grow, struct hb_visitor *v);
 
@@ -151,11 +174,17 @@ static inline int hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len,
  * v->ptr is a multiple of @p align, otherwise it bounces (bounce memory is
  * HB_VISIT_ALIGN_MAX aligned).
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it as a reader until hb_visit_release().
+ *
  * @param align
  *   A power of two, at most HB_VISIT_ALIGN_MAX; otherwise -EINVAL.
  * @return
  *   As hb_visit_read().
  */
+__rte_experimental
 static inline int hb_visit_read_aligned(struct hb_buf *b, uint32_t off,
 					uint32_t len, uint32_t align,
 					struct hb_visitor *v);
@@ -164,9 +193,15 @@ static inline int hb_visit_read_aligned(struct hb_buf *b, uint32_t off,
  * hb_visit_write() with an alignment requirement (see
  * hb_visit_read_aligned()).
  *
+ * Not MT-safe on a local buffer: call from the thread that owns @p b (an
+ * lcore if the view bounces: -ENOTSUP elsewhere); on a shared buffer,
+ * MT-safe from any lcore (EAL or registered non-EAL thread; -ENOTSUP
+ * elsewhere), which holds it exclusively until hb_visit_release().
+ *
  * @return
  *   As hb_visit_write().
  */
+__rte_experimental
 static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
 					 uint32_t len, uint32_t grow,
 					 uint32_t align, struct hb_visitor *v);
@@ -174,6 +209,10 @@ static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
 /**
  * Release a visitor: a bounced write visitor's bytes are scattered back
  * into the buffer, then the buffer is free for others.
+ *
+ * Not MT-safe on the same visitor: call from the thread that acquired @p v
+ * (for an asynchronous visit, the lcore that queued it); a bounced visitor
+ * must be released on that lcore (-EPERM elsewhere).
  *
  * @param v
  *   A live visitor.
@@ -187,16 +226,20 @@ static inline int hb_visit_write_aligned(struct hb_buf *b, uint32_t off,
  *   - -EPERM: @p v bounced on another lcore than the caller's.
  *   On failure nothing changes.
  */
+__rte_experimental
 static inline int hb_visit_release(struct hb_visitor *v);
 
 /**
  * Is the visitor a zero-copy view into the segment?
+ *
+ * Not MT-safe: reads @p v only; call from the thread that holds it.
  *
  * @param v
  *   A live visitor.
  * @return
  *   true if v->ptr points into the mbuf data, false if it is bounce memory.
  */
+__rte_experimental
 static inline bool
 hb_visitor_is_direct(const struct hb_visitor *v)
 {
@@ -206,11 +249,14 @@ hb_visitor_is_direct(const struct hb_visitor *v)
 /**
  * Is the visitor live (granted and not yet released)?
  *
+ * Not MT-safe: reads @p v only; call from the thread that holds it.
+ *
  * @param v
  *   A visitor.
  * @return
  *   true if @p v is live.
  */
+__rte_experimental
 static inline bool
 hb_visitor_is_live(const struct hb_visitor *v)
 {
@@ -238,6 +284,7 @@ hb_visitor_is_live(const struct hb_visitor *v)
 
 /* Inline definitions. */
 
+__rte_experimental
 static inline int
 hb_visit_read_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 		      uint32_t align, struct hb_visitor *v)
@@ -263,6 +310,7 @@ hb_visit_read_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 	return __hb_visit_read(b, off, len, align, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 	      struct hb_visitor *v)
@@ -270,6 +318,7 @@ hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 	return hb_visit_read_aligned(b, off, len, 1, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_write_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 		       uint32_t grow, uint32_t align, struct hb_visitor *v)
@@ -292,6 +341,7 @@ hb_visit_write_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 	return __hb_visit_acquire(b, off, len, grow, align, true, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	       struct hb_visitor *v)
@@ -299,6 +349,7 @@ hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	return hb_visit_write_aligned(b, off, len, grow, 1, v);
 }
 
+__rte_experimental
 static inline int
 hb_visit_release(struct hb_visitor *v)
 {
@@ -328,5 +379,7 @@ hb_visit_release(struct hb_visitor *v)
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HB_VISIT_H */

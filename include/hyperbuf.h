@@ -23,10 +23,21 @@
  * @b EXPERIMENTAL: all HyperBuf APIs may change without prior notice.
  */
 
+#include <rte_compat.h>
+
 #include "hb_buf.h"
 #include "hb_cursor.h"
+#include "hb_writer.h"
 #include "hb_visit.h"
 #include "hb_async.h"
+
+/*
+ * No deprecation warning for the calls between this header's own
+ * experimental functions; the including program's calls still warn (see
+ * hb_buf.h).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,22 +49,29 @@ extern "C" {
 /**
  * Set up HyperBuf's per-lcore state and register its telemetry commands.
  *
- * Call after rte_eal_init(), from the main lcore. Idempotent: later calls
- * return 0 and do nothing. Not MT-safe.
+ * Idempotent: later calls return 0 and do nothing.
+ *
+ * Not MT-safe: call once from the main lcore, after rte_eal_init() and
+ * before any other lcore uses HyperBuf.
  *
  * @return
  *   - 0: Success.
  *   - -EPERM: the EAL is not initialised.
  *   - -ENOMEM: no memory for the pool of shared-buffer states.
  */
+__rte_experimental
 int hb_init(void);
 
 /**
  * Release what hb_init() set up. Call before rte_eal_cleanup(), once no
  * lcore uses HyperBuf any more (no visitor live, no request queued, every
  * shared buffer unshared or freed). hb_init() may be called again
- * afterwards. Not MT-safe.
+ * afterwards.
+ *
+ * Not MT-safe: call from the main lcore, before rte_eal_cleanup(), with no
+ * lcore using HyperBuf.
  */
+__rte_experimental
 void hb_fini(void);
 
 /**
@@ -81,7 +99,9 @@ struct hb_stats {
 };
 
 /**
- * Sum of every lcore's counters. MT-safe (counters may move meanwhile).
+ * Sum of every lcore's counters.
+ *
+ * MT-safe: any thread (the counters may move meanwhile).
  *
  * @param st
  *   Receives the sums.
@@ -89,10 +109,13 @@ struct hb_stats {
  *   - 0: Success.
  *   - -EINVAL: @p st is NULL.
  */
+__rte_experimental
 int hb_stats_get(struct hb_stats *st);
 
 /**
- * Counters of one lcore. MT-safe.
+ * Counters of one lcore.
+ *
+ * MT-safe: any thread (the counters may move meanwhile).
  *
  * @param lcore_id
  *   An lcore id (EAL lcore or registered non-EAL thread).
@@ -102,16 +125,22 @@ int hb_stats_get(struct hb_stats *st);
  *   - 0: Success.
  *   - -EINVAL: @p st is NULL or @p lcore_id is not below RTE_MAX_LCORE.
  */
+__rte_experimental
 int hb_lcore_stats_get(unsigned int lcore_id, struct hb_stats *st);
 
 /**
- * Zero every lcore's counters. Not MT-safe with running lcores (counts
- * made meanwhile may survive).
+ * Zero every lcore's counters.
+ *
+ * Any thread, but not MT-safe with lcores counting meanwhile: their counts
+ * of that moment may survive the reset.
  */
+__rte_experimental
 void hb_stats_reset(void);
 
 #ifdef __cplusplus
 }
 #endif
+
+#pragma GCC diagnostic pop
 
 #endif /* HYPERBUF_H */

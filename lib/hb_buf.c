@@ -9,9 +9,7 @@
 
 #include <rte_malloc.h>
 
-#include "hb_private.h"
-
-RTE_LOG_REGISTER(hb_logtype, lib.hyperbuf, NOTICE);
+#include "hb_buf_int.h"
 
 RTE_DEFINE_PER_LCORE(uint32_t, __hb_gen);
 
@@ -27,12 +25,21 @@ RTE_DEFINE_PER_LCORE(uint32_t, __hb_gen);
  * An empty buffer (head == NULL) has tail, pos_seg and idx NULL.
  */
 
-/* Bulk gets are done in pieces of this many mbufs. */
-#define HB_ALLOC_BURST 32
-
 /* ---------------------------------------------------------------------
  * Entry checks
  */
+
+/*
+ * The position cache, the segment index and the lazily found tail of an
+ * adopted chain are caches: reading calls, which take a const buffer,
+ * update them when nobody else can look at the buffer meanwhile (a local
+ * buffer). This is the one place where a const buffer becomes writable.
+ */
+static struct hb_buf *
+buf_caches(const struct hb_buf *b)
+{
+	return (struct hb_buf *)(uintptr_t)b;
+}
 
 /*
  * Mutating call: initialised, no visitor. A shared buffer is taken
@@ -49,450 +56,44 @@ buf_mut_enter(struct hb_buf *b)
 		/* Shared buffers are for lcores (EAL or registered) only. */
 		if (rte_lcore_id() >= RTE_MAX_LCORE)
 			return -ENOTSUP;
-		return hb_shared_enter(b, true, 0, true);
+		return hb_guard_enter(b->sh, true, 0, true);
 	}
 	return -EBUSY;
 }
 
-static void
-buf_mut_exit(struct hb_buf *b)
+/* Leave a mutating call entered with buf_mut_enter(); returns @rc. */
+static int
+buf_mut_exit(struct hb_buf *b, int rc)
 {
-	if (b->state & __HB_GUARD_SHARED)
-		hb_shared_exit(b, true, 0);
+	if (hb_buf_shared(b))
+		hb_guard_exit(b->sh, true, 0);
+	return rc;
 }
 
-/* Body of a mutating call: @expr (an int) runs with @b entered. */
-#define BUF_MUT_CALL(b, expr)                                                  \
-	do {                                                                   \
-		int __rc = buf_mut_enter(b);                                   \
-		if (__rc == 0) {                                               \
-			__rc = (expr);                                         \
-			buf_mut_exit(b);                                       \
-		}                                                              \
-		return __rc;                                                   \
-	} while (0)
-
-/*
- * Reading call: initialised, no write visitor. A shared buffer is held as a
- * reader, counted on lcore *id, for the length of the call.
- */
 int
-hb_buf_read_enter(const struct hb_buf *b, unsigned int *id)
+hb_buf_read_enter(const struct hb_buf *b, struct hb_hold *h)
 {
 	if (unlikely(!hb_buf_magic_ok(b)))
 		return -EINVAL;
-	if (likely(__hb_state_readable(b->state)))
+	if (likely(__hb_state_readable(b->state))) {
+		h->cache = buf_caches(b); /* local: ours alone */
 		return hb_buf_resolve(b);
+	}
 	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
-		*id = rte_lcore_id();
-		if (*id >= RTE_MAX_LCORE)
+		h->cache = NULL; /* one of the concurrent readers */
+		h->id = rte_lcore_id();
+		if (h->id >= RTE_MAX_LCORE)
 			return -ENOTSUP;
-		return hb_shared_enter((struct hb_buf *)(uintptr_t)b, false,
-				       *id, true);
+		return hb_guard_enter(b->sh, false, h->id, true);
 	}
 	return -EBUSY;
 }
 
 void
-hb_buf_read_exit(const struct hb_buf *b, unsigned int id)
+hb_buf_read_exit(const struct hb_buf *b, const struct hb_hold *h)
 {
-	if (b->state & __HB_GUARD_SHARED)
-		hb_shared_exit((struct hb_buf *)(uintptr_t)b, false, id);
-}
-
-/*
- * May this call update the position cache and the segment index? Yes on a
- * local buffer; on a shared one only when holding it exclusively (readers
- * of a shared buffer run concurrently and only read them).
- */
-static bool
-buf_caches_writable(const struct hb_buf *b)
-{
-	return (b->state & __HB_GUARD_SHARED) == 0 || hb_shared_writing(b);
-}
-
-/* ---------------------------------------------------------------------
- * Segments
- */
-
-/* May HyperBuf put bytes outside @m's data (headroom, tailroom)? */
-static bool
-seg_exclusive(const struct rte_mbuf *m)
-{
-	if (__hb_seg_exclusive(m))
-		return true;
-	/* An external buffer nobody else references. */
-	return RTE_MBUF_HAS_EXTBUF(m) && !RTE_MBUF_CLONED(m) &&
-	       rte_mbuf_refcnt_read(m) == 1 &&
-	       rte_mbuf_ext_refcnt_read(m->shinfo) == 1;
-}
-
-static uint32_t
-seg_tailroom(const struct rte_mbuf *m)
-{
-	return seg_exclusive(m) ? rte_pktmbuf_tailroom(m) : 0;
-}
-
-/* Bytes a fresh segment of @mp holds (data_off 0). */
-static uint32_t
-pool_seg_cap(struct rte_mempool *mp)
-{
-	return rte_pktmbuf_data_room_size(mp);
-}
-
-/* Free a list of segments linked through next (nb_segs not consistent). */
-static void
-seg_list_free(struct rte_mbuf *m)
-{
-	if (m != NULL)
-		rte_pktmbuf_free_bulk(&m, 1);
-}
-
-/*
- * Take @n segments from @mp, linked through next, reset, data_off 0.
- * All or nothing: on failure every segment taken is back in the pool.
- */
-static int
-seg_list_alloc(struct rte_mempool *mp, uint32_t n, struct rte_mbuf **first,
-	       struct rte_mbuf **last)
-{
-	struct rte_mbuf *burst[HB_ALLOC_BURST];
-	struct rte_mbuf *head = NULL, *prev = NULL;
-	uint32_t done = 0;
-
-	while (done < n) {
-		uint32_t k = RTE_MIN(n - done, (uint32_t)HB_ALLOC_BURST);
-		uint32_t i;
-
-		if (rte_pktmbuf_alloc_bulk(mp, burst, k) != 0) {
-			seg_list_free(head);
-			return -ENOMEM;
-		}
-		for (i = 0; i < k; i++) {
-			burst[i]->data_off = 0;
-			if (prev == NULL)
-				head = burst[i];
-			else
-				prev->next = burst[i];
-			prev = burst[i];
-		}
-		done += k;
-	}
-	HB_STAT_ADD(segs_alloc, n);
-	*first = head;
-	*last = prev;
-	return 0;
-}
-
-/*
- * Copy the packet-level metadata of @src onto @dst, which becomes the head.
- * The attachment flags of @dst (indirect, external) are its own.
- */
-static void
-seg_move_meta(struct rte_mbuf *dst, const struct rte_mbuf *src)
-{
-	const uint64_t own = RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
-
-	if (dst == src)
-		return;
-	dst->ol_flags = (dst->ol_flags & own) | (src->ol_flags & ~own);
-	dst->port = src->port;
-	dst->packet_type = src->packet_type;
-	dst->hash = src->hash;
-	dst->vlan_tci = src->vlan_tci;
-	dst->vlan_tci_outer = src->vlan_tci_outer;
-	dst->tx_offload = src->tx_offload;
-	rte_mbuf_dynfield_copy(dst, src);
-}
-
-/* ---------------------------------------------------------------------
- * Segment index and lookup
- */
-
-void
-hb_idx_free(struct hb_buf *b)
-{
-	if (b->idx == NULL)
-		return;
-	rte_free(b->idx);
-	b->idx = NULL;
-}
-
-static void
-idx_invalidate(struct hb_buf *b)
-{
-	if (b->idx != NULL) {
-		b->idx->valid = 0;
-		b->idx->stride = 0; /* no inline guess either */
-	}
-}
-
-/* Set the inline guess from the entries (after they changed). */
-static void
-idx_stride(struct hb_idx *x)
-{
-	uint32_t stride = x->valid && x->n > 2 ? x->start[2] - x->start[1] : 0;
-
-	if (stride != x->stride) {
-		x->stride = stride;
-		if (stride != 0)
-			x->recip = rte_reciprocal_value(stride);
-	}
-}
-
-/* Make room for @want entries; false (index dropped) if memory is short. */
-static bool
-idx_grow(struct hb_buf *b, uint32_t want)
-{
-	struct hb_idx *old = b->idx, *x;
-	uint32_t cap = old != NULL ? old->cap : 0;
-	size_t sz;
-
-	if (want <= cap)
-		return true;
-	cap = RTE_MAX(RTE_MAX(cap * 2, want), (uint32_t)HB_IDX_MIN_SEGS * 2);
-	sz = sizeof(*x) + (size_t)cap * (sizeof(uint32_t) + 2 * sizeof(void *));
-	x = rte_malloc_socket("hb_idx", sz, RTE_CACHE_LINE_SIZE,
-			      b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
-	if (x == NULL) {
-		hb_idx_free(b);
-		return false;
-	}
-	x->seg = (struct rte_mbuf **)(x + 1);
-	x->ptr = (char **)(x->seg + cap);
-	x->start = (uint32_t *)(x->ptr + cap);
-	x->cap = cap;
-	x->stride = 0;
-	if (old != NULL && old->valid) {
-		x->n = old->n;
-		x->valid = 1;
-		memcpy(x->seg, old->seg, old->n * sizeof(*x->seg));
-		memcpy(x->ptr, old->ptr, old->n * sizeof(*x->ptr));
-		memcpy(x->start, old->start, old->n * sizeof(*x->start));
-		idx_stride(x);
-	} else {
-		x->n = 0;
-		x->valid = 0;
-	}
-	rte_free(old);
-	b->idx = x;
-	return true;
-}
-
-/* Add @m, starting at logical offset @start, after the last entry. */
-static void
-idx_push(struct hb_buf *b, struct rte_mbuf *m, uint32_t start)
-{
-	struct hb_idx *x = b->idx;
-
-	if (x == NULL || !x->valid)
-		return;
-	if (x->n == x->cap && !idx_grow(b, x->n + 1))
-		return;
-	x = b->idx;
-	x->seg[x->n] = m;
-	x->ptr[x->n] = rte_pktmbuf_mtod(m, char *);
-	x->start[x->n] = start;
-	x->n++;
-	if (x->n == 3)
-		idx_stride(x);
-}
-
-/* Drop the entries of segments starting at or after @end. */
-static void
-idx_cut(struct hb_buf *b, uint32_t end)
-{
-	struct hb_idx *x = b->idx;
-
-	if (x == NULL || !x->valid)
-		return;
-	while (x->n > 1 && x->start[x->n - 1] >= end)
-		x->n--;
-	idx_stride(x);
-}
-
-static bool idx_build(struct hb_buf *b);
-
-void
-hb_buf_index(struct hb_buf *b)
-{
-	if (b->head != NULL && b->head->nb_segs >= HB_IDX_MIN_SEGS &&
-	    (b->idx == NULL || !b->idx->valid))
-		(void)idx_build(b);
-}
-
-static bool
-idx_build(struct hb_buf *b)
-{
-	struct rte_mbuf *m;
-	struct hb_idx *x;
-	uint32_t off = 0, i = 0;
-
-	if (!idx_grow(b, b->head->nb_segs))
-		return false;
-	x = b->idx;
-	for (m = b->head;; m = m->next) {
-		x->seg[i] = m;
-		x->ptr[i] = rte_pktmbuf_mtod(m, char *);
-		x->start[i] = off;
-		off += m->data_len;
-		i++;
-		if (m == b->tail)
-			break;
-	}
-	x->n = i;
-	x->valid = 1;
-	idx_stride(x);
-	HB_STAT_ADD(idx_builds, 1);
-	return true;
-}
-
-/* Entry holding @off in a valid index; @off < buffer length. */
-static uint32_t
-idx_lookup(const struct hb_idx *x, uint32_t off)
-{
-	const uint32_t *st = x->start;
-	uint32_t n = x->n, lo, len;
-
-	/*
-	 * Guess from the length of the second segment: exact for chains of
-	 * equal middle segments (what appends build).
-	 */
-	if (x->stride != 0) {
-		uint32_t g = off < st[1] ? 0 :
-			1 + rte_reciprocal_divide(off - st[1], x->recip);
-
-		if (g < n && st[g] <= off && (g + 1 == n || off < st[g + 1]))
-			return g;
-	}
-	/* Largest i with st[i] <= off (empty segments share a start). */
-	lo = 0;
-	len = n;
-	while (len > 1) {
-		uint32_t half = len / 2;
-
-		if (st[lo + half] <= off)
-			lo += half;
-		len -= half;
-	}
-	return lo;
-}
-
-/*
- * Find the segment holding byte @off (off < length) and its logical start;
- * @ord (if not NULL) gets its position in the chain.
- * Local buffers remember the result in the position cache (a cache, hence
- * the cast: reading calls take a const buffer).
- */
-static struct rte_mbuf *
-seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
-	     uint32_t *ord)
-{
-	struct hb_buf *wb = (struct hb_buf *)(uintptr_t)b;
-	struct rte_mbuf *m;
-	uint32_t s, n = 0, steps = 0;
-
-	HB_ASSERT(off < b->head->pkt_len);
-	if (ord == NULL) {
-		/* The tail: everything after it is empty. */
-		s = b->head->pkt_len - b->tail->data_len;
-		if (off >= s) {
-			m = b->tail;
-			goto found;
-		}
-		/*
-		 * Sequential use: a step or two on from the cached position.
-		 * Only when @off is that close (judged by the cached segment's
-		 * length): random use must not touch unrelated segments.
-		 */
-		m = b->pos_seg;
-		if (m != NULL && off >= b->pos_off &&
-		    off - b->pos_off < (uint32_t)m->data_len * HB_WALK_SEQ) {
-			s = b->pos_off;
-			while (off - s >= m->data_len && steps++ < HB_WALK_SEQ) {
-				s += m->data_len;
-				m = m->next;
-			}
-			if (off - s < m->data_len)
-				goto found;
-		}
-	}
-	/*
-	 * Near the head (a split cutting packets off the front, a trim at a
-	 * small offset): a short walk from it, so that no index is built for
-	 * a buffer used that way.
-	 */
-	m = b->head;
-	s = 0;
-	while (off - s >= m->data_len && n < HB_WALK_HEAD) {
-		s += m->data_len;
-		m = m->next;
-		n++;
-	}
-	if (off - s < m->data_len)
-		goto found;
-	/* Long chains: the segment index, never a long walk. */
-	if (b->head->nb_segs >= HB_IDX_MIN_SEGS &&
-	    ((b->idx != NULL && b->idx->valid) ||
-	     (buf_caches_writable(b) && idx_build(wb)))) {
-		n = idx_lookup(b->idx, off);
-		m = b->idx->seg[n];
-		s = b->idx->start[n];
-		goto found;
-	}
-	while (off - s >= m->data_len) {
-		s += m->data_len;
-		m = m->next;
-		n++;
-	}
-found:
-	if (buf_caches_writable(b)) {
-		wb->pos_seg = m;
-		wb->pos_off = s;
-	}
-	*start = s;
-	if (ord != NULL)
-		*ord = n;
-	return m;
-}
-
-struct rte_mbuf *
-hb_seg_find(const struct hb_buf *b, uint32_t off, uint32_t *start)
-{
-	return seg_find_ord(b, off, start, NULL);
-}
-
-/*
- * Copy between a flat buffer and [rel in @m, +len) of the chain, across as
- * many segments as needed. Leaves the position cache on the last segment.
- */
-void
-hb_seg_copy(const struct hb_buf *b, struct rte_mbuf *m, uint32_t start,
-	    uint32_t rel, void *buf, uint32_t len, bool to_buf)
-{
-	struct hb_buf *wb = (struct hb_buf *)(uintptr_t)b;
-	char *p = buf;
-
-	for (;;) {
-		uint32_t n = RTE_MIN((uint32_t)m->data_len - rel, len);
-		char *d = rte_pktmbuf_mtod_offset(m, char *, rel);
-
-		if (to_buf)
-			memcpy(p, d, n);
-		else
-			memcpy(d, p, n);
-		p += n;
-		len -= n;
-		if (len == 0)
-			break;
-		start += m->data_len;
-		m = m->next;
-		rel = 0;
-	}
-	if (buf_caches_writable(b)) {
-		wb->pos_seg = m;
-		wb->pos_off = start;
-	}
+	if (hb_buf_shared(b))
+		hb_guard_exit(b->sh, false, h->id);
 }
 
 /* Is [off, off+len) inside a buffer of @blen bytes? (overflow-safe) */
@@ -537,31 +138,6 @@ hb_buf_init(struct hb_buf *b, struct rte_mempool *mp)
 }
 
 /*
- * Check an adopted chain: consistent nb_segs and pkt_len, no loop. Sets
- * *last_data to its last segment holding data (the head if none does).
- */
-static int
-chain_check(const struct rte_mbuf *m, const struct rte_mbuf **last_data)
-{
-	const struct rte_mbuf *s;
-	uint32_t nb = 0, len = 0;
-
-	if (m->nb_segs == 0)
-		return -EINVAL;
-	*last_data = m;
-	for (s = m; s != NULL; s = s->next) {
-		if (++nb > RTE_MBUF_MAX_NB_SEGS)
-			return -EINVAL;
-		len += s->data_len;
-		if (len < s->data_len)
-			return -EINVAL;
-		if (s->data_len != 0)
-			*last_data = s;
-	}
-	return nb == m->nb_segs && len == m->pkt_len ? 0 : -EINVAL;
-}
-
-/*
  * hb_buf_attach() reads nothing from the chain (a forwarding loop that
  * only attaches and detaches never touches the mbuf); the first call that
  * needs more than the head segment's data checks the chain and finds its
@@ -573,13 +149,13 @@ buf_resolve(struct hb_buf *b)
 {
 	const struct rte_mbuf *last;
 
-	if (chain_check(b->head, &last) != 0)
+	if (hb_seg_chain_check(b->head, &last) != 0)
 		return -EINVAL;
 	/*
 	 * Only caches are set: trailing empty segments stay, as reserved
 	 * capacity (appends use those not shared; detach frees those left).
 	 */
-	b->tail = (struct rte_mbuf *)(uintptr_t)last;
+	b->tail = (struct rte_mbuf *)(uintptr_t)last; /* ours: a cache */
 	b->mp = b->head->pool;
 	HB_BUF_VERIFY(b);
 	return 0;
@@ -590,7 +166,60 @@ hb_buf_resolve(const struct hb_buf *b)
 {
 	if (likely(b->tail != NULL || b->head == NULL))
 		return 0;
-	return buf_resolve((struct hb_buf *)(uintptr_t)b);
+	return buf_resolve(buf_caches(b));
+}
+
+/* ---------------------------------------------------------------------
+ * Sharing
+ */
+
+int
+hb_buf_share(struct hb_buf *b)
+{
+	struct hb_guard *g;
+
+	if (!hb_buf_magic_ok(b))
+		return -EINVAL;
+	if (hb_buf_shared(b))
+		return -EALREADY;
+	if ((uint32_t)b->state != 0)
+		return -EBUSY;
+	if (!hb_guard_ready())
+		return -EPERM;
+	/* Check an adopted chain now: readers never modify the buffer. */
+	if (hb_buf_resolve(b) != 0)
+		return -EINVAL;
+	g = hb_guard_get(b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
+	if (g == NULL)
+		return -ENOMEM;
+	/* Readers cannot build the segment index: do it now (best effort). */
+	hb_idx_prepare(b);
+	b->sh = g;
+	/*
+	 * Other lcores learn of the buffer through the application (a ring,
+	 * a message), which orders these stores before their first access.
+	 */
+	b->state |= __HB_GUARD_SHARED;
+	return 0;
+}
+
+int
+hb_buf_unshare(struct hb_buf *b)
+{
+	struct hb_guard *g;
+	int rc;
+
+	if (!hb_buf_magic_ok(b) || !hb_buf_shared(b))
+		return -EINVAL;
+	g = b->sh;
+	rc = hb_guard_teardown(g);
+	if (rc != 0)
+		return rc;
+	/* Held exclusively and closed: nobody reaches b through g now. */
+	b->sh = NULL;
+	b->state &= ~(uint64_t)__HB_GUARD_SHARED;
+	hb_guard_put(g);
+	return 0;
 }
 
 /*
@@ -604,7 +233,7 @@ buf_teardown_enter(struct hb_buf *b)
 
 	if (!hb_buf_magic_ok(b))
 		return -EINVAL;
-	if ((b->state & __HB_GUARD_SHARED) != 0) {
+	if (hb_buf_shared(b)) {
 		rc = hb_buf_unshare(b);
 		if (rc != 0)
 			return rc;
@@ -637,7 +266,7 @@ __hb_buf_detach(struct hb_buf *b)
 		b->tail->next = NULL;
 		for (s = extra; s != NULL; s = s->next)
 			h->nb_segs--;
-		seg_list_free(extra);
+		hb_seg_list_free(extra);
 	}
 	buf_make_empty(b);
 	return h;
@@ -679,11 +308,11 @@ static uint64_t
 buf_capacity(const struct hb_buf *b, struct rte_mbuf **last)
 {
 	struct rte_mbuf *m = b->tail;
-	uint64_t cap = seg_tailroom(m);
+	uint64_t cap = hb_seg_tailroom(m);
 
 	while (m->next != NULL) {
 		m = m->next;
-		cap += seg_tailroom(m); /* an adopted one may be shared */
+		cap += hb_seg_tailroom(m); /* an adopted one may be shared */
 	}
 	*last = m;
 	return cap;
@@ -698,7 +327,7 @@ static int
 buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
 {
 	struct rte_mempool *mp = b->mp;
-	uint32_t cap = pool_seg_cap(mp), nb = 0;
+	uint32_t cap = hb_seg_pool_cap(mp), nb = 0;
 	struct rte_mbuf *first, *end;
 	uint64_t first_cap = cap, n;
 	int rc;
@@ -719,7 +348,7 @@ buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
 		n += (need - first_cap + cap - 1) / cap;
 	if (nb + n > RTE_MBUF_MAX_NB_SEGS)
 		return -E2BIG;
-	rc = seg_list_alloc(mp, (uint32_t)n, &first, &end);
+	rc = hb_seg_list_alloc(mp, (uint32_t)n, &first, &end);
 	if (rc != 0)
 		return rc;
 	if (b->head == NULL) {
@@ -767,7 +396,7 @@ buf_fill(struct hb_buf *b, const void *src, uint32_t len)
 
 	b->head->pkt_len += len;
 	for (;;) {
-		uint32_t n = RTE_MIN(seg_tailroom(m), len);
+		uint32_t n = RTE_MIN(hb_seg_tailroom(m), len);
 		char *d = rte_pktmbuf_mtod_offset(m, char *, m->data_len);
 
 		if (p != NULL) {
@@ -782,7 +411,7 @@ buf_fill(struct hb_buf *b, const void *src, uint32_t len)
 			break;
 		start += m->data_len;
 		m = m->next;
-		idx_push(b, m, start);
+		hb_idx_push(b, m, start);
 	}
 	b->tail = m;
 }
@@ -836,8 +465,8 @@ buf_append_one(struct hb_buf *b, const void *src, uint32_t len)
 	if (t->next != NULL || h->nb_segs >= RTE_MBUF_MAX_NB_SEGS ||
 	    len > UINT32_MAX - h->pkt_len)
 		return 1;
-	room = seg_tailroom(t);
-	if (len <= room || len - room > pool_seg_cap(b->mp))
+	room = hb_seg_tailroom(t);
+	if (len <= room || len - room > hb_seg_pool_cap(b->mp))
 		return 1;
 	m = rte_pktmbuf_alloc(b->mp);
 	if (m == NULL)
@@ -850,7 +479,7 @@ buf_append_one(struct hb_buf *b, const void *src, uint32_t len)
 	m->data_len = (uint16_t)(len - room);
 	t->next = m;
 	h->nb_segs++;
-	idx_push(b, m, h->pkt_len + room);
+	hb_idx_push(b, m, h->pkt_len + room);
 	h->pkt_len += len;
 	b->tail = m;
 	return 0;
@@ -872,7 +501,7 @@ hb_buf_tail_room(const struct hb_buf *b, char **p)
 
 	if (t == NULL)
 		return 0;
-	room = seg_tailroom(t);
+	room = hb_seg_tailroom(t);
 	/* Never past the 32-bit length. */
 	room = RTE_MIN(room, UINT32_MAX - b->head->pkt_len);
 	*p = rte_pktmbuf_mtod_offset(t, char *, t->data_len);
@@ -882,9 +511,12 @@ hb_buf_tail_room(const struct hb_buf *b, char **p)
 int
 __hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 {
+	int rc;
+
 	if (src == NULL)
 		return -EINVAL;
-	BUF_MUT_CALL(b, hb_buf_append_held(b, src, len));
+	rc = buf_mut_enter(b);
+	return rc == 0 ? buf_mut_exit(b, hb_buf_append_held(b, src, len)) : rc;
 }
 
 int
@@ -917,7 +549,7 @@ hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u)
 	struct rte_mbuf *m;
 
 	if (u->head == NULL) {
-		seg_list_free(b->head);
+		hb_seg_list_free(b->head);
 		hb_idx_free(b);
 		b->head = NULL;
 		b->tail = NULL;
@@ -926,7 +558,7 @@ hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u)
 		return;
 	}
 	/* Segments taken by the growth go back; reserved ones empty again. */
-	seg_list_free(u->last->next);
+	hb_seg_list_free(u->last->next);
 	u->last->next = NULL;
 	for (m = u->tail->next; m != NULL; m = m->next)
 		m->data_len = 0;
@@ -934,7 +566,7 @@ hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u)
 	b->head->pkt_len = u->len;
 	b->head->nb_segs = u->nb_segs;
 	b->tail = u->tail;
-	idx_cut(b, u->len);
+	hb_idx_cut(b, u->len);
 	/* The position cache may name a segment just freed. */
 	b->pos_seg = b->head;
 	b->pos_off = 0;
@@ -944,7 +576,9 @@ hb_buf_grow_undo(struct hb_buf *b, const struct hb_grow_undo *u)
 int
 hb_buf_reserve(struct hb_buf *b, uint32_t additional)
 {
-	BUF_MUT_CALL(b, additional != 0 ? buf_make_room(b, additional) : 0);
+	int rc = buf_mut_enter(b);
+
+	return rc == 0 ? buf_mut_exit(b, additional != 0 ? buf_make_room(b, additional) : 0) : rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -968,7 +602,7 @@ buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 	if (len > UINT32_MAX - h->pkt_len)
 		return -E2BIG;
 
-	if (seg_exclusive(h) && rte_pktmbuf_headroom(h) >= len) {
+	if (hb_seg_exclusive(h) && rte_pktmbuf_headroom(h) >= len) {
 		h->data_off = (uint16_t)(h->data_off - len);
 		h->data_len = (uint16_t)(h->data_len + len);
 		h->pkt_len += len;
@@ -977,14 +611,14 @@ buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 	}
 
 	/* New head segment(s), the bytes at their end, none in the old head. */
-	cap = pool_seg_cap(b->mp);
+	cap = hb_seg_pool_cap(b->mp);
 	if (cap == 0) /* a pool of clones: its mbufs hold no bytes */
 		return -ENOMEM;
 	nsegs = ((uint64_t)len + cap - 1) / cap; /* len + cap may wrap */
 	if (h->nb_segs + nsegs > RTE_MBUF_MAX_NB_SEGS)
 		return -E2BIG;
 	n = (uint32_t)nsegs;
-	rc = seg_list_alloc(b->mp, n, &first, &last);
+	rc = hb_seg_list_alloc(b->mp, n, &first, &last);
 	if (rc != 0)
 		return rc;
 	chunk = len - (n - 1) * cap;
@@ -997,12 +631,12 @@ buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 		if (m == last)
 			last->next = h;
 	}
-	seg_move_meta(first, h);
+	hb_seg_move_meta(first, h);
 	first->nb_segs = (uint16_t)(h->nb_segs + n);
 	first->pkt_len = h->pkt_len + len;
 	b->head = first;
 done:
-	idx_invalidate(b);
+	hb_idx_invalidate(b);
 	buf_layout_changed(b);
 	HB_BUF_VERIFY(b);
 	return 0;
@@ -1011,9 +645,12 @@ done:
 int
 hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 {
+	int rc;
+
 	if (src == NULL)
 		return -EINVAL;
-	BUF_MUT_CALL(b, buf_prepend(b, src, len));
+	rc = buf_mut_enter(b);
+	return rc == 0 ? buf_mut_exit(b, buf_prepend(b, src, len)) : rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -1060,12 +697,12 @@ buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
 		return -ERANGE;
 	if (len == 0)
 		return 0;
-	m = hb_seg_find(b, off, &start);
+	m = hb_seg_find(b, off, &start, b);
 	rel = off - start;
 	if ((uint64_t)rel + len <= m->data_len)
 		return 0;
 
-	if (seg_exclusive(m) &&
+	if (hb_seg_exclusive(m) &&
 	    rte_pktmbuf_tailroom(m) >= rel + len - m->data_len) {
 		k = rel + len - m->data_len;
 		pull_into(b, m, k);
@@ -1073,7 +710,7 @@ buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
 	}
 
 	/* A new segment for the range: m keeps [start, off). */
-	cap = pool_seg_cap(b->mp);
+	cap = hb_seg_pool_cap(b->mp);
 	if (cap == 0)
 		return -ENOMEM;
 	if (len > cap)
@@ -1096,7 +733,7 @@ buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
 	pull_into(b, n, len - k);
 	if (rel == 0 && m == b->head) {
 		/* The old head is empty: n takes its place. */
-		seg_move_meta(n, m);
+		hb_seg_move_meta(n, m);
 		n->pkt_len = m->pkt_len;
 		n->nb_segs = (uint16_t)(m->nb_segs - 1);
 		b->head = n;
@@ -1107,7 +744,7 @@ buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
 done:
 	HB_STAT_ADD(pullups, 1);
 	HB_STAT_ADD(pullup_bytes, k);
-	idx_invalidate(b);
+	hb_idx_invalidate(b);
 	buf_layout_changed(b);
 	HB_BUF_VERIFY(b);
 	return 0;
@@ -1116,17 +753,22 @@ done:
 int
 hb_buf_pullup(struct hb_buf *b, uint32_t off, uint32_t len)
 {
-	BUF_MUT_CALL(b, buf_pullup(b, off, len));
+	int rc = buf_mut_enter(b);
+
+	return rc == 0 ? buf_mut_exit(b, buf_pullup(b, off, len)) : rc;
 }
 
 /* ---------------------------------------------------------------------
  * Reading and writing in place
  */
 
-/* Copy [off, off+len) out of the buffer (to_buf) or into it. */
+/*
+ * Copy [off, off+len) out of the buffer (to_buf) or into it; @cache: as
+ * for hb_seg_find().
+ */
 static int
 buf_copy(const struct hb_buf *b, uint32_t off, void *buf, uint32_t len,
-	 bool to_buf)
+	 bool to_buf, struct hb_buf *cache)
 {
 	struct rte_mbuf *m;
 	uint32_t start;
@@ -1135,38 +777,43 @@ buf_copy(const struct hb_buf *b, uint32_t off, void *buf, uint32_t len,
 		return -ERANGE;
 	if (len == 0)
 		return 0;
-	m = hb_seg_find(b, off, &start);
-	hb_seg_copy(b, m, start, off - start, buf, len, to_buf);
+	m = hb_seg_find(b, off, &start, cache);
+	hb_seg_copy(m, start, off - start, buf, len, to_buf, cache);
 	return 0;
 }
 
 int
 __hb_buf_read(const struct hb_buf *b, uint32_t off, void *dst, uint32_t len)
 {
-	unsigned int id = 0;
+	struct hb_hold h;
 	int rc;
 
 	if (dst == NULL)
 		return -EINVAL;
-	rc = hb_buf_read_enter(b, &id);
+	rc = hb_buf_read_enter(b, &h);
 	if (rc != 0)
 		return rc;
-	rc = buf_copy(b, off, dst, len, true);
-	hb_buf_read_exit(b, id);
+	rc = buf_copy(b, off, dst, len, true, h.cache);
+	hb_buf_read_exit(b, &h);
 	return rc;
 }
 
 int
 __hb_buf_write(struct hb_buf *b, uint32_t off, const void *src, uint32_t len)
 {
+	int rc;
+
 	if (src == NULL)
 		return -EINVAL;
-	BUF_MUT_CALL(b, buf_copy(b, off, (void *)(uintptr_t)src, len, false));
+	rc = buf_mut_enter(b);
+	/* The copy only reads *src: the cast drops const for buf_copy(). */
+	return rc == 0 ? buf_mut_exit(b, buf_copy(b, off, (void *)(uintptr_t)src,
+						  len, false, b)) : rc;
 }
 
 const void *
 hb_buf_peek_held(const struct hb_buf *b, uint32_t off, uint32_t len,
-		 void *scratch)
+		 void *scratch, struct hb_buf *cache)
 {
 	struct rte_mbuf *m;
 	uint32_t start;
@@ -1184,14 +831,14 @@ hb_buf_peek_held(const struct hb_buf *b, uint32_t off, uint32_t len,
 		/* Empty buffer, offset 0: still a valid, non-NULL answer. */
 		return b;
 	}
-	m = hb_seg_find(b, off, &start);
+	m = hb_seg_find(b, off, &start, cache);
 	if ((uint64_t)off - start + len <= m->data_len)
 		return rte_pktmbuf_mtod_offset(m, const char *, off - start);
 	if (scratch == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	hb_seg_copy(b, m, start, off - start, scratch, len, true);
+	hb_seg_copy(m, start, off - start, scratch, len, true, cache);
 	return scratch;
 }
 
@@ -1200,21 +847,21 @@ __hb_buf_peek(const struct hb_buf *b, uint32_t off, uint32_t len,
 	      void *scratch)
 {
 	const void *p;
-	unsigned int id = 0;
-	int rc = hb_buf_read_enter(b, &id);
+	struct hb_hold h;
+	int rc = hb_buf_read_enter(b, &h);
 
 	if (rc != 0) {
 		rte_errno = -rc;
 		return NULL;
 	}
-	p = hb_buf_peek_held(b, off, len, scratch);
-	hb_buf_read_exit(b, id);
+	p = hb_buf_peek_held(b, off, len, scratch, h.cache);
+	hb_buf_read_exit(b, &h);
 	return p;
 }
 
 static int
 buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len, struct iovec *iov,
-	int iovcnt)
+	int iovcnt, struct hb_buf *cache)
 {
 	struct rte_mbuf *m;
 	uint32_t start, rel;
@@ -1226,7 +873,7 @@ buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len, struct iovec *iov,
 		return -ERANGE;
 	if (len == 0)
 		return 0;
-	m = hb_seg_find(b, off, &start);
+	m = hb_seg_find(b, off, &start, cache);
 	rel = off - start;
 	while (len > 0) {
 		uint32_t n = RTE_MIN((uint32_t)m->data_len - rel, len);
@@ -1252,13 +899,13 @@ int
 hb_buf_iov(const struct hb_buf *b, uint32_t off, uint32_t len,
 	   struct iovec *iov, int iovcnt)
 {
-	unsigned int id = 0;
-	int rc = hb_buf_read_enter(b, &id);
+	struct hb_hold h;
+	int rc = hb_buf_read_enter(b, &h);
 
 	if (rc != 0)
 		return rc;
-	rc = buf_iov(b, off, len, iov, iovcnt);
-	hb_buf_read_exit(b, id);
+	rc = buf_iov(b, off, len, iov, iovcnt, h.cache);
+	hb_buf_read_exit(b, &h);
 	return rc;
 }
 
@@ -1283,16 +930,16 @@ buf_trim(struct hb_buf *b, uint32_t len)
 		return 0;
 	}
 
-	m = hb_seg_find(b, keep - 1, &start);
+	m = hb_seg_find(b, keep - 1, &start, b);
 	m->data_len = (uint16_t)(keep - start);
 	extra = m->next;
 	m->next = NULL;
 	for (s = extra; s != NULL; s = s->next)
 		b->head->nb_segs--;
-	seg_list_free(extra);
+	hb_seg_list_free(extra);
 	b->head->pkt_len = keep;
 	b->tail = m;
-	idx_cut(b, keep);
+	hb_idx_cut(b, keep);
 	buf_layout_changed(b);
 	HB_BUF_VERIFY(b);
 	return 0;
@@ -1301,7 +948,9 @@ buf_trim(struct hb_buf *b, uint32_t len)
 int
 hb_buf_trim(struct hb_buf *b, uint32_t len)
 {
-	BUF_MUT_CALL(b, buf_trim(b, len));
+	int rc = buf_mut_enter(b);
+
+	return rc == 0 ? buf_mut_exit(b, buf_trim(b, len)) : rc;
 }
 
 static int
@@ -1334,17 +983,17 @@ buf_adj(struct hb_buf *b, uint32_t len)
 	if (m != h) {
 		struct rte_mbuf *s = h;
 
-		seg_move_meta(m, h);
+		hb_seg_move_meta(m, h);
 		/* Cut the dropped segments off and free them. */
 		while (s->next != m)
 			s = s->next;
 		s->next = NULL;
-		seg_list_free(h);
+		hb_seg_list_free(h);
 		b->head = m;
 	}
 	m->nb_segs = nb;
 	m->pkt_len = blen - len;
-	idx_invalidate(b);
+	hb_idx_invalidate(b);
 	buf_layout_changed(b);
 	HB_BUF_VERIFY(b);
 	return 0;
@@ -1353,7 +1002,9 @@ buf_adj(struct hb_buf *b, uint32_t len)
 int
 hb_buf_adj(struct hb_buf *b, uint32_t len)
 {
-	BUF_MUT_CALL(b, buf_adj(b, len));
+	int rc = buf_mut_enter(b);
+
+	return rc == 0 ? buf_mut_exit(b, buf_adj(b, len)) : rc;
 }
 
 static int
@@ -1387,7 +1038,7 @@ buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 	}
 
 	/* The segment holding the last byte that stays. */
-	m = seg_find_ord(b, at - 1, &start, &ord);
+	m = hb_seg_find_ord(b, at - 1, &start, &ord, b);
 	k = at - start;
 	old_tail = b->tail;
 	nb = b->head->nb_segs;
@@ -1409,13 +1060,13 @@ buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 		rest = m->next;
 	}
 	m->next = NULL;
-	seg_move_meta(rest, b->head);
+	hb_seg_move_meta(rest, b->head);
 	rest->nb_segs = (uint16_t)(nb - (ord + 1));
 	rest->pkt_len = blen - at;
 	b->head->nb_segs = (uint16_t)(ord + 1);
 	b->head->pkt_len = at;
 	b->tail = m;
-	idx_cut(b, at);
+	hb_idx_cut(b, at);
 	buf_layout_changed(b);
 
 	__hb_buf_reset(tail, b->mp);
@@ -1430,7 +1081,9 @@ buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 int
 hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 {
-	BUF_MUT_CALL(b, buf_split(b, at, tail));
+	int rc = buf_mut_enter(b);
+
+	return rc == 0 ? buf_mut_exit(b, buf_split(b, at, tail)) : rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -1465,7 +1118,7 @@ hb_buf_check(const struct hb_buf *b, const char **reason)
 		      "adopted buffer with a cached position");
 		CHECK(b->idx == NULL && b->mp == NULL,
 		      "adopted buffer with an index or a pool");
-		CHECK(chain_check(b->head, &last) == 0,
+		CHECK(hb_seg_chain_check(b->head, &last) == 0,
 		      "adopted chain inconsistent (nb_segs or pkt_len)");
 		return 0;
 	}
@@ -1508,7 +1161,7 @@ hb_buf_check(const struct hb_buf *b, const char **reason)
 	CHECK(seen_tail, "tail not in the chain");
 	CHECK(seen_pos || b->pos_seg == NULL, "cached position not in chain");
 	CHECK(x == NULL || i == x->n, "segment index too long");
-	CHECK((b->state & __HB_GUARD_SHARED) != 0 || b->sh == NULL,
+	CHECK(hb_buf_shared(b) || b->sh == NULL,
 	      "local buffer with shared state");
 	return 0;
 }

@@ -5,18 +5,21 @@
 #include <errno.h>
 
 #include "hb_cursor.h"
-#include "hb_private.h"
+#include "hb_buf_int.h"
 
-/* Point @c at logical offset @off (<= length) of its buffer. */
+/*
+ * Point @c at logical offset @off (<= length) of its buffer (held for
+ * reading: @cache as in struct hb_hold).
+ */
 static void
-cursor_locate(struct hb_cursor *c, uint32_t off)
+cursor_locate(struct hb_cursor *c, uint32_t off, struct hb_buf *cache)
 {
 	const struct hb_buf *b = c->buf;
 	uint32_t start;
 
 	c->off = off;
 	if (off < hb_buf_len(b)) {
-		c->seg = hb_seg_find(b, off, &start);
+		c->seg = hb_seg_find(b, off, &start, cache);
 		c->rel = off - start;
 	} else {
 		/* At the end: new bytes will land in the tail (or after). */
@@ -28,12 +31,12 @@ cursor_locate(struct hb_cursor *c, uint32_t off)
 int
 hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off)
 {
-	unsigned int id = 0;
+	struct hb_hold h;
 	int rc;
 
 	if (c == NULL)
 		return -EINVAL;
-	rc = hb_buf_read_enter(b, &id);
+	rc = hb_buf_read_enter(b, &h);
 	if (rc != 0)
 		return rc;
 	if (off > hb_buf_len(b)) {
@@ -42,18 +45,18 @@ hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off)
 		memset(c, 0, sizeof(*c));
 		c->buf = b;
 		c->gen = b->gen;
-		cursor_locate(c, off);
+		cursor_locate(c, off, h.cache);
 	}
-	hb_buf_read_exit(b, id);
+	hb_buf_read_exit(b, &h);
 	return rc;
 }
 
 /*
  * Checks common to every cursor call; 0 if @len bytes can be consumed, the
- * buffer then being held for reading (hb_buf_read_exit() with *id).
+ * buffer then being held for reading (hb_buf_read_exit() with @h).
  */
 static int
-cursor_enter(const struct hb_cursor *c, uint32_t len, unsigned int *id)
+cursor_enter(const struct hb_cursor *c, uint32_t len, struct hb_hold *h)
 {
 	const struct hb_buf *b;
 	int rc;
@@ -61,7 +64,7 @@ cursor_enter(const struct hb_cursor *c, uint32_t len, unsigned int *id)
 	if (c == NULL || !hb_buf_magic_ok(c->buf))
 		return -EINVAL;
 	b = c->buf;
-	rc = hb_buf_read_enter(b, id);
+	rc = hb_buf_read_enter(b, h);
 	if (rc != 0)
 		return rc;
 	if (c->gen != b->gen)
@@ -69,35 +72,36 @@ cursor_enter(const struct hb_cursor *c, uint32_t len, unsigned int *id)
 	else if (len > hb_buf_len(b) - c->off)
 		rc = -ENODATA;
 	if (rc != 0)
-		hb_buf_read_exit(b, *id);
+		hb_buf_read_exit(b, h);
 	return rc;
 }
 
 /* Copy the @len (> 0) bytes at the cursor to @dst. */
 static void
-cursor_copy(const struct hb_cursor *c, void *dst, uint32_t len)
+cursor_copy(const struct hb_cursor *c, void *dst, uint32_t len,
+	    struct hb_buf *cache)
 {
 	struct rte_mbuf *m;
 	uint32_t start = 0;
 
-	m = hb_seg_find(c->buf, c->off, &start);
-	hb_seg_copy(c->buf, m, start, c->off - start, dst, len, true);
+	m = hb_seg_find(c->buf, c->off, &start, cache);
+	hb_seg_copy(m, start, c->off - start, dst, len, true, cache);
 }
 
 /* Copy the next @len bytes to @dst (NULL: none), advancing if @advance. */
 static int
 cursor_take(struct hb_cursor *c, void *dst, uint32_t len, bool advance)
 {
-	unsigned int id = 0;
-	int rc = cursor_enter(c, len, &id);
+	struct hb_hold h;
+	int rc = cursor_enter(c, len, &h);
 
 	if (rc != 0)
 		return rc;
 	if (dst != NULL && len > 0)
-		cursor_copy(c, dst, len);
+		cursor_copy(c, dst, len, h.cache);
 	if (advance)
-		cursor_locate(c, c->off + len);
-	hb_buf_read_exit(c->buf, id);
+		cursor_locate(c, c->off + len, h.cache);
+	hb_buf_read_exit(c->buf, &h);
 	return 0;
 }
 
@@ -126,106 +130,16 @@ const void *
 hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch)
 {
 	const void *p;
-	unsigned int id = 0;
-	int rc = cursor_enter(c, len, &id);
+	struct hb_hold h;
+	int rc = cursor_enter(c, len, &h);
 
 	if (rc != 0) {
 		rte_errno = -rc;
 		return NULL;
 	}
-	p = hb_buf_peek_held(c->buf, c->off, len, scratch);
+	p = hb_buf_peek_held(c->buf, c->off, len, scratch, h.cache);
 	if (p != NULL)
-		cursor_locate(c, c->off + len);
-	hb_buf_read_exit(c->buf, id);
+		cursor_locate(c, c->off + len, h.cache);
+	hb_buf_read_exit(c->buf, &h);
 	return p;
-}
-
-/* ---------------------------------------------------------------------
- * Writer
- */
-
-/* Count the bytes written at w->p in the chain. */
-static void
-writer_commit(struct hb_writer *w)
-{
-	struct hb_buf *b = w->buf;
-
-	if (w->pend == 0)
-		return;
-	b->tail->data_len = (uint16_t)(b->tail->data_len + w->pend);
-	b->head->pkt_len += w->pend;
-	w->pend = 0;
-}
-
-/* Point the writer at the room after the tail's data. */
-static void
-writer_seek(struct hb_writer *w)
-{
-	w->room = hb_buf_tail_room(w->buf, &w->p);
-}
-
-int
-hb_writer_begin(struct hb_writer *w, struct hb_buf *b)
-{
-	unsigned int me = 0;
-	int rc;
-
-	if (w == NULL || !hb_buf_magic_ok(b))
-		return -EINVAL;
-	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
-		me = rte_lcore_id();
-		if (me >= RTE_MAX_LCORE)
-			return -ENOTSUP;
-		rc = hb_shared_enter(b, true, me, false);
-		if (rc == 0) {
-			rc = hb_buf_resolve(b);
-			if (rc != 0)
-				hb_shared_exit(b, true, me);
-		}
-	} else {
-		rc = (uint32_t)b->state == 0 ? hb_buf_resolve(b) : -EBUSY;
-		if (rc == 0)
-			b->state |= __HB_GUARD_WRITER;
-	}
-	if (rc != 0)
-		return rc;
-	w->buf = b;
-	w->pend = 0;
-	w->lcore = me;
-	w->state = __HB_WRITER_LIVE;
-	writer_seek(w);
-	return 0;
-}
-
-int
-__hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
-{
-	int rc;
-
-	if (w == NULL || src == NULL || w->state != __HB_WRITER_LIVE)
-		return -EINVAL;
-	/* The tail fills up: the chain first, then the general append. */
-	writer_commit(w);
-	rc = hb_buf_append_held(w->buf, src, len);
-	writer_seek(w);
-	return rc;
-}
-
-int
-hb_writer_end(struct hb_writer *w)
-{
-	struct hb_buf *b;
-
-	if (w == NULL || w->state != __HB_WRITER_LIVE)
-		return -EINVAL;
-	b = w->buf;
-	writer_commit(w);
-	w->state = 0;
-	w->room = 0;
-	HB_BUF_VERIFY(b);
-	if ((b->state & __HB_GUARD_SHARED) != 0)
-		hb_shared_exit(b, true, w->lcore);
-	else
-		b->state &= ~(uint64_t)__HB_GUARD_WRITER;
-	return 0;
 }

@@ -15,23 +15,12 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <rte_telemetry.h>
 
-#include "hyperbuf.h"
-#include "hb_private.h"
+#include "hb_lcore.h"
+
+RTE_LOG_REGISTER(hb_logtype, lib.hyperbuf, NOTICE);
 
 struct hb_lcore hb_lcores[RTE_MAX_LCORE];
-
-static bool hb_initialized;
-static bool hb_telemetry_registered;
-
-struct hb_lcore *
-hb_lcore_self(void)
-{
-	unsigned int id = rte_lcore_id();
-
-	return id < RTE_MAX_LCORE ? &hb_lcores[id] : NULL;
-}
 
 /*
  * Bounce memory: HB_VISIT_BOUNCE_SIZE bytes cut in units of
@@ -206,84 +195,21 @@ hb_stats_reset(void)
 		memset(&hb_lcores[i].stats, 0, sizeof(hb_lcores[i].stats));
 }
 
-/* Telemetry: /hyperbuf/stats and /hyperbuf/info. */
-
-#define STATS_FIELDS(F)                                                        \
-	F(visits_bounced) F(bounce_bytes) F(visits_grown) F(visits_busy)       \
-	F(visits_failed) F(segs_alloc) F(idx_builds) F(pullups)               \
-	F(pullup_bytes) F(async_now)                                           \
-	F(async_queued) F(async_granted) F(async_cancelled) F(async_teardown)
-
-static int
-telemetry_stats(const char *cmd __rte_unused, const char *params,
-		struct rte_tel_data *d)
+void
+hb_lcore_bounce_info(unsigned int *arenas, unsigned int *live)
 {
-	struct hb_stats st;
-	int rc;
+	unsigned int i;
 
-	if (params != NULL && *params != '\0') {
-		char *end;
-		unsigned long id = strtoul(params, &end, 0);
-
-		if (*end != '\0' || id >= RTE_MAX_LCORE)
-			return -EINVAL;
-		rc = hb_lcore_stats_get((unsigned int)id, &st);
-	} else {
-		rc = hb_stats_get(&st);
-	}
-	if (rc != 0)
-		return rc;
-	rte_tel_data_start_dict(d);
-#define ADD(f) rte_tel_data_add_dict_u64(d, #f, st.f);
-	STATS_FIELDS(ADD)
-#undef ADD
-	return 0;
-}
-
-static int
-telemetry_info(const char *cmd __rte_unused, const char *params __rte_unused,
-	       struct rte_tel_data *d)
-{
-	unsigned int i, arenas = 0, live = 0;
-
+	*arenas = 0;
+	*live = 0;
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
-		arenas += hb_lcores[i].bounce != NULL;
-		live += hb_lcores[i].live;
+		*arenas += hb_lcores[i].bounce != NULL;
+		*live += hb_lcores[i].live;
 	}
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "version", HB_VERSION_STR);
-	rte_tel_data_add_dict_int(d, "buf_size", (int)sizeof(struct hb_buf));
-	rte_tel_data_add_dict_int(d, "bounce_size", HB_VISIT_BOUNCE_SIZE);
-	rte_tel_data_add_dict_int(d, "bounce_arenas", (int)arenas);
-	rte_tel_data_add_dict_int(d, "bounced_visitors_live", (int)live);
-	return 0;
-}
-
-int
-hb_init(void)
-{
-	if (hb_initialized)
-		return 0;
-	if (rte_eal_process_type() == RTE_PROC_INVALID ||
-	    rte_lcore_count() == 0)
-		return -EPERM;
-	if (hb_async_init() != 0)
-		return -ENOMEM;
-	if (!hb_telemetry_registered) {
-		/* Commands cannot be unregistered: once per process. */
-		rte_telemetry_register_cmd("/hyperbuf/stats", telemetry_stats,
-			"HyperBuf counters, all lcores or one. Parameters: int lcore_id (optional)");
-		rte_telemetry_register_cmd("/hyperbuf/info", telemetry_info,
-			"HyperBuf version, sizes and bounce memory. Takes no parameters");
-		hb_telemetry_registered = true;
-	}
-	hb_initialized = true;
-	HB_LOG(DEBUG, "HyperBuf %s initialised", HB_VERSION_STR);
-	return 0;
 }
 
 void
-hb_fini(void)
+hb_lcore_fini(void)
 {
 	unsigned int i;
 
@@ -298,8 +224,5 @@ hb_fini(void)
 		}
 		rte_free(lc->bounce);
 		lc->bounce = NULL;
-		hb_async_lcore_free(i);
 	}
-	hb_async_fini();
-	hb_initialized = false;
 }

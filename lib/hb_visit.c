@@ -9,8 +9,7 @@
 
 #include <errno.h>
 
-#include "hb_private.h"
-#include "hb_shared.h"
+#include "hb_visit_int.h"
 
 static bool
 align_valid(uint32_t align)
@@ -46,13 +45,20 @@ static int
 visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 	  uint32_t kind, struct hb_visitor *v)
 {
+	struct hb_buf *cache;
 	struct rte_mbuf *m;
 	struct hb_lcore *lc;
 	uint32_t start, rel, boff;
 	char *p;
 	int rc;
 
-	m = hb_seg_find(b, off, &start);
+	/*
+	 * A reader of a shared buffer is one of several: it only reads the
+	 * caches. Local visitors and shared writers hold the buffer alone.
+	 */
+	cache = (kind & (__HB_VIS_SHARED | __HB_VIS_WRITE)) == __HB_VIS_SHARED ?
+		NULL : b;
+	m = hb_seg_find(b, off, &start, cache);
 	rel = off - start;
 	p = rte_pktmbuf_mtod_offset(m, char *, rel);
 	if ((uint64_t)rel + len <= m->data_len && __hb_align_ok(p, align)) {
@@ -69,7 +75,7 @@ visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 		return rc;
 	}
 	p = (char *)lc->bounce + boff;
-	hb_seg_copy(b, m, start, rel, p, len, true);
+	hb_seg_copy(m, start, rel, p, len, true, cache);
 	__hb_visitor_set(v, b, p, off, len, kind | __HB_VIS_BOUNCED);
 	v->seg = m;
 	v->rel = rel;
@@ -88,7 +94,7 @@ visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
  * one visit_map() makes; the caches are only read, as a reader of a shared
  * buffer must. A reader may read them: writers update them only while
  * holding the buffer exclusively, never beside a reader (the admission
- * protocol, hb_async.c).
+ * protocol, hb_guard.h).
  */
 static inline bool
 seg_direct(const struct hb_buf *b, uint32_t off, uint32_t len,
@@ -192,7 +198,7 @@ visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 		me = rte_lcore_id();
 		if (me >= RTE_MAX_LCORE)
 			return -ENOTSUP;
-		rc = hb_shared_enter(b, write, me, false);
+		rc = hb_guard_enter(b->sh, write, me, false);
 		if (rc == 0) {
 			rc = visit_grant(b, off, len, grow, align,
 					 kind | __HB_VIS_SHARED, v);
@@ -200,7 +206,7 @@ visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 				v->lcore = me; /* reader slot (and arena) */
 				return 0;
 			}
-			hb_shared_exit(b, write, me);
+			hb_guard_exit(b->sh, write, me);
 		}
 	} else {
 		rc = local_admit(b, write);
@@ -225,7 +231,7 @@ visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 
 /*
  * Rest of a fast read visit on a shared buffer: the calling lcore holds a
- * reader on it (hb_shared_read_count() succeeded) but the range is not in
+ * reader on it (hb_guard_read_count() succeeded) but the range is not in
  * the cached or head segment, or not aligned (@mask: the alignment minus
  * one): map it in full, or give the reader back.
  */
@@ -243,7 +249,7 @@ shared_read_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t mask,
 		v->lcore = me; /* reader slot (and arena) */
 		return 0;
 	}
-	hb_shared_exit(b, false, me);
+	hb_guard_exit(b->sh, false, me);
 	v->state = 0;
 	return rc;
 }
@@ -253,9 +259,9 @@ shared_read_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t mask,
  * so that the fast path is a leaf).
  */
 static __rte_noinline int
-shared_read_busy(struct hb_shared *sh, unsigned int me, struct hb_visitor *v)
+shared_read_busy(struct hb_guard *sh, unsigned int me, struct hb_visitor *v)
 {
-	hb_shared_read_backoff(sh, me);
+	hb_guard_read_backoff(sh, me);
 	HB_STAT_ADD(visits_busy, 1);
 	v->state = 0;
 	return -EBUSY;
@@ -300,7 +306,7 @@ visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 	   struct hb_visitor *v)
 {
 	const uint32_t mask = align - 1;
-	struct hb_shared *sh;
+	struct hb_guard *sh;
 	unsigned int me;
 	char *p;
 
@@ -308,13 +314,13 @@ visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 		sh = b->sh;
 		/*
 		 * The mark, then rd[me] THEN gate, inline
-		 * (hb_shared.h): pairs with the writers as described
-		 * at the top of hb_async.c. The first visit of this
+		 * (hb_guard.h): pairs with the writers as described
+		 * at the top of hb_guard.h. The first visit of this
 		 * lcore on @b sets the mark on the full path.
 		 */
-		if (unlikely(!hb_user_marked(sh, me)))
+		if (unlikely(!hb_guard_user_marked(sh, me)))
 			return visit_read_slow(b, off, len, align, v);
-		if (unlikely(!hb_shared_read_count(sh, me, false)))
+		if (unlikely(!hb_guard_read_count(sh, me, false)))
 			return shared_read_busy(sh, me, v);
 		v->lcore = me; /* reader slot */
 		if (unlikely(!seg_direct(b, off, len, mask, &p)))
@@ -347,22 +353,22 @@ shared_write_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 		v->lcore = me; /* arena */
 		return 0;
 	}
-	hb_shared_exit(b, true, me);
+	hb_guard_exit(b->sh, true, me);
 	v->state = 0;
 	return rc;
 }
 
 /*
  * A fast write visit on a shared buffer was refused: @sh non-NULL when it
- * took GATE_W and found readers in (give it back, hb_shared_enter() does
+ * took GATE_W and found readers in (give it back, hb_guard_enter() does
  * the same), NULL when gate was not 0 (nothing taken). Out of line, so
  * that the fast path is a leaf.
  */
 static __rte_noinline int
-shared_write_busy(struct hb_shared *sh, struct hb_visitor *v)
+shared_write_busy(struct hb_guard *sh, struct hb_visitor *v)
 {
 	if (sh != NULL)
-		hb_shared_write_backoff(sh);
+		hb_guard_write_backoff(sh);
 	HB_STAT_ADD(visits_busy, 1);
 	v->state = 0;
 	return -EBUSY;
@@ -379,7 +385,7 @@ visit_write_slow(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 /*
  * A write visit, @b and @v not NULL and @len not 0: fast path for a shared
  * buffer, as visit_read(): the checks of visit_acquire() in one pass, the
- * writer's admission of hb_shared_enter() inline, and no lookup for a
+ * writer's admission of hb_guard_enter() inline, and no lookup for a
  * range in the cached or head segment (then inside the buffer: no growth,
  * as on the full path). Anything else takes the full path.
  */
@@ -388,20 +394,20 @@ visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	    uint32_t align, struct hb_visitor *v)
 {
 	const uint32_t mask = align - 1;
-	struct hb_shared *sh;
+	struct hb_guard *sh;
 	unsigned int me;
 	char *p;
 
 	if (likely(shared_fast_ok(b, align, &me))) {
 		sh = b->sh;
 		/*
-		 * gate from 0 to GATE_W THEN rd[] (hb_shared.h):
+		 * gate from 0 to GATE_W THEN rd[] (hb_guard.h):
 		 * Dekker, writer side, pairs with the readers' rd[me]
-		 * increment THEN gate load (top of hb_async.c).
+		 * increment THEN gate load (top of hb_guard.h).
 		 */
-		if (unlikely(!hb_shared_write_gate(sh)))
+		if (unlikely(!hb_guard_write_gate(sh)))
 			return shared_write_busy(NULL, v);
-		if (unlikely(hb_readers_present(sh)))
+		if (unlikely(hb_guard_readers_present(sh)))
 			return shared_write_busy(sh, v);
 		v->lcore = me; /* arena */
 		if (unlikely(!seg_direct(b, off, len, mask, &p)))
@@ -435,20 +441,12 @@ __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
 }
 
 int
-hb_visit_async_now(struct hb_req *req, struct hb_buf *b, uint32_t off,
-		   uint32_t len, uint32_t grow, bool write)
+hb_visit_now(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+	     bool write, struct hb_visitor *v)
 {
-	struct hb_visitor *v = &req->v;
-	int rc;
-
 	HB_ASSERT(b != NULL && len != 0);
-	rc = write ? visit_write(b, off, len, grow, 1, v) :
-		     visit_read(b, off, len, 1, v);
-	if (likely(rc == 0)) {
-		HB_STAT_ADD(async_now, 1);
-		return 0;
-	}
-	return hb_async_refused(req, rc);
+	return write ? visit_write(b, off, len, grow, 1, v) :
+		       visit_read(b, off, len, 1, v);
 }
 
 /* hb_visit_release() in full: every kind, every check. */
@@ -478,7 +476,7 @@ visit_release_full(struct hb_visitor *v)
 	guard = (uint32_t)b->state;
 	if (shared) {
 		if (guard != __HB_GUARD_SHARED ||
-		    !hb_shared_holds(b, write, v->lcore))
+		    !hb_guard_holds(b->sh, write, v->lcore))
 			return -EINVAL;
 	} else if (write ? guard != __HB_GUARD_WRITER :
 			   (guard & (__HB_GUARD_WRITER | __HB_GUARD_SHARED)) != 0 ||
@@ -491,13 +489,13 @@ visit_release_full(struct hb_visitor *v)
 		if (lc == NULL || (uint32_t)(lc - hb_lcores) != v->lcore)
 			return -EPERM;
 		if (write)
-			hb_seg_copy(b, v->seg, v->off - v->rel, v->rel, v->ptr,
-				    v->len, false);
+			hb_seg_copy(v->seg, v->off - v->rel, v->rel, v->ptr,
+				    v->len, false, b); /* held alone */
 		hb_bounce_free(lc, v->bounce, v->len);
 	}
 	v->state = __HB_VIS_RELEASED;
 	if (shared)
-		hb_shared_exit(b, write, v->lcore);
+		hb_guard_exit(b->sh, write, v->lcore);
 	else if (write)
 		b->state &= ~(uint64_t)__HB_GUARD_WRITER;
 	else
@@ -515,7 +513,7 @@ visit_release_full(struct hb_visitor *v)
 static __rte_noinline int
 visit_release(struct hb_visitor *v)
 {
-	struct hb_shared *sh;
+	struct hb_guard *sh;
 	struct hb_buf *b;
 
 	if (likely(v != NULL &&
@@ -525,10 +523,10 @@ visit_release(struct hb_visitor *v)
 			   b->state == (__HB_STATE_IDLE | __HB_GUARD_SHARED) &&
 			   b->gen == v->gen && v->lcore < RTE_MAX_LCORE)) {
 			sh = b->sh;
-			if (likely(sh != NULL && hb_shared_write_holds(sh))) {
+			if (likely(sh != NULL && hb_guard_write_holds(sh))) {
 				v->state = __HB_VIS_RELEASED;
-				/* waiters counted: grant step (hb_shared.h) */
-				hb_shared_write_exit(sh);
+				/* waiters counted: grant step (hb_guard.h) */
+				hb_guard_write_exit(sh);
 				return 0;
 			}
 		}
@@ -539,7 +537,7 @@ visit_release(struct hb_visitor *v)
 int
 __hb_visit_release(struct hb_visitor *v)
 {
-	struct hb_shared *sh;
+	struct hb_guard *sh;
 	struct hb_buf *b;
 	unsigned int id;
 
@@ -559,10 +557,10 @@ __hb_visit_release(struct hb_visitor *v)
 			   b->gen == v->gen && id < RTE_MAX_LCORE)) {
 			sh = b->sh;
 			if (likely(sh != NULL &&
-				   hb_shared_read_holds(sh, id))) {
+				   hb_guard_read_holds(sh, id))) {
 				v->state = __HB_VIS_RELEASED;
 				/* rd[id] THEN gate: pairs with grant step */
-				hb_shared_read_exit(sh, id);
+				hb_guard_read_exit(sh, id);
 				return 0;
 			}
 		}

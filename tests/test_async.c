@@ -1965,6 +1965,17 @@ struct thr {
 	struct hb_stats st;
 };
 
+/* Run @fn(@t) on a new thread (not registered with the EAL) to its end. */
+static void
+thr_run(void *(*fn)(void *), struct thr *t)
+{
+	pthread_t th;
+
+	assert_int_equal(pthread_create(&th, NULL, fn, t), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	hb_assert_thr_ok(&t->chk);
+}
+
 static void *
 thr_unregistered(void *arg)
 {
@@ -2004,7 +2015,6 @@ test_unregistered_thread(void **state)
 	struct hb_req rq;
 	struct cbrec d;
 	struct thr t;
-	pthread_t th;
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
@@ -2023,9 +2033,7 @@ test_unregistered_thread(void **state)
 	t.loc = &loc;
 	t.foreign = &rq;
 	s0 = stats_now();
-	assert_int_equal(pthread_create(&th, NULL, thr_unregistered, &t), 0);
-	assert_int_equal(pthread_join(th, NULL), 0);
-	hb_assert_thr_ok(&t.chk);
+	thr_run(thr_unregistered, &t);
 	assert_true(t.lcore >= RTE_MAX_LCORE);
 	assert_int_equal(t.rc_async, -ENOTSUP);
 	assert_int_equal(t.rc_async_loc, -ENOTSUP);
@@ -2048,6 +2056,51 @@ test_unregistered_thread(void **state)
 	hb_assert_buf_bytes(&b, model, sizeof(model));
 	assert_int_equal(hb_buf_free(&b), 0);
 	assert_int_equal(hb_buf_free(&loc), 0);
+	hb_assert_pool_at(pool, base);
+}
+
+/*
+ * The teardown calls work from any thread, unregistered ones included, and
+ * so does hb_buf_pool() on a shared buffer (hb_buf.h, "Thread safety").
+ */
+static void *
+thr_teardown(void *arg)
+{
+	struct thr *t = arg;
+
+	t->lcore = rte_lcore_id();
+	HB_THR_CHECK(&t->chk, hb_buf_pool(t->b) == pool);
+	HB_THR_CHECK(&t->chk, hb_buf_unshare(t->b) == 0);
+	HB_THR_CHECK(&t->chk, !hb_buf_is_shared(t->b));
+	HB_THR_CHECK(&t->chk, hb_buf_free(t->loc) == 0);
+	return NULL;
+}
+
+static void
+test_unregistered_teardown(void **state)
+{
+	static uint8_t model[1000];
+	unsigned int base = rte_mempool_in_use_count(pool);
+	struct hb_buf b, f;
+	struct thr t;
+
+	(void)state;
+	hb_test_pattern(model, sizeof(model), 26);
+	hb_test_buf(&b, pool, model, sizeof(model), 300);
+	hb_test_buf(&f, pool, model, sizeof(model), 300);
+	assert_int_equal(hb_buf_share(&b), 0);
+	assert_int_equal(hb_buf_share(&f), 0);
+	memset(&t, 0, sizeof(t));
+	t.b = &b;
+	t.loc = &f; /* shared too: freed by the thread */
+	thr_run(thr_teardown, &t);
+	assert_true(t.lcore >= RTE_MAX_LCORE);
+	/* b is local again, bytes intact; f is local and empty. */
+	assert_false(hb_buf_is_shared(&b));
+	hb_assert_buf_bytes(&b, model, sizeof(model));
+	assert_false(hb_buf_is_shared(&f));
+	assert_int_equal(hb_buf_len(&f), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
 	hb_assert_pool_at(pool, base);
 }
 
@@ -2185,6 +2238,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_withdrawn_ring_entries),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_unregistered_thread),
+		cmocka_unit_test(test_unregistered_teardown),
 		cmocka_unit_test(test_registered_thread),
 	};
 	const char *extra[] = { hb_test_lcores_arg(), NULL };

@@ -144,6 +144,7 @@ test_null_args(void **state)
 	hb_assert_null_snap(&s, &b, hb_buf_peek(NULL, 0, 0, scratch), EINVAL);
 	hb_assert_rc_snap(&s, &b, hb_buf_iov(NULL, 0, 1, iov, 8), -EINVAL);
 	hb_assert_rc_snap(&s, &b, hb_buf_iov(NULL, 0, 1, NULL, 0), -EINVAL);
+	hb_assert_null_snap(&s, &b, hb_buf_pool(NULL), EINVAL);
 	why = NULL;
 	assert_int_equal(hb_buf_check(NULL, &why), -EINVAL);
 	assert_non_null(why);
@@ -307,6 +308,7 @@ uninit_one(int fill)
 	U_NULL(hb_buf_peek(&b, 0, 0, NULL), EINVAL);
 	U_RC(hb_buf_iov(&b, 0, 0, NULL, 0), -EINVAL);
 	U_RC(hb_buf_iov(&b, 0, 1, iov, 4), -EINVAL);
+	U_NULL(hb_buf_pool(&b), EINVAL);
 	why = NULL;
 	U_RC(hb_buf_check(&b, &why), -EINVAL);
 	assert_non_null(why);

@@ -34,6 +34,11 @@ const char *const fwd_mode_names[FWD_MODE_MAX] = {
 	[FWD_MODE_DECAP] = "decap",
 };
 
+const char *const fwd_engine_names[FWD_ENGINE_MAX] = {
+	[FWD_ENGINE_HYPERBUF] = "hyperbuf",
+	[FWD_ENGINE_RAW] = "raw",
+};
+
 static const char short_options[] =
 	":"   /* report a missing value as ':' */
 	"p:"  /* portmask */
@@ -64,6 +69,13 @@ enum {
 	OPT_VXLAN_DST_NUM,
 	OPT_VXLAN_MAC_NUM,
 	OPT_TUNNEL_DEPTH_NUM,
+	OPT_ENGINE_NUM,
+	OPT_MTU_NUM,
+	OPT_IP_NUM,
+	OPT_ETH_DEST_NUM,
+	OPT_ROUTE_NUM,
+	OPT_ICMP_RATE_NUM,
+	OPT_IDLE_SLEEP_NUM,
 	OPT_HELP_NUM,
 };
 
@@ -87,6 +99,13 @@ static const struct option long_options[] = {
 	{ "vxlan-dst", required_argument, 0, OPT_VXLAN_DST_NUM },
 	{ "vxlan-mac", required_argument, 0, OPT_VXLAN_MAC_NUM },
 	{ "tunnel-depth", required_argument, 0, OPT_TUNNEL_DEPTH_NUM },
+	{ "engine", required_argument, 0, OPT_ENGINE_NUM },
+	{ "mtu", required_argument, 0, OPT_MTU_NUM },
+	{ "ip", required_argument, 0, OPT_IP_NUM },
+	{ "eth-dest", required_argument, 0, OPT_ETH_DEST_NUM },
+	{ "route", required_argument, 0, OPT_ROUTE_NUM },
+	{ "icmp-rate", required_argument, 0, OPT_ICMP_RATE_NUM },
+	{ "idle-sleep", required_argument, 0, OPT_IDLE_SLEEP_NUM },
 	{ "help", no_argument, 0, OPT_HELP_NUM },
 	{ NULL, 0, 0, 0 },
 };
@@ -102,7 +121,11 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "Forward packets between DPDK ports, every packet through HyperBuf.\n"
 	       "\n"
 	       "  -p PORTMASK         hexadecimal mask of the ports to use (default: all)\n"
-	       "  --mode MODE         io | macswap | route | encap | decap (default io)\n"
+	       "  --mode MODES        io | macswap | route | encap | decap (default io), for\n"
+	       "                      every port, or per RX port: \"0:encap,1:decap\" (a\n"
+	       "                      MODE alone in the list: the other ports' mode)\n"
+	       "  --engine E          hyperbuf (default) | raw: the same modes in plain\n"
+	       "                      mbuf code, the baseline without HyperBuf\n"
 	       "  -b, --burst N       packets per RX burst, 1..%u (default %u)\n"
 	       "  -q NQ               RX queues polled per forwarding lcore, 1..%u\n"
 	       "                      (default: all queues spread evenly over the lcores)\n"
@@ -130,6 +153,20 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "                      the outer source MAC is the TX port's\n"
 	       "  --tunnel-depth N    encap/decap: VXLAN headers added / removed per packet,\n"
 	       "                      1..%u (default 1)\n"
+	       "  --mtu N             every port's MTU, %u..%u (default: the device's);\n"
+	       "                      RX scatter and multi-segment TX where frames pass\n"
+	       "                      one mbuf\n"
+	       "  --ip PORT,ADDR/LEN  the port's IPv4 address: route and decap answer ARP\n"
+	       "                      for it, route sends ICMP time exceeded from it\n"
+	       "  --eth-dest PORT,MAC route: the next hop's MAC for packets leaving PORT\n"
+	       "                      (their source MAC becomes PORT's)\n"
+	       "  --route ADDR/LEN,PORT  route: packets to ADDR/LEN leave by PORT (longest\n"
+	       "                      prefix match; no match: dropped); without --route\n"
+	       "                      the port pairs stay\n"
+	       "  --icmp-rate N       ICMP errors per second per lcore, 0..1000000, 0 = none\n"
+	       "                      (default %u, bursts of %u)\n"
+	       "  --idle-sleep US     after %u empty polls, sleep US microseconds between\n"
+	       "                      polls, 1..100000 (default: busy poll, never sleep)\n"
 	       "  -h, --help          this help\n"
 	       "\n"
 	       "Example: %s --no-pci --vdev net_null0 --vdev net_null1 -l 0-1 -- --mode macswap\n",
@@ -137,7 +174,8 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       FWD_MAX_RXQ, FWD_DEF_RXD, FWD_DEF_TXD, RTE_PKTMBUF_HEADROOM,
 	       RTE_MBUF_DEFAULT_BUF_SIZE, FWD_MIN_MBUFS,
 	       RTE_MEMPOOL_CACHE_MAX_SIZE, FWD_DEF_MBUF_CACHE,
-	       FWD_MAX_TUNNEL_DEPTH, prgname);
+	       FWD_MAX_TUNNEL_DEPTH, FWD_MIN_MTU, FWD_MAX_MTU,
+	       FWD_DEF_ICMP_RATE, FWD_ICMP_BURST, FWD_IDLE_POLLS, prgname);
 }
 
 void
@@ -225,17 +263,200 @@ parse_portmask(const char *arg)
 }
 
 static int
-parse_mode(const char *arg)
+mode_by_name(const char *name, size_t len)
 {
 	unsigned int i;
 
-	for (i = 0; i < FWD_MODE_MAX; i++) {
-		if (strcmp(arg, fwd_mode_names[i]) == 0) {
-			fwd_cfg.mode = (enum fwd_mode)i;
-			return 0;
+	for (i = 0; i < FWD_MODE_MAX; i++)
+		if (strlen(fwd_mode_names[i]) == len &&
+		    strncmp(name, fwd_mode_names[i], len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "MODE" or "PORT:MODE,...", with at most one MODE alone (the default). */
+static int
+parse_mode(const char *arg)
+{
+	const char *expected = "io, macswap, route, encap or decap, or a list "
+			       "like \"0:encap,1:decap\"";
+	const char *p = arg;
+	bool any_default = false;
+
+	do {
+		const char *item = p, *colon, *end = strchr(p, ',');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		unsigned long port;
+		char *e;
+		int mode;
+
+		colon = memchr(item, ':', n);
+		if (colon == NULL) {
+			mode = mode_by_name(item, n);
+			if (mode < 0 || any_default)
+				goto bad;
+			fwd_cfg.mode = (enum fwd_mode)mode;
+			any_default = true;
+		} else {
+			if (!isdigit((unsigned char)*item))
+				goto bad;
+			port = strtoul(item, &e, 10);
+			if (e != colon)
+				goto bad;
+			mode = mode_by_name(colon + 1, n - (size_t)(colon + 1 - item));
+			if (mode < 0)
+				goto bad;
+			if (port >= RTE_MAX_ETHPORTS) {
+				args_error("--mode: port id above %u in '%s'",
+					   RTE_MAX_ETHPORTS - 1, arg);
+				return -1;
+			}
+			if (fwd_cfg.port_mode[port] >= 0) {
+				args_error("--mode: port %lu appears twice in '%s'",
+					   port, arg);
+				return -1;
+			}
+			fwd_cfg.port_mode[port] = mode;
 		}
+		p = end != NULL ? end + 1 : NULL;
+	} while (p != NULL);
+	return 0;
+bad:
+	bad_value("--mode", arg, expected);
+	return -1;
+}
+
+/* "PORT,REST": the port id (below RTE_MAX_ETHPORTS), *rest after it. */
+static int
+parse_port_prefix(const char *opt, const char *arg, const char *expected,
+		  uint16_t *port, const char **rest)
+{
+	unsigned long v;
+	char *e;
+
+	if (!isdigit((unsigned char)*arg))
+		goto bad;
+	v = strtoul(arg, &e, 10);
+	if (*e != ',')
+		goto bad;
+	if (v >= RTE_MAX_ETHPORTS) {
+		args_error("%s: port id above %u in '%s'", opt,
+			   RTE_MAX_ETHPORTS - 1, arg);
+		return -1;
 	}
-	bad_value("--mode", arg, "io, macswap, route, encap or decap");
+	*port = (uint16_t)v;
+	*rest = e + 1;
+	return 0;
+bad:
+	bad_value(opt, arg, expected);
+	return -1;
+}
+
+/* "ADDR/LEN" (LEN 0..32; host bits of @exact prefixes must be 0). */
+static int
+parse_prefix(const char *s, size_t n, bool exact, uint32_t *addr,
+	     uint8_t *len)
+{
+	char buf[INET_ADDRSTRLEN + 4];
+	const char *slash;
+	struct in_addr a;
+	unsigned long l;
+	char *e;
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	slash = strchr(buf, '/');
+	if (slash == NULL || !isdigit((unsigned char)slash[1]))
+		return -1;
+	l = strtoul(slash + 1, &e, 10);
+	if (*e != '\0' || l > 32)
+		return -1;
+	buf[slash - buf] = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -1;
+	*addr = rte_be_to_cpu_32(a.s_addr);
+	*len = (uint8_t)l;
+	if (exact && l < 32 && (*addr & (UINT32_MAX >> l)) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+parse_ip(const char *arg)
+{
+	const char *expected = "PORT,ADDR/LEN like 0,192.0.2.254/24";
+	const char *rest;
+	uint16_t port;
+	uint32_t addr;
+	uint8_t len;
+
+	if (parse_port_prefix("--ip", arg, expected, &port, &rest) != 0)
+		return -1;
+	if (parse_prefix(rest, strlen(rest), false, &addr, &len) != 0 ||
+	    len == 0 || addr == 0 || (addr >> 28) >= 0xe) {
+		bad_value("--ip", arg, expected);
+		return -1;
+	}
+	if (fwd_cfg.ip[port] != 0) {
+		args_error("--ip: port %u has an address already", port);
+		return -1;
+	}
+	fwd_cfg.ip[port] = rte_cpu_to_be_32(addr);
+	fwd_cfg.ip_prefix[port] = len;
+	return 0;
+}
+
+static int
+parse_eth_dest(const char *arg)
+{
+	const char *expected = "PORT,MAC like 1,02:00:00:00:00:01";
+	const char *rest;
+	uint16_t port;
+
+	if (parse_port_prefix("--eth-dest", arg, expected, &port, &rest) != 0)
+		return -1;
+	if (rte_ether_unformat_addr(rest, &fwd_cfg.eth_dest[port]) != 0) {
+		bad_value("--eth-dest", arg, expected);
+		return -1;
+	}
+	fwd_cfg.has_eth_dest[port] = true;
+	return 0;
+}
+
+static int
+parse_route(const char *arg)
+{
+	const char *expected = "ADDR/LEN,PORT like 198.51.100.0/24,1 (host "
+			       "bits 0)";
+	const char *comma = strrchr(arg, ',');
+	struct fwd_route_cfg *r;
+	unsigned long port;
+	char *e;
+
+	if (fwd_cfg.nb_routes == FWD_MAX_ROUTES) {
+		args_error("--route: more than %u routes", FWD_MAX_ROUTES);
+		return -1;
+	}
+	r = &fwd_cfg.routes[fwd_cfg.nb_routes];
+	if (comma == NULL || !isdigit((unsigned char)comma[1]) ||
+	    parse_prefix(arg, (size_t)(comma - arg), true, &r->addr,
+			 &r->depth) != 0)
+		goto bad;
+	port = strtoul(comma + 1, &e, 10);
+	if (*e != '\0')
+		goto bad;
+	if (port >= RTE_MAX_ETHPORTS) {
+		args_error("--route: port id above %u in '%s'",
+			   RTE_MAX_ETHPORTS - 1, arg);
+		return -1;
+	}
+	r->port = (uint16_t)port;
+	fwd_cfg.nb_routes++;
+	return 0;
+bad:
+	bad_value("--route", arg, expected);
 	return -1;
 }
 
@@ -306,6 +527,10 @@ config_defaults(void)
 
 	memset(&fwd_cfg, 0, sizeof(fwd_cfg));
 	fwd_cfg.mode = FWD_MODE_IO;
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+		fwd_cfg.port_mode[i] = -1;
+	fwd_cfg.engine = FWD_ENGINE_HYPERBUF;
+	fwd_cfg.icmp_rate = FWD_DEF_ICMP_RATE;
 	fwd_cfg.burst = FWD_DEF_BURST;
 	fwd_cfg.rxq = 1;
 	fwd_cfg.rxd = FWD_DEF_RXD;
@@ -451,6 +676,43 @@ fwd_parse_args(int argc, char **argv)
 				       FWD_MAX_TUNNEL_DEPTH, &v) != 0)
 				return -1;
 			fwd_cfg.tunnel_depth = v;
+			break;
+		case OPT_ENGINE_NUM:
+			if (strcmp(optarg, "hyperbuf") == 0) {
+				fwd_cfg.engine = FWD_ENGINE_HYPERBUF;
+			} else if (strcmp(optarg, "raw") == 0) {
+				fwd_cfg.engine = FWD_ENGINE_RAW;
+			} else {
+				bad_value("--engine", optarg, "hyperbuf or raw");
+				return -1;
+			}
+			break;
+		case OPT_MTU_NUM:
+			if (parse_uint("--mtu", optarg, FWD_MIN_MTU, FWD_MAX_MTU,
+				       &fwd_cfg.mtu) != 0)
+				return -1;
+			break;
+		case OPT_IP_NUM:
+			if (parse_ip(optarg) != 0)
+				return -1;
+			break;
+		case OPT_ETH_DEST_NUM:
+			if (parse_eth_dest(optarg) != 0)
+				return -1;
+			break;
+		case OPT_ROUTE_NUM:
+			if (parse_route(optarg) != 0)
+				return -1;
+			break;
+		case OPT_ICMP_RATE_NUM:
+			if (parse_uint("--icmp-rate", optarg, 0, 1000000,
+				       &fwd_cfg.icmp_rate) != 0)
+				return -1;
+			break;
+		case OPT_IDLE_SLEEP_NUM:
+			if (parse_uint("--idle-sleep", optarg, 1, 100000,
+				       &fwd_cfg.idle_sleep) != 0)
+				return -1;
 			break;
 		case 'h':
 		case OPT_HELP_NUM:

@@ -19,8 +19,9 @@
 #include <rte_ether.h>
 #include <rte_lcore.h>
 
-/* The modes, drop reasons and the per-packet code of each mode. */
+/* The modes, drop reasons and the per-packet code of each engine. */
 #include "fwd_pkt.h"
+#include "fwd_raw.h"
 
 /* Packets per RX burst: default and largest accepted. */
 #define FWD_DEF_BURST 32
@@ -37,14 +38,41 @@
 #define FWD_DEF_MBUF_CACHE 250
 /* VXLAN nesting depth for encap/decap. */
 #define FWD_MAX_TUNNEL_DEPTH 8
+/* --mtu: IPv4's least (RFC 791), and the largest a 16-bit frame allows. */
+#define FWD_MIN_MTU 68
+#define FWD_MAX_MTU 65000
+/* --route entries. */
+#define FWD_MAX_ROUTES 1024
+/* ICMP errors per second per lcore (--icmp-rate), burst of the bucket. */
+#define FWD_DEF_ICMP_RATE 100
+#define FWD_ICMP_BURST 10
+/* --idle-sleep: empty polls of all its queues before an lcore sleeps. */
+#define FWD_IDLE_POLLS 64
+
+/* How packets are handled (--engine). */
+enum fwd_engine {
+	FWD_ENGINE_HYPERBUF, /* through HyperBuf (fwd_pkt.h) */
+	FWD_ENGINE_RAW,	     /* plain mbuf code (fwd_raw.h): the baseline */
+	FWD_ENGINE_MAX
+};
 
 extern const char *const fwd_mode_names[FWD_MODE_MAX];
 extern const char *const fwd_drop_names[FWD_DROP_MAX];
+extern const char *const fwd_engine_names[FWD_ENGINE_MAX];
+
+/* One --route: ADDR/PREFIX,PORT. */
+struct fwd_route_cfg {
+	uint32_t addr; /* host order */
+	uint8_t depth;
+	uint16_t port;
+};
 
 /* Options (args.c fills it, everything else reads it). */
 struct fwd_config {
 	uint64_t portmask;	   /* 0: every available port */
-	enum fwd_mode mode;
+	enum fwd_mode mode;	   /* ports not named in --mode */
+	int port_mode[RTE_MAX_ETHPORTS]; /* PORT:MODE of --mode, or -1 */
+	enum fwd_engine engine;
 	uint16_t burst;
 	unsigned int queues_per_lcore; /* 0: spread queues evenly */
 	uint16_t rxq;		   /* RX queues per port */
@@ -63,9 +91,38 @@ struct fwd_config {
 	rte_be32_t vxlan_src, vxlan_dst;
 	struct rte_ether_addr vxlan_mac;
 	unsigned int tunnel_depth;
+	/* Ports and the router */
+	unsigned int mtu;	   /* 0: the device's */
+	rte_be32_t ip[RTE_MAX_ETHPORTS];	/* --ip address, 0: none */
+	uint8_t ip_prefix[RTE_MAX_ETHPORTS];
+	bool has_eth_dest[RTE_MAX_ETHPORTS];
+	struct rte_ether_addr eth_dest[RTE_MAX_ETHPORTS];
+	unsigned int nb_routes;
+	struct fwd_route_cfg routes[FWD_MAX_ROUTES];
+	unsigned int icmp_rate;	   /* per second per lcore, 0: never */
+	unsigned int idle_sleep;   /* us, 0: busy poll */
 };
 
 extern struct fwd_config fwd_cfg;
+
+struct fwd_lcore;
+struct fwd_stream;
+
+/* One burst of one stream, for its engine and mode: packets received. */
+typedef uint16_t (*fwd_burst_t)(struct fwd_lcore *lc, struct fwd_stream *fs);
+
+/* Packets hb-fwd built (ARP replies, ICMP errors), counted per stream. */
+enum fwd_gen {
+	FWD_GEN_ARP_REPLIES,	 /* ARP replies sent */
+	FWD_GEN_ICMP_SENT,	 /* ICMP time exceeded sent */
+	FWD_GEN_ICMP_LIMITED,	 /* ... not sent: rate limit (--icmp-rate) */
+	FWD_GEN_ICMP_SUPPRESSED, /* ... not sent: RFC 1812 rules, no --ip */
+	FWD_GEN_NO_MBUF,	 /* not built: the pool was empty */
+	FWD_GEN_TX_DROPPED,	 /* built, refused by the TX queue, freed */
+	FWD_GEN_MAX
+};
+
+extern const char *const fwd_gen_names[FWD_GEN_MAX];
 
 /*
  * One RX queue polled by one lcore, and where its packets go. The
@@ -75,23 +132,33 @@ extern struct fwd_config fwd_cfg;
 struct fwd_stream {
 	uint16_t rx_port;
 	uint16_t rx_queue;
-	uint16_t tx_port;
+	uint16_t tx_port;  /* the peer: where forwarded packets go (route with
+			    * --route: where the lookup says) */
 	uint16_t tx_queue;
-	/* encap: outer headers for tx_port (fwd_stream_init_encap()) */
+	uint16_t burst;
+	enum fwd_mode mode; /* the RX port's */
+	fwd_burst_t fn;
+	/* What the per-packet code needs (encap, depth, router, pool). */
+	struct fwd_pctx ctx;
+	/* encap: outer headers for tx_port (fwd_stream_init()) */
 	struct fwd_encap encap;
 
 	uint64_t rx_pkts __rte_cache_aligned;
-	uint64_t tx_pkts;    /* handed to tx_port */
-	uint64_t tx_dropped; /* refused by tx_port's queue, freed */
 	uint64_t drops[FWD_DROP_MAX];
+	uint64_t gen[FWD_GEN_MAX];
 } __rte_cache_aligned;
 
 /* Per-lcore forwarding state, cache aligned, written by its lcore only. */
 struct fwd_lcore {
 	uint16_t nb_streams;
 	bool housekeeper; /* main lcore forwarding alone: also runs timers */
+	/* This lcore's TX queue on each port, UINT16_MAX: none. */
+	uint16_t txq[RTE_MAX_ETHPORTS];
+	struct fwd_tbucket icmp_tb; /* ICMP error rate limit */
 	uint64_t visits __rte_cache_aligned; /* visitors acquired */
 	uint64_t visits_bounced;	     /* ... of them not direct */
+	uint64_t tx[RTE_MAX_ETHPORTS];	     /* handed to each port */
+	uint64_t tx_dropped[RTE_MAX_ETHPORTS]; /* refused by it, freed */
 	struct fwd_stream streams[FWD_MAX_STREAMS];
 } __rte_cache_aligned;
 
@@ -100,6 +167,7 @@ extern struct fwd_lcore fwd_lcores[RTE_MAX_LCORE];
 /* Per-port configuration, set up before forwarding starts. */
 struct fwd_port {
 	bool enabled;
+	enum fwd_mode mode; /* of the packets received on it */
 	uint16_t peer;
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
@@ -108,6 +176,9 @@ struct fwd_port {
 };
 
 extern struct fwd_port fwd_ports[RTE_MAX_ETHPORTS];
+
+/* Router state (--ip, --eth-dest, --route), NULL if none was given. */
+extern struct fwd_l3 *fwd_l3;
 
 /* Every port in use (also after the ports are closed). */
 #define FWD_FOREACH_PORT(p)                                                    \
@@ -140,7 +211,8 @@ int fwd_parse_args(int argc, char **argv);
 
 /* fwd.c */
 int fwd_lcore_main(void *arg);
-void fwd_stream_init_encap(struct fwd_stream *fs);
+void fwd_stream_init(struct fwd_stream *fs, struct fwd_lcore *lc,
+		     struct rte_mempool *mp);
 
 /* main.c: timers (stats, --duration, --max-packets); main lcore only. */
 void fwd_housekeeping(uint64_t now);
@@ -149,13 +221,18 @@ void fwd_housekeeping(uint64_t now);
 struct fwd_totals {
 	uint64_t rx, tx, rx_dropped, tx_dropped;
 	uint64_t drops[FWD_DROP_MAX];
+	uint64_t gen[FWD_GEN_MAX];
 	uint64_t visits, visits_bounced;
 };
 
 struct fwd_port_totals {
 	uint64_t rx, tx, rx_dropped, tx_dropped;
 	uint64_t drops[FWD_DROP_MAX]; /* of packets received on the port */
+	uint64_t gen[FWD_GEN_MAX];    /* built in answer to them */
 };
+
+/* "io", or "0:encap,1:decap" when the ports differ. */
+const char *fwd_modes_str(void);
 
 void fwd_stats_port(uint16_t port, struct fwd_port_totals *pt);
 void fwd_stats_lcore(unsigned int lcore, struct fwd_totals *t);

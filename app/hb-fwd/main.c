@@ -27,6 +27,7 @@
  * See docs/hb-fwd.md.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -44,6 +45,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_lpm.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -56,6 +58,8 @@ static volatile int quit_signal;
 
 struct fwd_lcore fwd_lcores[RTE_MAX_LCORE];
 struct fwd_port fwd_ports[RTE_MAX_ETHPORTS];
+struct fwd_l3 *fwd_l3;
+static struct fwd_l3 l3_state;
 
 static struct rte_mempool *fwd_pool;
 static uint64_t end_tsc;     /* --duration: stop at this TSC, 0: never */
@@ -151,6 +155,14 @@ ports_select(void)
 	}
 	if (n == 0)
 		rte_exit(EXIT_FAILURE, "the port mask selects no port\n");
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++) {
+		if (fwd_cfg.port_mode[i] >= 0 && !fwd_ports[i].enabled)
+			rte_exit(EXIT_FAILURE,
+				 "--mode names port %u, which is not in use (check -p and the devices)\n",
+				 i);
+		fwd_ports[i].mode = fwd_cfg.port_mode[i] >= 0 ?
+			(enum fwd_mode)fwd_cfg.port_mode[i] : fwd_cfg.mode;
+	}
 
 	/* --portmap pairs first, both ends must be in use. */
 	for (i = 0; i < RTE_MAX_ETHPORTS; i++) {
@@ -183,9 +195,21 @@ ports_select(void)
 	return n;
 }
 
+/* @lc's TX queue on @port, given it now if it has none. */
+static uint16_t
+lcore_txq(struct fwd_lcore *lc, uint16_t port)
+{
+	if (lc->txq[port] == UINT16_MAX)
+		lc->txq[port] = fwd_ports[port].nb_txq++;
+	return lc->txq[port];
+}
+
 /*
  * Give every (port, RX queue) to a forwarding lcore, and every lcore one
- * TX queue of each port it sends to (no TX queue is shared: no lock).
+ * TX queue of each port it sends to (no TX queue is shared: no lock): the
+ * peer of each port it polls, the port itself when it may answer there
+ * (ARP, ICMP: --ip in route or decap mode), and with --route every port
+ * for a port in route mode.
  */
 static void
 streams_assign(unsigned int nb_ports)
@@ -195,6 +219,10 @@ streams_assign(unsigned int nb_ports)
 	unsigned int per_lcore, l = 0, i, lcore_id;
 	uint16_t port, q;
 
+	for (l = 0; l < RTE_MAX_LCORE; l++)
+		for (i = 0; i < RTE_MAX_ETHPORTS; i++)
+			fwd_lcores[l].txq[i] = UINT16_MAX;
+	l = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore_id)
 		lcores[nb_lcores++] = lcore_id;
 	if (nb_lcores == 0) {
@@ -223,25 +251,25 @@ streams_assign(unsigned int nb_ports)
 	for (q = 0; q < fwd_cfg.rxq; q++) {
 		RTE_ETH_FOREACH_DEV(port) {
 			struct fwd_lcore *lc = &fwd_lcores[lcores[l]];
-			uint16_t peer = fwd_ports[port].peer;
+			uint16_t peer = fwd_ports[port].peer, p2;
+			enum fwd_mode mode = fwd_ports[port].mode;
 			struct fwd_stream *fs;
-			int txq = -1;
 
 			if (!fwd_ports[port].enabled)
 				continue;
 			if (lc->nb_streams == per_lcore)
 				lc = &fwd_lcores[lcores[++l]];
-			/* This lcore's TX queue on the peer, if it has one. */
-			for (i = 0; i < lc->nb_streams; i++)
-				if (lc->streams[i].tx_port == peer)
-					txq = lc->streams[i].tx_queue;
-			if (txq < 0)
-				txq = fwd_ports[peer].nb_txq++;
 			fs = &lc->streams[lc->nb_streams++];
 			fs->rx_port = port;
 			fs->rx_queue = q;
 			fs->tx_port = peer;
-			fs->tx_queue = (uint16_t)txq;
+			fs->tx_queue = lcore_txq(lc, peer);
+			if ((mode == FWD_MODE_ROUTE || mode == FWD_MODE_DECAP) &&
+			    fwd_cfg.ip[port] != 0)
+				lcore_txq(lc, port);
+			if (mode == FWD_MODE_ROUTE && fwd_cfg.nb_routes != 0)
+				FWD_FOREACH_PORT(p2)
+					lcore_txq(lc, p2);
 			fwd_ports[port].nb_rxq = fwd_cfg.rxq;
 		}
 	}
@@ -257,6 +285,10 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 	struct rte_eth_txconf txconf;
 	uint16_t rxd = fwd_cfg.rxd, txd = fwd_cfg.txd, q;
 	int socket = rte_eth_dev_socket_id(port);
+	/* The longest frame: MTU, Ethernet header, CRC. */
+	uint32_t frame = (fwd_cfg.mtu != 0 ? fwd_cfg.mtu : RTE_ETHER_MTU) +
+			 RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint32_t room = fwd_cfg.mbuf_size - RTE_PKTMBUF_HEADROOM;
 	int ret;
 
 	memset(&conf, 0, sizeof(conf));
@@ -286,15 +318,53 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 	}
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	if (fwd_cfg.mbuf_size - RTE_PKTMBUF_HEADROOM < RTE_ETHER_MAX_LEN) {
+	if (fwd_cfg.mtu != 0) {
+		/* ethdev's own check, said in the option's terms. */
+		uint32_t over = info.max_mtu != UINT16_MAX &&
+				info.max_rx_pktlen > info.max_mtu ?
+				info.max_rx_pktlen - info.max_mtu :
+				RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+		uint32_t max = RTE_MIN((uint32_t)info.max_mtu,
+				       info.max_rx_pktlen > over ?
+				       info.max_rx_pktlen - over : 0);
+
+		if (fwd_cfg.mtu < info.min_mtu || fwd_cfg.mtu > max)
+			rte_exit(EXIT_FAILURE,
+				 "port %u (%s): --mtu %u is outside the device's range %u..%u (largest frame %u bytes)%s\n",
+				 port, info.driver_name, fwd_cfg.mtu,
+				 info.min_mtu, max, info.max_rx_pktlen,
+				 strcmp(info.driver_name, "net_tap") == 0 ?
+				 "; net_tap takes jumbo frames from DPDK 23.03 on" : "");
+		conf.rxmode.mtu = fwd_cfg.mtu;
+	}
+	/* Frames longer than one mbuf: scatter them over several at RX. */
+	if (frame > room) {
 		if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
 			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		else if (fwd_cfg.mtu != 0)
+			/* Some chain anyway (net_pcap); others drop them. */
+			printf("hb-fwd: port %u (%s) does not offer RX scatter: it may drop frames over %u bytes (--mtu %u makes %u); --mbuf-size %u avoids it\n",
+			       port, info.driver_name, room, fwd_cfg.mtu, frame,
+			       frame + RTE_PKTMBUF_HEADROOM);
 	}
 
 	ret = rte_eth_dev_configure(port, fp->nb_rxq, fp->nb_txq, &conf);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "port %u: cannot configure: %s\n", port,
 			 strerror(-ret));
+	/*
+	 * The MTU again through the call meant for it: a device with an MTU
+	 * of its own (net_tap: the kernel interface's) applies it only there;
+	 * one without (net_null, net_pcap, net_ring) has none to set, and
+	 * what configure recorded stands.
+	 */
+	if (fwd_cfg.mtu != 0) {
+		ret = rte_eth_dev_set_mtu(port, (uint16_t)fwd_cfg.mtu);
+		if (ret != 0 && ret != -ENOTSUP)
+			rte_exit(EXIT_FAILURE, "port %u (%s): cannot set MTU %u: %s\n",
+				 port, info.driver_name, fwd_cfg.mtu,
+				 strerror(-ret));
+	}
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd);
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE,
@@ -334,10 +404,20 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 		rte_exit(EXIT_FAILURE, "port %u: cannot start: %s\n", port,
 			 strerror(-ret));
 	printf("hb-fwd: port %u (%s) " RTE_ETHER_ADDR_PRT_FMT
-	       ": %u RX queue(s)%s, %u TX queue(s), %u/%u descriptors, peer port %u\n",
+	       ": %u RX queue(s)%s, %u TX queue(s), %u/%u descriptors, peer port %u, mode %s%s%s\n",
 	       port, info.driver_name, RTE_ETHER_ADDR_BYTES(&fp->mac),
 	       fp->nb_rxq, fp->rss ? " with RSS" : "", fp->nb_txq, rxd, txd,
-	       fp->peer);
+	       fp->peer, fwd_mode_names[fp->mode],
+	       conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER ?
+	       ", RX scatter" : "",
+	       conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS ?
+	       ", multi-segment TX" : "");
+	if (fwd_cfg.mtu != 0) {
+		uint16_t mtu = 0;
+
+		rte_eth_dev_get_mtu(port, &mtu);
+		printf("hb-fwd: port %u: MTU %u\n", port, mtu);
+	}
 }
 
 /* Wait up to 3 s for the links to come up (real NICs take a moment). */
@@ -375,6 +455,108 @@ ports_wait_link(void)
 			       link.link_status ? "up" : "down",
 			       link.link_speed);
 	}
+}
+
+/*
+ * Router state from --ip, --eth-dest and --route, once the ports are set
+ * up (it holds their MACs). With --route, the subnets of the --ip
+ * addresses are routes to their ports too (connected routes).
+ */
+static void
+l3_setup(void)
+{
+	struct fwd_l3 *l3 = &l3_state;
+	struct rte_lpm_config lc;
+	bool any = fwd_cfg.nb_routes != 0;
+	unsigned int i;
+	uint16_t port;
+	int ret;
+
+	for (i = 0; i < RTE_MAX_ETHPORTS; i++) {
+		if (fwd_cfg.ip[i] == 0 && !fwd_cfg.has_eth_dest[i])
+			continue;
+		if (!fwd_ports[i].enabled)
+			rte_exit(EXIT_FAILURE,
+				 "--%s names port %u, which is not in use (check -p and the devices)\n",
+				 fwd_cfg.ip[i] != 0 ? "ip" : "eth-dest", i);
+		any = true;
+	}
+	for (i = 0; i < fwd_cfg.nb_routes; i++)
+		if (!fwd_ports[fwd_cfg.routes[i].port].enabled)
+			rte_exit(EXIT_FAILURE,
+				 "--route sends to port %u, which is not in use (check -p and the devices)\n",
+				 fwd_cfg.routes[i].port);
+	if (!any)
+		return;
+
+	memset(l3, 0, sizeof(*l3));
+	l3->default_port = -1;
+	FWD_FOREACH_PORT(port) {
+		struct fwd_l3_port *lp = &l3->port[port];
+
+		lp->mac = fwd_ports[port].mac;
+		lp->ip = fwd_cfg.ip[port];
+		lp->has_eth_dest = fwd_cfg.has_eth_dest[port];
+		lp->eth_dest = fwd_cfg.eth_dest[port];
+		if (lp->ip != 0)
+			l3->addrs[l3->nb_addrs++] = lp->ip;
+	}
+	if (fwd_cfg.nb_routes != 0) {
+		memset(&lc, 0, sizeof(lc));
+		lc.max_rules = fwd_cfg.nb_routes + l3->nb_addrs;
+		lc.number_tbl8s = 256;
+		l3->lpm = rte_lpm_create("hb_fwd_lpm", (int)rte_socket_id(), &lc);
+		if (l3->lpm == NULL)
+			rte_exit(EXIT_FAILURE,
+				 "cannot create the route table: %s (give the EAL more memory, -m: it takes 64 MB)\n",
+				 rte_strerror(rte_errno));
+		for (i = 0; i < fwd_cfg.nb_routes; i++) {
+			const struct fwd_route_cfg *r = &fwd_cfg.routes[i];
+
+			if (r->depth == 0) {
+				l3->default_port = r->port;
+				continue;
+			}
+			ret = rte_lpm_add(l3->lpm, r->addr, r->depth, r->port);
+			if (ret != 0)
+				rte_exit(EXIT_FAILURE, "--route %u: %s\n", i + 1,
+					 strerror(-ret));
+		}
+		FWD_FOREACH_PORT(port) {
+			uint8_t len = fwd_cfg.ip_prefix[port];
+			uint32_t net, hop;
+
+			if (fwd_cfg.ip[port] == 0)
+				continue;
+			net = rte_be_to_cpu_32(fwd_cfg.ip[port]) &
+			      (len == 32 ? UINT32_MAX : ~(UINT32_MAX >> len));
+			if (rte_lpm_is_rule_present(l3->lpm, net, len, &hop) == 1)
+				continue;
+			ret = rte_lpm_add(l3->lpm, net, len, port);
+			if (ret != 0)
+				rte_exit(EXIT_FAILURE,
+					 "connected route of port %u: %s\n",
+					 port, strerror(-ret));
+		}
+	}
+	fwd_l3 = l3;
+	FWD_FOREACH_PORT(port) {
+		const struct fwd_l3_port *lp = &l3->port[port];
+		char ip[INET_ADDRSTRLEN] = "none";
+
+		if (lp->ip != 0)
+			inet_ntop(AF_INET, &lp->ip, ip, sizeof(ip));
+		printf("hb-fwd: port %u: address %s", port, ip);
+		if (lp->ip != 0)
+			printf("/%u", fwd_cfg.ip_prefix[port]);
+		if (lp->has_eth_dest)
+			printf(", next hop " RTE_ETHER_ADDR_PRT_FMT,
+			       RTE_ETHER_ADDR_BYTES(&lp->eth_dest));
+		printf("\n");
+	}
+	if (l3->lpm != NULL)
+		printf("hb-fwd: route table: %u route(s) given, connected ones added\n",
+		       fwd_cfg.nb_routes);
 }
 
 static struct rte_mempool *
@@ -424,10 +606,12 @@ print_layout(void)
 	unsigned int lcore_id;
 	uint16_t s;
 
-	printf("hb-fwd: mode %s, burst %u", fwd_mode_names[fwd_cfg.mode],
-	       fwd_cfg.burst);
-	if (fwd_cfg.mode == FWD_MODE_ENCAP || fwd_cfg.mode == FWD_MODE_DECAP)
+	printf("hb-fwd: mode %s, engine %s, burst %u", fwd_modes_str(),
+	       fwd_engine_names[fwd_cfg.engine], fwd_cfg.burst);
+	if (strstr(fwd_modes_str(), "cap") != NULL)
 		printf(", tunnel depth %u", fwd_cfg.tunnel_depth);
+	if (fwd_cfg.idle_sleep != 0)
+		printf(", idle sleep %u us", fwd_cfg.idle_sleep);
 	printf("\n");
 	RTE_LCORE_FOREACH(lcore_id) {
 		const struct fwd_lcore *lc = &fwd_lcores[lcore_id];
@@ -490,11 +674,12 @@ main(int argc, char **argv)
 		if (fwd_ports[port].enabled)
 			port_setup(port, fwd_pool);
 	}
+	l3_setup();
 	RTE_LCORE_FOREACH(lcore_id) {
 		struct fwd_lcore *lc = &fwd_lcores[lcore_id];
 
 		for (s = 0; s < lc->nb_streams; s++)
-			fwd_stream_init_encap(&lc->streams[s]);
+			fwd_stream_init(&lc->streams[s], lc, fwd_pool);
 	}
 	ports_wait_link();
 	print_layout();
@@ -553,6 +738,8 @@ main(int argc, char **argv)
 
 	fwd_stats_set_pool(NULL);
 	rte_mempool_free(fwd_pool);
+	if (fwd_l3 != NULL)
+		rte_lpm_free(fwd_l3->lpm);
 	hb_fini();
 	rte_eal_cleanup();
 	printf("Bye...\n");

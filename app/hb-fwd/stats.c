@@ -45,7 +45,44 @@ const char *const fwd_drop_names[FWD_DROP_MAX] = {
 	[FWD_DROP_NO_MBUF] = "no_mbuf",
 	[FWD_DROP_BAD_MBUF] = "bad_mbuf",
 	[FWD_DROP_HB_ERROR] = "hb_error",
+	[FWD_DROP_LOCAL] = "local",
+	[FWD_DROP_BAD_ARP] = "bad_arp",
+	[FWD_DROP_NO_ROUTE] = "no_route",
 };
+
+const char *const fwd_gen_names[FWD_GEN_MAX] = {
+	[FWD_GEN_ARP_REPLIES] = "arp_replies",
+	[FWD_GEN_ICMP_SENT] = "icmp_sent",
+	[FWD_GEN_ICMP_LIMITED] = "icmp_limited",
+	[FWD_GEN_ICMP_SUPPRESSED] = "icmp_suppressed",
+	[FWD_GEN_NO_MBUF] = "no_mbuf",
+	[FWD_GEN_TX_DROPPED] = "tx_dropped",
+};
+
+const char *
+fwd_modes_str(void)
+{
+	static char buf[RTE_MAX_ETHPORTS * 12];
+	bool same = true, first = true;
+	size_t n = 0;
+	uint16_t port;
+	int any = -1;
+
+	FWD_FOREACH_PORT(port) {
+		if (any < 0)
+			any = (int)fwd_ports[port].mode;
+		same &= (int)fwd_ports[port].mode == any;
+	}
+	if (same)
+		return fwd_mode_names[any < 0 ? (int)fwd_cfg.mode : any];
+	FWD_FOREACH_PORT(port) {
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u:%s",
+				      first ? "" : ",", port,
+				      fwd_mode_names[fwd_ports[port].mode]);
+		first = false;
+	}
+	return buf;
+}
 
 /* Once-a-second samples (telemetry rates) and the last print. */
 struct port_sample {
@@ -68,7 +105,7 @@ static unsigned int exit_in_use, exit_pool_size;
 
 static void
 stream_add_drops(const struct fwd_stream *fs, uint64_t *drops,
-		 uint64_t *total)
+		 uint64_t *total, uint64_t *gen)
 {
 	unsigned int r;
 
@@ -78,6 +115,8 @@ stream_add_drops(const struct fwd_stream *fs, uint64_t *drops,
 		drops[r] += n;
 		*total += n;
 	}
+	for (r = 0; r < FWD_GEN_MAX; r++)
+		gen[r] += fwd_ctr_read(&fs->gen[r]);
 }
 
 void
@@ -90,19 +129,19 @@ fwd_stats_port(uint16_t port, struct fwd_port_totals *pt)
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
 		const struct fwd_lcore *lc = &fwd_lcores[lcore_id];
 
+		if (lc->nb_streams == 0)
+			continue;
 		for (s = 0; s < lc->nb_streams; s++) {
 			const struct fwd_stream *fs = &lc->streams[s];
 
 			if (fs->rx_port == port) {
 				pt->rx += fwd_ctr_read(&fs->rx_pkts);
 				stream_add_drops(fs, pt->drops,
-						 &pt->rx_dropped);
-			}
-			if (fs->tx_port == port) {
-				pt->tx += fwd_ctr_read(&fs->tx_pkts);
-				pt->tx_dropped += fwd_ctr_read(&fs->tx_dropped);
+						 &pt->rx_dropped, pt->gen);
 			}
 		}
+		pt->tx += fwd_ctr_read(&lc->tx[port]);
+		pt->tx_dropped += fwd_ctr_read(&lc->tx_dropped[port]);
 	}
 }
 
@@ -112,14 +151,18 @@ fwd_stats_lcore(unsigned int lcore_id, struct fwd_totals *t)
 	const struct fwd_lcore *lc = &fwd_lcores[lcore_id];
 	uint16_t s;
 
+	uint16_t port;
+
 	memset(t, 0, sizeof(*t));
 	for (s = 0; s < lc->nb_streams; s++) {
 		const struct fwd_stream *fs = &lc->streams[s];
 
 		t->rx += fwd_ctr_read(&fs->rx_pkts);
-		t->tx += fwd_ctr_read(&fs->tx_pkts);
-		t->tx_dropped += fwd_ctr_read(&fs->tx_dropped);
-		stream_add_drops(fs, t->drops, &t->rx_dropped);
+		stream_add_drops(fs, t->drops, &t->rx_dropped, t->gen);
+	}
+	FWD_FOREACH_PORT(port) {
+		t->tx += fwd_ctr_read(&lc->tx[port]);
+		t->tx_dropped += fwd_ctr_read(&lc->tx_dropped[port]);
 	}
 	t->visits = fwd_ctr_read(&lc->visits);
 	t->visits_bounced = fwd_ctr_read(&lc->visits_bounced);
@@ -145,6 +188,8 @@ fwd_stats_totals(struct fwd_totals *t)
 		t->visits_bounced += l.visits_bounced;
 		for (r = 0; r < FWD_DROP_MAX; r++)
 			t->drops[r] += l.drops[r];
+		for (r = 0; r < FWD_GEN_MAX; r++)
+			t->gen[r] += l.gen[r];
 	}
 }
 
@@ -223,7 +268,7 @@ fwd_stats_print_periodic(void)
 
 	printf("\nhb-fwd: %.0f s, mode %s\n"
 	       "  port       RX-pps       TX-pps     RX-packets     TX-packets  RX-dropped  TX-dropped\n",
-	       fwd_stats_elapsed(), fwd_mode_names[fwd_cfg.mode]);
+	       fwd_stats_elapsed(), fwd_modes_str());
 	FWD_FOREACH_PORT(port) {
 		struct fwd_port_totals pt;
 		uint64_t rx_pps, tx_pps;
@@ -273,8 +318,8 @@ fwd_stats_print_final(void)
 	uint16_t port;
 
 	fwd_stats_totals(&t);
-	printf("\n=============== hb-fwd summary: mode %s, %.2f s ===============\n",
-	       fwd_mode_names[fwd_cfg.mode], secs);
+	printf("\n=============== hb-fwd summary: mode %s, engine %s, %.2f s ===============\n",
+	       fwd_modes_str(), fwd_engine_names[fwd_cfg.engine], secs);
 	printf("  port     RX-packets     TX-packets   RX-dropped   TX-dropped  RX-Mpps  TX-Mpps\n");
 	FWD_FOREACH_PORT(port) {
 		struct fwd_port_totals pt;
@@ -301,6 +346,13 @@ fwd_stats_print_final(void)
 		any = true;
 	}
 	printf("%s\n", any ? "" : " none");
+	if (fwd_l3 != NULL) {
+		printf("  built by hb-fwd:");
+		for (r = 0; r < FWD_GEN_MAX; r++)
+			printf("%s %s %" PRIu64, r != 0 ? "," : "",
+			       fwd_gen_names[r], t.gen[r]);
+		printf("\n");
+	}
 
 	printf("  HyperBuf visits: %" PRIu64 " (%" PRIu64 " direct, %" PRIu64
 	       " bounced, %.3f%% bounced)\n",
@@ -358,15 +410,22 @@ fwd_stats_set_exit(unsigned int in_use, unsigned int pool_size)
  */
 
 static void
-json_drops(FILE *f, const uint64_t *drops)
+json_counts(FILE *f, const char *const *names, const uint64_t *v,
+	    unsigned int n)
 {
 	unsigned int r;
 
 	fprintf(f, "{");
-	for (r = 0; r < FWD_DROP_MAX; r++)
+	for (r = 0; r < n; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r != 0 ? ", " : "",
-			fwd_drop_names[r], drops[r]);
+			names[r], v[r]);
 	fprintf(f, "}");
+}
+
+static void
+json_drops(FILE *f, const uint64_t *drops)
+{
+	json_counts(f, fwd_drop_names, drops, FWD_DROP_MAX);
 }
 
 int
@@ -386,26 +445,30 @@ fwd_stats_write_json(const char *path)
 		return -1;
 	}
 	fwd_stats_totals(&t);
-	fprintf(f, "{\n  \"mode\": \"%s\",\n  \"burst\": %u,\n"
-		"  \"tunnel_depth\": %u,\n  \"seconds\": %.6f,\n",
-		fwd_mode_names[fwd_cfg.mode], fwd_cfg.burst,
-		fwd_cfg.tunnel_depth, fwd_stats_elapsed());
+	fprintf(f, "{\n  \"mode\": \"%s\",\n  \"engine\": \"%s\",\n"
+		"  \"burst\": %u,\n  \"tunnel_depth\": %u,\n"
+		"  \"seconds\": %.6f,\n",
+		fwd_modes_str(), fwd_engine_names[fwd_cfg.engine],
+		fwd_cfg.burst, fwd_cfg.tunnel_depth, fwd_stats_elapsed());
 	fprintf(f, "  \"ports\": [");
 	FWD_FOREACH_PORT(port) {
 		struct fwd_port_totals pt;
 
 		fwd_stats_port(port, &pt);
-		fprintf(f, "%s\n    {\"port\": %u, \"peer\": %u, \"mac\": \""
+		fprintf(f, "%s\n    {\"port\": %u, \"peer\": %u, \"mode\": \"%s\", \"mac\": \""
 			RTE_ETHER_ADDR_PRT_FMT "\", \"rx_queues\": %u, "
 			"\"tx_queues\": %u, \"rss\": %s,\n     \"rx\": %" PRIu64
 			", \"tx\": %" PRIu64 ", \"rx_dropped\": %" PRIu64
 			", \"tx_dropped\": %" PRIu64 ",\n     \"drops\": ",
 			first ? "" : ",", port, fwd_ports[port].peer,
+			fwd_mode_names[fwd_ports[port].mode],
 			RTE_ETHER_ADDR_BYTES(&fwd_ports[port].mac),
 			fwd_ports[port].nb_rxq, fwd_ports[port].nb_txq,
 			fwd_ports[port].rss ? "true" : "false", pt.rx, pt.tx,
 			pt.rx_dropped, pt.tx_dropped);
 		json_drops(f, pt.drops);
+		fprintf(f, ",\n     \"built\": ");
+		json_counts(f, fwd_gen_names, pt.gen, FWD_GEN_MAX);
 		fprintf(f, "}");
 		first = false;
 	}
@@ -414,6 +477,8 @@ fwd_stats_write_json(const char *path)
 		"},\n  \"drops\": ",
 		t.rx, t.tx, t.rx_dropped, t.tx_dropped);
 	json_drops(f, t.drops);
+	fprintf(f, ",\n  \"built\": ");
+	json_counts(f, fwd_gen_names, t.gen, FWD_GEN_MAX);
 	fprintf(f, ",\n  \"visits\": {\"total\": %" PRIu64 ", \"direct\": %" PRIu64
 		", \"bounced\": %" PRIu64 "},\n  \"lcores\": [",
 		t.visits, t.visits - t.visits_bounced, t.visits_bounced);
@@ -470,7 +535,8 @@ tel_param(const char *params, unsigned long max, unsigned long *out)
 }
 
 static void
-tel_add_drops(struct rte_tel_data *d, const uint64_t *drops)
+tel_add_counts(struct rte_tel_data *d, const char *name,
+	       const char *const *names, const uint64_t *v, unsigned int n)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
 	unsigned int r;
@@ -478,10 +544,18 @@ tel_add_drops(struct rte_tel_data *d, const uint64_t *drops)
 	if (c == NULL)
 		return;
 	rte_tel_data_start_dict(c);
-	for (r = 0; r < FWD_DROP_MAX; r++)
-		rte_tel_data_add_dict_u64(c, fwd_drop_names[r], drops[r]);
-	if (rte_tel_data_add_dict_container(d, "drops", c, 0) != 0)
+	for (r = 0; r < n; r++)
+		rte_tel_data_add_dict_u64(c, names[r], v[r]);
+	if (rte_tel_data_add_dict_container(d, name, c, 0) != 0)
 		rte_tel_data_free(c);
+}
+
+static void
+tel_add_drops(struct rte_tel_data *d, const uint64_t *drops,
+	      const uint64_t *gen)
+{
+	tel_add_counts(d, "drops", fwd_drop_names, drops, FWD_DROP_MAX);
+	tel_add_counts(d, "built", fwd_gen_names, gen, FWD_GEN_MAX);
 }
 
 static int
@@ -500,7 +574,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 		tx_pps += __atomic_load_n(&rate_tx[port], __ATOMIC_RELAXED);
 	}
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "mode", fwd_mode_names[fwd_cfg.mode]);
+	rte_tel_data_add_dict_string(d, "mode", fwd_modes_str());
 	rte_tel_data_add_dict_u64(d, "running", !force_quit);
 	rte_tel_data_add_dict_u64(d, "rx", t.rx);
 	rte_tel_data_add_dict_u64(d, "tx", t.tx);
@@ -521,7 +595,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(d, "mbufs_total", exit_pool_size);
 	}
 	rte_spinlock_unlock(&pool_lock);
-	tel_add_drops(d, t.drops);
+	tel_add_drops(d, t.drops, t.gen);
 
 	c = rte_tel_data_alloc();
 	if (c != NULL && hb_stats_get(&st) == 0) {
@@ -563,7 +637,7 @@ tel_port_stats(const char *cmd __rte_unused, const char *params,
 				  __atomic_load_n(&rate_rx[port], __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "tx_pps",
 				  __atomic_load_n(&rate_tx[port], __ATOMIC_RELAXED));
-	tel_add_drops(d, pt.drops);
+	tel_add_drops(d, pt.drops, pt.gen);
 	return 0;
 }
 
@@ -606,7 +680,9 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused,
 	uint16_t port;
 
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "mode", fwd_mode_names[fwd_cfg.mode]);
+	rte_tel_data_add_dict_string(d, "mode", fwd_modes_str());
+	rte_tel_data_add_dict_string(d, "engine",
+				     fwd_engine_names[fwd_cfg.engine]);
 	rte_tel_data_add_dict_string(d, "hyperbuf_version", HB_VERSION_STR);
 	rte_tel_data_add_dict_u64(d, "burst", fwd_cfg.burst);
 	rte_tel_data_add_dict_u64(d, "tunnel_depth", fwd_cfg.tunnel_depth);

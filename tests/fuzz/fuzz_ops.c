@@ -49,7 +49,7 @@
 #include <rte_mempool.h>
 
 #include "hyperbuf.h"
-#include "hb_private.h" /* hb_lcores[]: bounced visitors live (white box) */
+#include "hb_lcore.h" /* hb_lcores[]: bounced visitors live (white box) */
 #include "hb_fault.h"
 #include "hb_model.h"
 #include "hb_snap.h"

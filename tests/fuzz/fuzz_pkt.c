@@ -34,6 +34,14 @@
  * mbufs in use, every external buffer freed, the DPDK heap at its
  * baseline. Any divergence prints the case and aborts (a libFuzzer crash).
  *
+ * The raw engine (app/hb-fwd/fwd_raw.h, plain mbuf code) runs every mode
+ * on its own freshly built chain too, with the same injected allocation
+ * failure: same verdict and same bytes as the HyperBuf engine (that is,
+ * as the model), no mbuf leaked. The router (route mode with --ip and
+ * --eth-dest: ARP replies, ICMP time exceeded) runs in both engines on
+ * the input with its first bytes made Ethernet/IPv4 or ARP addressed to
+ * the router: same verdict, bytes, built packet and counters.
+ *
  * FUZZ_PKT_TRACE=1 in the environment prints each case and result.
  */
 
@@ -56,6 +64,7 @@
 #include "fuzz_eal.h"
 #include "fuzz_input.h"
 #include "fwd_pkt.h"
+#include "fwd_raw.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -92,7 +101,7 @@ static const char *const kind_names[SK_MAX] = {
 static const char *const drop_names[FWD_DROP_MAX] = {
 	"short", "not_ipv4", "bad_version", "bad_ihl", "bad_total_len",
 	"ttl_exceeded", "not_vxlan", "fragment", "bad_udp_len", "too_big",
-	"no_mbuf", "bad_mbuf", "hb_error",
+	"no_mbuf", "bad_mbuf", "hb_error", "local", "bad_arp", "no_route",
 };
 
 /* The case decoded from the input. */
@@ -800,6 +809,44 @@ run_done(struct run *ru)
 	release_held();
 }
 
+/*
+ * The raw engine on its own freshly built chain, with @c (NULL: the
+ * modes' defaults) and the same failure injected: the verdict must be
+ * @r_hb, the bytes @exp (what the HyperBuf engine gave).
+ */
+static void
+check_raw(enum fwd_mode mode, int fail_call, int r_hb, const uint8_t *exp,
+	  uint32_t exp_len, struct fwd_pctx *c)
+{
+	struct rte_mempool *mp = pools[lay.pool];
+	const char *saved = cur_mode;
+	struct fwd_pctx dc;
+	struct rte_mbuf *m;
+	int r;
+
+	cur_mode = "raw engine";
+	if (c == NULL) {
+		memset(&dc, 0, sizeof(dc));
+		dc.encap = &encap;
+		dc.depth = lay.depth;
+		c = &dc;
+	}
+	m = build();
+	if (fail_call >= 0)
+		RTE_VERIFY(hb_fault_fail_call(mp, (uint64_t)fail_call) == 0);
+	r = fwd_raw_packet(&m, mode, c);
+	hb_fault_disarm(mp);
+	FZ_ASSERT(r == r_hb, "%s: raw %s, hyperbuf %s", saved, res_name(r),
+		  res_name(r_hb));
+	flatten(m);
+	assert_bytes(exp, exp_len, saved);
+	if (r == FWD_PASS && (mode == FWD_MODE_ENCAP || mode == FWD_MODE_DECAP))
+		meta_check(m);
+	rte_pktmbuf_free(m);
+	release_held();
+	cur_mode = saved;
+}
+
 /* After a layout change, the chain has no empty segment at its end. */
 static void
 assert_no_trailing_empty(const struct rte_mbuf *h)
@@ -831,6 +878,7 @@ check_io(void)
 		FZ_ASSERT(m->data_off == lay.hr[i] && m->data_len == lay.len[i],
 			  "io: segment %u moved", i);
 	run_done(&ru);
+	check_raw(FWD_MODE_IO, -1, FWD_PASS, pkt, pkt_len, NULL);
 }
 
 static void
@@ -847,6 +895,7 @@ check_macswap(void)
 	FZ_ASSERT(ru.r == r, "%s, model %s", res_name(ru.r), res_name(r));
 	assert_bytes(exp_buf[0], len, "macswap");
 	run_done(&ru);
+	check_raw(FWD_MODE_MACSWAP, -1, r, exp_buf[0], len, NULL);
 }
 
 static void
@@ -870,6 +919,7 @@ check_route(void)
 			  "route: checksum no longer verifies");
 	}
 	run_done(&ru);
+	check_raw(FWD_MODE_ROUTE, -1, r, exp_buf[0], len, NULL);
 }
 
 static void
@@ -895,6 +945,7 @@ check_encap(void)
 		  ru.calls, nalloc);
 	if (r != FWD_PASS) {
 		run_done(&ru);
+		check_raw(FWD_MODE_ENCAP, -1, r, exp_buf[0], len, NULL);
 		return;
 	}
 	meta_check(ru.m);
@@ -916,6 +967,7 @@ check_encap(void)
 	meta_check(rd.m);
 	assert_no_trailing_empty(rd.m);
 	run_done(&rd);
+	check_raw(FWD_MODE_ENCAP, -1, r, exp_buf[0], len, NULL);
 }
 
 /* Encap with its k-th allocation failing. */
@@ -948,6 +1000,8 @@ check_encap_fault(void)
 	/* Layers before the failing one stay; that one changed nothing. */
 	assert_bytes(exp_buf[0], len, "encap with a failing allocation");
 	run_done(&ru);
+	/* The raw engine allocates at the same points: the same failure. */
+	check_raw(FWD_MODE_ENCAP, (int)lay.fault_k, r, exp_buf[0], len, NULL);
 }
 
 static void
@@ -968,6 +1022,130 @@ check_decap(void)
 		assert_no_trailing_empty(ru.m);
 	}
 	run_done(&ru);
+	check_raw(FWD_MODE_DECAP, -1, r, exp_buf[1], len, NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * The router, both engines
+ */
+
+static struct fwd_l3 l3;
+static struct fwd_tbucket tb;
+static uint8_t gen_buf[2][FWD_ICMP_HDRS_LEN + FWD_ICMP_QUOTE_MAX];
+static uint32_t gen_len[2];
+
+/* The router of port 0: its address and MACs from the VXLAN seed. */
+static void
+router_init(struct fwd_pctx *c)
+{
+	memset(&l3, 0, sizeof(l3));
+	l3.default_port = -1;
+	memcpy(&l3.port[0].ip, prm.ip_src, 4);
+	if (l3.port[0].ip == 0)
+		l3.port[0].ip = RTE_BE32(0xc00002fe);
+	l3.port[0].mac = prm.src;
+	l3.port[0].has_eth_dest = (prm.vni & 1) != 0;
+	l3.port[0].eth_dest = prm.dst;
+	l3.addrs[l3.nb_addrs++] = l3.port[0].ip;
+	/* Never rate limited: one token a cycle, a huge bucket. */
+	fwd_tb_init(&tb, 1, 1, UINT32_MAX, rte_rdtsc());
+	memset(c, 0, sizeof(*c));
+	c->l3 = &l3;
+	c->mp = pools[lay.pool];
+	c->tb = &tb;
+}
+
+/* Keep the built packet's bytes (flattened) and free it. */
+static void
+keep_gen(struct fwd_pctx *c, unsigned int i)
+{
+	gen_len[i] = 0;
+	if (c->gen == NULL)
+		return;
+	flatten(c->gen);
+	FZ_ASSERT(out_len <= sizeof(gen_buf[i]), "built %u bytes", out_len);
+	memcpy(gen_buf[i], out, out_len);
+	gen_len[i] = out_len;
+	rte_pktmbuf_free(c->gen);
+	c->gen = NULL;
+}
+
+/*
+ * The input as it would reach a router: its EtherType made IPv4 or ARP
+ * (by the metadata seed), then route mode with router state in both
+ * engines.
+ */
+static void
+check_router(void)
+{
+	uint8_t saved[14 + 28];
+	uint32_t n = RTE_MIN(pkt_len, (uint32_t)sizeof(saved));
+	struct fwd_visit_count vc = { 0, 0 };
+	struct fwd_pctx c, rc;
+	struct fwd_gen_count g0;
+	const char *why = NULL;
+	struct hb_buf b;
+	int r, r2;
+
+	cur_mode = "router";
+	memcpy(saved, pkt, n);
+	if (pkt_len >= 14) {
+		pkt[12] = 0x08;
+		pkt[13] = (lay.meta & 1) ? 0x06 : 0x00;
+	}
+	/* An ARP request for the router's address, sometimes. */
+	router_init(&c);
+	if ((lay.meta & 3) == 1 && pkt_len >= 42) {
+		pkt[14] = 0;
+		pkt[15] = 1;
+		pkt[16] = 8;
+		pkt[17] = 0;
+		pkt[18] = 6;
+		pkt[19] = 4;
+		memcpy(pkt + 38, &l3.port[0].ip, 4);
+	}
+	FZ_ASSERT(hb_buf_attach(&b, build()) == 0, "attach");
+	r = fwd_packet_ctx(&b, FWD_MODE_ROUTE, &c, &vc);
+	FZ_ASSERT(r == FWD_PASS || (r >= 0 && r < FWD_DROP_MAX &&
+				    r != FWD_DROP_HB_ERROR), "result %d", r);
+	FZ_ASSERT(hb_buf_check(&b, &why) == 0, "hb_buf_check: %s", why);
+	keep_gen(&c, 0);
+	g0 = c.gc;
+	{
+		struct rte_mbuf *m = hb_buf_detach(&b);
+
+		FZ_ASSERT(m != NULL, "detach");
+		flatten(m);
+		memcpy(exp_buf[0], out, out_len);
+		rte_pktmbuf_free(m);
+	}
+	release_held();
+	router_init(&rc);
+	rc.gc = (struct fwd_gen_count){ 0 };
+	{
+		struct rte_mbuf *m = build();
+
+		r2 = fwd_raw_packet(&m, FWD_MODE_ROUTE, &rc);
+		FZ_ASSERT(r2 == r, "raw %s, hyperbuf %s", res_name(r2),
+			  res_name(r));
+		keep_gen(&rc, 1);
+		flatten(m);
+		assert_bytes(exp_buf[0], pkt_len, "router");
+		rte_pktmbuf_free(m);
+	}
+	release_held();
+	FZ_ASSERT(gen_len[0] == gen_len[1] &&
+		  memcmp(gen_buf[0], gen_buf[1], gen_len[0]) == 0,
+		  "built packets differ (%u and %u bytes)", gen_len[0],
+		  gen_len[1]);
+	FZ_ASSERT(memcmp(&g0, &rc.gc, sizeof(g0)) == 0,
+		  "counters differ: arp %u/%u icmp %u/%u suppressed %u/%u",
+		  g0.arp_replies, rc.gc.arp_replies, g0.icmp_sent,
+		  rc.gc.icmp_sent, g0.icmp_suppressed, rc.gc.icmp_suppressed);
+	if (trace)
+		fprintf(stderr, "fuzz_pkt: router: %s, built %u bytes\n",
+			res_name(r), gen_len[0]);
+	memcpy(pkt, saved, n);
 }
 
 /* ---------------------------------------------------------------------
@@ -1032,6 +1210,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lay.fault)
 		check_encap_fault();
 	check_decap();
+	check_router();
 
 	rte_malloc_get_socket_stats((int)rte_socket_id(), &heap);
 	FZ_ASSERT(heap.heap_allocsz_bytes == heap_base.heap_allocsz_bytes,

@@ -197,9 +197,11 @@ def check_properties(mode, inputs, outputs, depth=1):
 
 
 def pcap_run(ctx, mode, frames, tag, eal_extra=(), app_extra=(),
-             mbuf_size=None, depth=1, names=None, encap_cfg=None):
+             mbuf_size=None, depth=1, names=None, encap_cfg=None,
+             engine="hyperbuf"):
     """One hb-fwd run on one net_pcap port (forwarding to itself);
     returns (output records, stats)."""
+    tag += "-" + engine
     inp = ctx.path("%s-in.pcap" % tag)
     out = ctx.path("%s-out.pcap" % tag)
     js = ctx.path("%s-stats.json" % tag)
@@ -209,7 +211,8 @@ def pcap_run(ctx, mode, frames, tag, eal_extra=(), app_extra=(),
     pcapio.write(inp, frames)
     app = ["--mode", mode, "--stats-period", "0", "--max-packets",
            str(len(frames)), "--duration", PCAP_DURATION, "--stats-json",
-           js, "--tunnel-depth", str(depth)] + list(app_extra)
+           js, "--tunnel-depth", str(depth), "--engine", engine] + \
+        list(app_extra)
     if mbuf_size:
         app += ["--mbuf-size", str(mbuf_size)]
     eal = LCORES_1 + ["--vdev=net_pcap0,rx_pcap=%s,tx_pcap=%s" %
@@ -221,8 +224,8 @@ def pcap_run(ctx, mode, frames, tag, eal_extra=(), app_extra=(),
     cfg = model.EncapConfig(src_mac=mac_bytes(st["ports"][0]["mac"]),
                             **(encap_cfg or {}))
     exp, drops = expected_pairs(mode, frames, cfg, depth)
-    label = "%s (mode %s, mbuf size %s, depth %d)" % (
-        tag, mode, mbuf_size or "default", depth)
+    label = "%s (mode %s, engine %s, mbuf size %s, depth %d)" % (
+        tag, mode, engine, mbuf_size or "default", depth)
     got = pcapio.read(out)
     compare_output(label, exp, got, names)
     check_drops(label, st["drops"], drops)
@@ -231,6 +234,7 @@ def pcap_run(ctx, mode, frames, tag, eal_extra=(), app_extra=(),
     check(st["totals"]["tx"] == len(exp), "%s: tx %d, expected %d" %
           (label, st["totals"]["tx"], len(exp)))
     check(st["totals"]["tx_dropped"] == 0, "%s: TX drops" % label)
+    check(st["engine"] == engine, "%s: engine %s" % (label, st["engine"]))
     # The app counts bounced visits itself (hb_visitor_is_direct); the
     # library counts them too: both must agree.
     check(st["visits"]["bounced"] == st["hyperbuf"]["visits_bounced"],
@@ -291,11 +295,30 @@ def case_model_selftest(ctx):
     print("model self-test: %d frames" % len(frames))
 
 
+ENGINES = ("hyperbuf", "raw")
+
+
+def both_engines(ctx, mode, frames, tag, **kw):
+    """The run with each engine: byte-identical output, same drops (each
+    also checked against the model). Returns the HyperBuf run's."""
+    res = {e: pcap_run(ctx, mode, frames, tag, engine=e, **kw)
+           for e in ENGINES}
+    (hb, hst), (raw, rst) = res["hyperbuf"], res["raw"]
+    check([(r.data, r.wire_len) for r in hb] ==
+          [(r.data, r.wire_len) for r in raw],
+          "%s: the engines' outputs differ" % tag)
+    check(hst["drops"] == rst["drops"], "%s: the engines' drops differ: "
+          "%s / %s" % (tag, hst["drops"], rst["drops"]))
+    check(rst["visits"]["total"] == 0, "raw engine counted visits")
+    return hb, hst
+
+
 def make_mode_case(mode):
     def case(ctx):
         frames, names = mixed()
-        pcap_run(ctx, mode, frames, mode, names=names)
-    case.__doc__ = "mode %s on the mixed set, default pool" % mode
+        both_engines(ctx, mode, frames, mode, names=names)
+    case.__doc__ = ("mode %s on the mixed set, default pool, both engines "
+                    "(byte-identical output)" % mode)
     return case
 
 
@@ -304,28 +327,28 @@ def make_multiseg_case(mode):
         frames, names = mixed()
         bounced = 0
         for size in MULTISEG_SIZES:
-            _, st = pcap_run(ctx, mode, frames, "%s-%d" % (mode, size),
-                             mbuf_size=size, names=names)
+            _, st = both_engines(ctx, mode, frames, "%s-%d" % (mode, size),
+                                 mbuf_size=size, names=names)
             bounced += st["visits"]["bounced"]
         if mode != "io":
             check(bounced > 0, "no visit bounced: headers were never split")
         print("%s: %d bounced visits over %d pool sizes" %
               (mode, bounced, len(MULTISEG_SIZES)))
     case.__doc__ = ("mode %s on the mixed set with small mbufs: headers "
-                    "split across segments" % mode)
+                    "split across segments; both engines" % mode)
     return case
 
 
 def roundtrip(ctx, frames, names, depth, mbuf_size=None):
-    enc, st = pcap_run(ctx, "encap", frames, "enc%d" % depth, depth=depth,
-                       mbuf_size=mbuf_size, names=names)
+    enc, st = both_engines(ctx, "encap", frames, "enc%d" % depth,
+                           depth=depth, mbuf_size=mbuf_size, names=names)
     cfg = model.EncapConfig(src_mac=mac_bytes(st["ports"][0]["mac"]))
     kept = [(i, f) for i, f in enumerate(frames)
             if model.encap(f, cfg, depth)[1] is None]
     check(all(not r.truncated for r in enc), "encap output truncated")
     enc_frames = [r.data for r in enc]
-    dec, _ = pcap_run(ctx, "decap", enc_frames, "dec%d" % depth, depth=depth,
-                      mbuf_size=mbuf_size)
+    dec, _ = both_engines(ctx, "decap", enc_frames, "dec%d" % depth,
+                          depth=depth, mbuf_size=mbuf_size)
     compare_output("encap then decap (depth %d)" % depth, kept, dec, names)
     return st
 
@@ -615,6 +638,28 @@ BAD_ARGS = [
     (["-x"], "unknown option '-x'"),
     (["--mode"], "option '--mode' needs a value"),
     (["extra"], "unexpected argument 'extra'"),
+    (["--engine", "fast"], "invalid --engine value 'fast'"),
+    (["--mode", "0:bogus"], "invalid --mode value '0:bogus'"),
+    (["--mode", "io,route"], "invalid --mode value 'io,route'"),
+    (["--mode", "0:io,0:route"], "port 0 appears twice"),
+    (["--mode", "x:io"], "invalid --mode value 'x:io'"),
+    (["--mode", "0:encap,5:decap"], "--mode names port 5"),
+    (["--mtu", "67"], "invalid --mtu value '67'"),
+    (["--mtu", "65001"], "invalid --mtu value '65001'"),
+    (["--ip", "0,192.0.2.1"], "invalid --ip value '0,192.0.2.1'"),
+    (["--ip", "0,192.0.2.1/33"], "invalid --ip value '0,192.0.2.1/33'"),
+    (["--ip", "0,224.0.0.1/4"], "invalid --ip value '0,224.0.0.1/4'"),
+    (["--ip", "99,192.0.2.1/24"], "--ip: port id above"),
+    (["--ip", "1,192.0.2.1/24", "--ip", "1,192.0.2.2/24"],
+     "port 1 has an address already"),
+    (["--ip", "5,192.0.2.1/24"], "--ip names port 5"),
+    (["--eth-dest", "0,zz"], "invalid --eth-dest value '0,zz'"),
+    (["--eth-dest", "02:00:00:00:00:01"], "invalid --eth-dest value"),
+    (["--route", "10.0.0.1/8,1"], "invalid --route value '10.0.0.1/8,1'"),
+    (["--route", "10.0.0.0/8"], "invalid --route value '10.0.0.0/8'"),
+    (["--route", "10.0.0.0/8,9"], "--route sends to port 9"),
+    (["--icmp-rate", "-1"], "invalid --icmp-rate value '-1'"),
+    (["--idle-sleep", "0"], "invalid --idle-sleep value '0'"),
 ]
 
 
@@ -636,6 +681,137 @@ def case_bad_args(ctx):
     print("%d bad command lines rejected" % len(BAD_ARGS))
 
 
+ROUTER_MAC = "02:aa:bb:cc:dd:01"
+
+
+def router_run(ctx, frames, tag, engine, app_extra=(), mbuf_size=None):
+    """route with --ip 0,192.0.2.254/24 --eth-dest on one pcap port:
+    forwarded frames and the ARP replies and ICMP errors hb-fwd built go
+    out of the same port (in another order): compared as sorted lists."""
+    inp, out = ctx.path(tag + "-in.pcap"), ctx.path(tag + "-out.pcap")
+    js = ctx.path(tag + "-stats.json")
+    pcapio.write(inp, frames)
+    app = ["--mode", "route", "--ip", "0,192.0.2.254/24", "--eth-dest",
+           "0," + ROUTER_MAC, "--engine", engine, "--stats-period", "0",
+           "--max-packets", str(len(frames)), "--duration", PCAP_DURATION,
+           "--stats-json", js] + list(app_extra)
+    if mbuf_size:
+        app += ["--mbuf-size", str(mbuf_size)]
+    p = ctx.run(LCORES_1 + ["--vdev=net_pcap0,rx_pcap=%s,tx_pcap=%s" %
+                            (inp, out)], app)
+    st = load_json(js)
+    expect_clean_exit(p, st)
+    cfg = model.RouterConfig(mac=mac_bytes(st["ports"][0]["mac"]),
+                             ip=bytes([192, 0, 2, 254]),
+                             eth_dest=mac_bytes(ROUTER_MAC))
+    return pcapio.read(out), st, cfg
+
+
+def router_expect(frames, cfg):
+    outs, built, drops = [], [], dict.fromkeys(model.DROP_REASONS, 0)
+    for f in frames:
+        o, why, g = model.route_l3(f, cfg)
+        if why:
+            drops[why] += 1
+        else:
+            outs.append(o)
+        if g:
+            built.append(g)
+    return outs, built, drops
+
+
+def case_router(ctx):
+    """route as a router (--ip, --eth-dest; with and without --route):
+    ARP answered, MACs rewritten, ICMP time exceeded built by the RFC
+    1812 rules, malformed ARP counted; both engines, also with headers
+    split across segments; outputs equal to the model's, byte for byte."""
+    frames = [f for _, f in gen_pcap.generate("router")] + mixed()[0]
+    runs = {}
+    for engine in ENGINES:
+        for extra, size in (([], None), (["--route", "0.0.0.0/0,0"], None),
+                            ([], 148)):
+            tag = "router-%s-%s-%s" % (engine, "lpm" if extra else "pair",
+                                       size or "def")
+            got, st, cfg = router_run(ctx, frames, tag, engine,
+                                      ["--icmp-rate", "1000000"] + extra,
+                                      size)
+            outs, built, drops = router_expect(frames, cfg)
+            check_drops(tag, st["drops"], drops)
+            check(st["built"]["arp_replies"] == sum(
+                1 for b in built if b[12:14] == b"\x08\x06"),
+                "%s: ARP replies %s" % (tag, st["built"]))
+            check(st["built"]["icmp_sent"] == sum(
+                1 for b in built if b[12:14] == b"\x08\x00"),
+                "%s: ICMP sent %s" % (tag, st["built"]))
+            want = sorted(outs + built)
+            have = sorted(r.data for r in got)
+            check(len(have) == len(want), "%s: %d frames out, %d expected" %
+                  (tag, len(have), len(want)))
+            for w, h in zip(want, have):
+                check(w == h, "%s: %s" % (tag, hexdiff(w, h)))
+            for b in built:
+                if b[12:14] == b"\x08\x00":
+                    check(model.checksum_ok(b[14:34]) and
+                          model.checksum_ok(b[34:]), "ICMP checksums")
+            runs[tag] = have
+    print("router: %d frames in, %d out per run, %d runs" %
+          (len(frames), len(have), len(runs)))
+
+
+def case_icmp_rate(ctx):
+    """--icmp-rate 1: the bucket holds 10 errors; of 30 TTL-expired
+    packets in a burst, 10 get an ICMP error (11 if a second passed),
+    the rest are counted as limited."""
+    pk = gen_pcap.generate("router")
+    ttl1 = [f for n, f in pk if n == "ttl1-udp"] * 30
+    for engine in ENGINES:
+        _, st, _ = router_run(ctx, ttl1, "rate-" + engine, engine,
+                              ["--icmp-rate", "1"])
+        b = st["built"]
+        check(10 <= b["icmp_sent"] <= 11 and
+              b["icmp_sent"] + b["icmp_limited"] == 30,
+              "%s: %s" % (engine, b))
+        _, st, _ = router_run(ctx, ttl1, "rate0-" + engine, engine,
+                              ["--icmp-rate", "0"])
+        check(st["built"]["icmp_sent"] == 0 and
+              st["built"]["icmp_limited"] == 30, "rate 0: %s" % st["built"])
+
+
+def case_per_port_modes(ctx):
+    """--mode 0:encap,1:decap on two pcap ports: port 0's input goes out
+    of port 1 encapsulated, port 1's (VXLAN) out of port 0 decapsulated;
+    both engines give the same bytes."""
+    frames, _ = mixed()
+    enc_in = [f for f in frames if model.decap(f)[1] is None]
+    outs = {}
+    for engine in ENGINES:
+        ins = [ctx.path("ppm-%s-in%d.pcap" % (engine, p)) for p in (0, 1)]
+        out = [ctx.path("ppm-%s-out%d.pcap" % (engine, p)) for p in (0, 1)]
+        pcapio.write(ins[0], frames)
+        pcapio.write(ins[1], enc_in)
+        js = ctx.path("ppm-%s.json" % engine)
+        eal = LCORES_1 + ["--vdev=net_pcap%d,rx_pcap=%s,tx_pcap=%s" %
+                          (p, ins[p], out[p]) for p in (0, 1)]
+        p = ctx.run(eal, ["--mode", "0:encap,1:decap", "--engine", engine,
+                          "--stats-period", "0", "--max-packets",
+                          str(len(frames) + len(enc_in)), "--duration",
+                          PCAP_DURATION, "--stats-json", js])
+        st = load_json(js)
+        expect_clean_exit(p, st)
+        check(st["mode"] == "0:encap,1:decap", "mode %s" % st["mode"])
+        check([x["mode"] for x in st["ports"]] == ["encap", "decap"],
+              "port modes %s" % st["ports"])
+        cfg = model.EncapConfig(src_mac=mac_bytes(st["ports"][1]["mac"]))
+        exp1, d0 = expected_pairs("encap", frames, cfg)
+        exp0, d1 = expected_pairs("decap", enc_in)
+        compare_output("port 0 -> 1 (encap)", exp1, pcapio.read(out[1]))
+        compare_output("port 1 -> 0 (decap)", exp0, pcapio.read(out[0]))
+        check_drops("port 0", st["ports"][0]["drops"], d0)
+        check_drops("port 1", st["ports"][1]["drops"], d1)
+        outs[engine] = [r.data for o in out for r in pcapio.read(o)]
+    check(outs["hyperbuf"] == outs["raw"], "the engines' outputs differ")
+
+
 CASES = {"model-selftest": case_model_selftest}
 for _m in model.MODES:
     CASES[_m] = make_mode_case(_m)
@@ -645,6 +821,9 @@ CASES.update({
     "no-headroom": case_no_headroom,
     "encap-options": case_encap_options,
     "too-big": case_too_big,
+    "router": case_router,
+    "icmp-rate": case_icmp_rate,
+    "per-port-modes": case_per_port_modes,
     "pairs": case_pairs,
     "multiqueue": case_multiqueue,
 })

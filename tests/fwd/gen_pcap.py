@@ -217,7 +217,74 @@ def set_huge(rng):
     ]
 
 
-SETS = {"mixed": set_mixed, "huge": set_huge}
+ROUTER_IP = bytes([192, 0, 2, 254])
+
+
+def arp_frame(rng, op=1, tpa=ROUTER_IP, sha=None, htype=1, hlen=6, cut=0):
+    sha = sha or mac(rng)
+    body = struct.pack("!HHBBH", htype, 0x0800, hlen, 4, op) + sha + \
+        bytes([192, 0, 2, rng.randrange(1, 200)]) + bytes(6) + tpa
+    f = (b"\xff" * 6) + sha + b"\x08\x06" + body
+    return f[:len(f) - cut] if cut else f + bytes(18)
+
+
+def set_router(rng):
+    """For route mode with --ip 0,192.0.2.254/24: ARP, packets for the
+    router itself, TTL expiry with and without an ICMP error."""
+    pk = []
+
+    def add(name, frame):
+        pk.append((name, frame))
+
+    def ttl1(name, **kw):
+        add(name, udp_frame(rng, kw.pop("n", 100), ttl=1, **kw))
+
+    add("arp-request", arp_frame(rng))
+    add("arp-request-other", arp_frame(rng, tpa=bytes([192, 0, 2, 7])))
+    add("arp-reply", arp_frame(rng, op=2))
+    add("arp-op-3", arp_frame(rng, op=3))
+    add("arp-htype-6", arp_frame(rng, htype=6))
+    add("arp-hlen-8", arp_frame(rng, hlen=8))
+    add("arp-sha-multicast", arp_frame(rng, sha=b"\x01\x00\x5e\x00\x00\x01"))
+    add("arp-sha-zero", arp_frame(rng, sha=bytes(6)))
+    add("arp-truncated", arp_frame(rng, cut=1))
+    add("to-router", udp_frame(rng, 80, dst=ROUTER_IP))
+    add("to-broadcast", udp_frame(rng, 80, dst=b"\xff" * 4))
+    add("to-multicast", udp_frame(rng, 80, dst=bytes([224, 0, 0, 5])))
+    ttl1("ttl1-udp")
+    ttl1("ttl1-udp-1500", n=1500)
+    ttl1("ttl1-udp-9000", n=9000)
+    add("ttl1-options", ipv4_frame(rng, 17, udp(rng, payload(rng, 30)),
+                                   ihl=7, ttl=1))
+    add("ttl1-datagram-21", ipv4_frame(rng, 17, b"\x01", ttl=1))
+    add("ttl1-padded", ipv4_frame(rng, 17, b"\x01\x02\x03", ttl=1,
+                                  pad_to=60))
+    add("ttl0", udp_frame(rng, 100, ttl=0))
+    add("ttl1-icmp-echo", ipv4_frame(rng, 1, b"\x08\x00\0\0" +
+                                     payload(rng, 56), ttl=1))
+    add("ttl1-icmp-unreachable", ipv4_frame(rng, 1, b"\x03\x01\0\0" +
+                                            payload(rng, 56), ttl=1))
+    add("ttl1-icmp-no-type", ipv4_frame(rng, 1, b"", ttl=1))
+    add("ttl1-bad-checksum", ipv4_frame(rng, 17, udp(rng, payload(rng, 20)),
+                                        ttl=1, checksum=0x1234))
+    add("ttl1-fragment-first", ipv4_frame(rng, 17, udp(rng, payload(rng, 20)),
+                                          ttl=1, frag=0x2000))
+    add("ttl1-fragment-later", ipv4_frame(rng, 17, payload(rng, 40), ttl=1,
+                                          frag=0x0003))
+    for src in ((0, 1, 2, 3), (127, 0, 0, 1), (224, 0, 0, 1),
+                (255, 255, 255, 255)):
+        ttl1("ttl1-src-%d" % src[0], src=bytes(src))
+    add("ttl1-to-group-mac", b"\x01\x00\x5e\x00\x00\x09" +
+        udp_frame(rng, 100, ttl=1)[6:])
+    for i in range(10):
+        add("forward-%d" % i, udp_frame(rng, rng.randrange(42, 1515),
+                                        ttl=rng.randrange(2, 256)))
+    add("forward-ttl-2", udp_frame(rng, 64, ttl=2))
+    add("ipv6", eth(rng, 0x86DD) + payload(rng, 60))
+    return pk
+
+
+SETS = {"mixed": set_mixed, "huge": set_huge, "router": set_router}
 
 
 def generate(name, seed=1):

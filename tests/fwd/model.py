@@ -13,7 +13,7 @@ import struct
 DROP_REASONS = (
     "short", "not_ipv4", "bad_version", "bad_ihl", "bad_total_len",
     "ttl_exceeded", "not_vxlan", "fragment", "bad_udp_len", "too_big",
-    "no_mbuf", "bad_mbuf", "hb_error",
+    "no_mbuf", "bad_mbuf", "hb_error", "local", "bad_arp", "no_route",
 )
 
 MODES = ("io", "macswap", "route", "encap", "decap")
@@ -226,3 +226,90 @@ def expect(mode, frames, encap_cfg=None, depth=1):
         else:
             outs.append(out)
     return outs, drops
+
+
+# ---------------------------------------------------------------------
+# The router (route mode with --ip, --eth-dest, --route): one port that
+# forwards to itself, as in the pcap tests (no LPM).
+
+ICMP_QUERIES = (0, 8, 13, 14, 15, 16, 17, 18)
+
+
+class RouterConfig:
+    def __init__(self, mac, ip=None, eth_dest=None):
+        self.mac = mac            # the port's MAC
+        self.ip = ip              # --ip address (4 bytes) or None
+        self.eth_dest = eth_dest  # --eth-dest MAC or None
+
+
+def arp(frame, cfg):
+    """ARP on a port with an address: (reason, reply or None)."""
+    if len(frame) < ETH_LEN + 28:
+        return "bad_arp", None
+    a = frame[ETH_LEN:ETH_LEN + 28]
+    htype, ptype, hlen, plen, op = struct.unpack("!HHBBH", a[:8])
+    sha, spa, tpa = a[8:14], a[14:18], a[24:28]
+    if htype != 1 or ptype != 0x0800 or hlen != 6 or plen != 4:
+        return "bad_arp", None
+    if op not in (1, 2):
+        return "bad_arp", None
+    if sha[0] & 1 or sha == bytes(6):
+        return "bad_arp", None
+    if op == 1 and tpa == cfg.ip:
+        reply = (sha + cfg.mac + b"\x08\x06" +
+                 struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) +
+                 cfg.mac + cfg.ip + sha + spa)
+        return "local", reply
+    return "local", None
+
+
+def icmp_time_exceeded(frame, cfg):
+    """The ICMP error for a frame dropped for its TTL, or None (RFC 1812
+    4.3.2.7 rules as in docs/hb-fwd.md)."""
+    if cfg.ip is None:
+        return None
+    hl = (frame[14] & 15) * 4
+    tl = struct.unpack("!H", frame[16:18])[0]
+    q = frame[ETH_LEN:ETH_LEN + min(hl + 8, tl)]
+    src = frame[26:30]
+    if frame[0] & 1:
+        return None
+    if not checksum_ok(q[:hl]):
+        return None
+    if struct.unpack("!H", frame[20:22])[0] & 0x1FFF:
+        return None
+    if src[0] == 0 or src[0] == 127 or src[0] >= 224:
+        return None
+    if frame[23] == 1 and (len(q) <= hl or q[hl] not in ICMP_QUERIES):
+        return None
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0xC0, 28 + len(q), 0,
+                               0, 64, 1, 0, cfg.ip, src))
+    ip[10:12] = struct.pack("!H", checksum(bytes(ip)))
+    icmp = bytearray(struct.pack("!BBHI", 11, 0, 0, 0)) + q
+    icmp[2:4] = struct.pack("!H", checksum(bytes(icmp)))
+    return frame[6:12] + cfg.mac + b"\x08\x00" + bytes(ip) + bytes(icmp)
+
+
+def route_l3(frame, cfg):
+    """(output or None, reason or None, built packet or None)."""
+    if len(frame) < ETH_LEN:
+        return None, "short", None
+    if frame[12:14] != b"\x08\x00":
+        if frame[12:14] == b"\x08\x06" and cfg.ip is not None:
+            why, reply = arp(frame, cfg)
+            return None, why, reply
+        return None, "not_ipv4", None
+    if len(frame) < ETH_LEN + IPV4_MIN:
+        return None, "short", None
+    why = _ipv4_checks(frame)
+    if why:
+        return None, why, None
+    dst = frame[30:34]
+    if dst == b"\xff\xff\xff\xff" or dst[0] >> 4 == 0xE or dst == cfg.ip:
+        return None, "local", None
+    if frame[22] <= 1:
+        return None, "ttl_exceeded", icmp_time_exceeded(frame, cfg)
+    out, _ = route(frame)
+    if cfg.eth_dest is not None:
+        out = cfg.eth_dest + cfg.mac + out[12:]
+    return out, None, None

@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+/*
+ * hb-bench: the single-lcore buffer workloads, each with its setup, its
+ * HyperBuf implementations and its baselines: seed (a small buffer),
+ * append64k and append1m (build and read back), msg2pkt (a message cut
+ * into packets), random64k and random1m (reads at random offsets). Their
+ * rows are in workloads.c.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include <hyperbuf.h>
+
+#include "hb_bench.h"
+#include "baselines.h"
+
+#define SEED_LEN 120u		/* seed: buffer size */
+#define SEED_WRITES 13u		/* seed: indexed byte writes */
+#define MSG_LEN (64u * KIB)	/* msg2pkt: message size */
+#define MSG_HDR 42u		/* msg2pkt: header prepended */
+#define MSG_MTU 1500u		/* msg2pkt: largest packet */
+#define MSG_MAX_PKTS ((MSG_LEN + MSG_HDR + MSG_MTU - 1) / MSG_MTU)
+#define RND_LEN 8u		/* random: bytes per read */
+
+/* ------------------------------------------------------------------------
+ * Workload: seed
+ *
+ * The seed's own "Vec benches": a fresh 120-byte zeroed buffer, 13 indexed
+ * byte writes, one 8-byte read (the use), free.
+ *  - hyperbuf: hb_buf_append of 120 zero bytes, hb_buf_put_u8() x 13,
+ *    hb_buf_get_le64(), hb_buf_free();
+ *  - hyperbuf-visit (variant): a write visitor that grows the empty buffer
+ *    by 120 zero bytes (the seed's WriteVisitor), 13 writes through it;
+ *  - vec: calloc(120), 13 stores, free;
+ *  - mbuf: rte_pktmbuf_alloc + rte_pktmbuf_append(120) + memset, 13 stores
+ *    through the pointer, rte_pktmbuf_free.
+ */
+
+static uint16_t seed_idx[SEED_WRITES];
+static uint8_t seed_val[SEED_WRITES];
+static uint32_t seed_word; /* offset of the 8 bytes read back */
+static const uint8_t zeros[4096];
+
+int
+seed_setup(void)
+{
+	uint64_t s = opt_seed ^ 0x5eed;
+	unsigned int i;
+
+	for (i = 0; i < SEED_WRITES; i++) {
+		seed_idx[i] = (uint16_t)(rng_next(&s) % SEED_LEN);
+		seed_val[i] = (uint8_t)(rng_next(&s) | 1);
+	}
+	seed_word = (seed_idx[0] / 8u) * 8u;
+	if (seed_word + 8 > SEED_LEN)
+		seed_word = SEED_LEN - 8;
+	memset(vexpect, 0, SEED_LEN);
+	for (i = 0; i < SEED_WRITES; i++)
+		vexpect[seed_idx[i]] = seed_val[i];
+	return 0;
+}
+
+static void
+seed_out(const void *p)
+{
+	if (unlikely(g_verify)) {
+		memcpy(g_out, p, SEED_LEN);
+		g_out_len = SEED_LEN;
+	}
+}
+
+uint64_t
+seed_hb(uint64_t iters)
+{
+	uint64_t sum = 0, x;
+	struct hb_buf b;
+	unsigned int i;
+
+	while (iters-- > 0) {
+		CHECK_RC(hb_buf_init(&b, pool));
+		CHECK_RC(hb_buf_append(&b, zeros, SEED_LEN));
+		for (i = 0; i < SEED_WRITES; i++)
+			CHECK_RC(hb_buf_put_u8(&b, seed_idx[i], seed_val[i]));
+		CHECK_RC(hb_buf_get_le64(&b, seed_word, &x));
+		sum += x;
+		if (unlikely(g_verify)) {
+			CHECK_RC(hb_buf_read(&b, 0, g_out, SEED_LEN));
+			g_out_len = SEED_LEN;
+		}
+		CHECK_RC(hb_buf_free(&b));
+	}
+	return sum;
+}
+
+uint64_t
+seed_hb_visit(uint64_t iters)
+{
+	struct hb_visitor v;
+	uint64_t sum = 0;
+	struct hb_buf b;
+	unsigned int i;
+	uint8_t *p;
+
+	while (iters-- > 0) {
+		CHECK_RC(hb_buf_init(&b, pool));
+		CHECK_RC(hb_visit_write(&b, 0, SEED_LEN, SEED_LEN, &v));
+		p = v.ptr;
+		for (i = 0; i < SEED_WRITES; i++)
+			p[seed_idx[i]] = seed_val[i];
+		sum += ld64(p + seed_word);
+		seed_out(p);
+		CHECK_RC(hb_visit_release(&v));
+		CHECK_RC(hb_buf_free(&b));
+	}
+	return sum;
+}
+
+uint64_t
+seed_vec(uint64_t iters)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+	uint8_t *p;
+
+	while (iters-- > 0) {
+		p = calloc(1, SEED_LEN);
+		CHECK_PTR(p);
+		for (i = 0; i < SEED_WRITES; i++)
+			p[seed_idx[i]] = seed_val[i];
+		sum += ld64(p + seed_word);
+		seed_out(p);
+		BENCH_USE(p, SEED_LEN);
+		free(p);
+	}
+	return sum;
+}
+
+uint64_t
+seed_mbuf(uint64_t iters)
+{
+	struct rte_mbuf *m;
+	uint64_t sum = 0;
+	unsigned int i;
+	char *p;
+
+	while (iters-- > 0) {
+		m = rte_pktmbuf_alloc(pool);
+		CHECK_PTR(m);
+		p = rte_pktmbuf_append(m, SEED_LEN);
+		CHECK_PTR(p);
+		memset(p, 0, SEED_LEN);
+		for (i = 0; i < SEED_WRITES; i++)
+			p[seed_idx[i]] = (char)seed_val[i];
+		sum += ld64(p + seed_word);
+		seed_out(p);
+		BENCH_USE(p, SEED_LEN);
+		rte_pktmbuf_free(m);
+	}
+	return sum;
+}
+
+/* ------------------------------------------------------------------------
+ * Workloads: append64k, append1m
+ *
+ * Empty buffer -> N bytes in 64 B appends -> read back in 64 B pieces into
+ * the caller's memory -> free. The bytes come from the pattern, the pieces
+ * read back are folded into the checksum.
+ *  - hyperbuf: hb_buf_append() x N/64, hb_buf_read() x N/64, hb_buf_free();
+ *  - hyperbuf-cursor (variant): the read back with an hb_cursor;
+ *  - mbuf-idiomatic: rte_pktmbuf_append on the head, rte_pktmbuf_alloc +
+ *    rte_pktmbuf_chain when it returns NULL, rte_pktmbuf_read (copied to
+ *    the caller's memory when it returns a pointer into the chain),
+ *    rte_pktmbuf_free;
+ *  - mbuf-expert: xbuf (tail kept by hand) and xcur ((segment, offset)
+ *    cursor), rte_pktmbuf_free_bulk;
+ *  - vec: realloc-doubling vector, memcpy out, free.
+ */
+
+static uint32_t app_len;
+
+int
+app64k_setup(void)
+{
+	app_len = 64 * KIB;
+	memcpy(vexpect, pattern, app_len);
+	return 0;
+}
+
+int
+app1m_setup(void)
+{
+	app_len = MIB;
+	memcpy(vexpect, pattern, app_len);
+	return 0;
+}
+
+/* Where this piece is read to: always g_out timed, g_out + off verified. */
+#define PIECE_DST(out, mask, off) ((out) + ((off) & (mask)))
+
+static void
+app_done(void)
+{
+	if (unlikely(g_verify))
+		g_out_len = app_len;
+}
+
+uint64_t
+app_hb(uint64_t iters)
+{
+	const uint32_t len = app_len, mask = g_out_mask;
+	uint8_t *out = g_out;
+	uint64_t sum = 0;
+	struct hb_buf b;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		CHECK_RC(hb_buf_init(&b, pool));
+		for (off = 0; off < len; off += PIECE)
+			CHECK_RC(hb_buf_append(&b, pattern + off, PIECE));
+		for (off = 0; off < len; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			CHECK_RC(hb_buf_read(&b, off, d, PIECE));
+			BENCH_USE(d, PIECE);
+			sum += fold_piece(d);
+		}
+		CHECK_RC(hb_buf_free(&b));
+	}
+	app_done();
+	return sum;
+}
+
+uint64_t
+app_hb_cursor(uint64_t iters)
+{
+	const uint32_t len = app_len, mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct hb_cursor c;
+	uint64_t sum = 0;
+	struct hb_buf b;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		CHECK_RC(hb_buf_init(&b, pool));
+		for (off = 0; off < len; off += PIECE)
+			CHECK_RC(hb_buf_append(&b, pattern + off, PIECE));
+		CHECK_RC(hb_cursor_init(&c, &b, 0));
+		for (off = 0; off < len; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			CHECK_RC(hb_cursor_read(&c, d, PIECE));
+			BENCH_USE(d, PIECE);
+			sum += fold_piece(d);
+		}
+		CHECK_RC(hb_buf_free(&b));
+	}
+	app_done();
+	return sum;
+}
+
+uint64_t
+app_mbuf_idiomatic(uint64_t iters)
+{
+	const uint32_t len = app_len, mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct rte_mbuf *head, *m;
+	uint64_t sum = 0;
+	uint32_t off;
+	char *p;
+
+	while (iters-- > 0) {
+		head = rte_pktmbuf_alloc(pool);
+		CHECK_PTR(head);
+		for (off = 0; off < len; off += PIECE) {
+			p = rte_pktmbuf_append(head, PIECE);
+			if (p == NULL) {
+				m = rte_pktmbuf_alloc(pool);
+				CHECK_PTR(m);
+				CHECK_RC(rte_pktmbuf_chain(head, m));
+				p = rte_pktmbuf_append(head, PIECE);
+				CHECK_PTR(p);
+			}
+			memcpy(p, pattern + off, PIECE);
+		}
+		for (off = 0; off < len; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+			const void *q = rte_pktmbuf_read(head, off, PIECE, d);
+
+			CHECK_PTR(q);
+			if (q != d)
+				memcpy(d, q, PIECE);
+			BENCH_USE(d, PIECE);
+			sum += fold_piece(d);
+		}
+		rte_pktmbuf_free(head);
+	}
+	app_done();
+	return sum;
+}
+
+uint64_t
+app_mbuf_expert(uint64_t iters)
+{
+	const uint32_t len = app_len, mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct xbuf x;
+	struct xcur c;
+	uint64_t sum = 0;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		x.head = NULL;
+		x.tail = NULL;
+		for (off = 0; off < len; off += PIECE)
+			CHECK_RC(xbuf_append(&x, pattern + off, PIECE));
+		c.seg = x.head;
+		c.rel = 0;
+		for (off = 0; off < len; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			xcur_read(&c, d, PIECE);
+			BENCH_USE(d, PIECE);
+			sum += fold_piece(d);
+		}
+		rte_pktmbuf_free_bulk(&x.head, 1);
+	}
+	app_done();
+	return sum;
+}
+
+uint64_t
+app_vec(uint64_t iters)
+{
+	const uint32_t len = app_len, mask = g_out_mask;
+	const uint8_t *src = pattern; /* in a register across realloc() */
+	uint8_t *out = g_out;
+	struct vec v = { NULL, 0, 0 };
+	uint64_t sum = 0;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		for (off = 0; off < len; off += PIECE)
+			CHECK_RC(vec_append(&v, src + off, PIECE));
+		for (off = 0; off < len; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			memcpy(d, v.p + off, PIECE);
+			BENCH_USE(d, PIECE);
+			sum += fold_piece(d);
+		}
+		vec_free(&v);
+	}
+	app_done();
+	return sum;
+}
+
+/* ------------------------------------------------------------------------
+ * Workload: msg2pkt
+ *
+ * A 64 KiB message built from 64 B appends, a 42 B header put in front,
+ * then cut into packets of at most 1500 B, each an mbuf chain ready for
+ * rte_eth_tx_burst(); the "TX" reads each packet's length and first bytes
+ * and frees the burst with rte_pktmbuf_free_bulk().
+ *  - hyperbuf: hb_buf_append() x 1024, hb_buf_prepend(), then
+ *    hb_buf_split(1500) + hb_buf_detach() per packet: no payload copy;
+ *  - vec+copy: a vector that keeps 42 bytes free in front for the header
+ *    (so the prepend costs nothing), filled by 64 B appends, then copied
+ *    into packets from rte_pktmbuf_alloc_bulk(), freed after;
+ *  - vec+copy-reuse: the same, but the vector's memory is kept from one
+ *    message to the next (only possible when the sender owns it: the
+ *    strongest copy-based sender we could write).
+ */
+
+static uint8_t msg_hdr[MSG_HDR];
+static struct vec msg_keep;
+
+int
+msg_setup(void)
+{
+	uint64_t s = opt_seed ^ 0x4d5347;
+	unsigned int i;
+
+	for (i = 0; i < MSG_HDR; i++)
+		msg_hdr[i] = (uint8_t)rng_next(&s);
+	memcpy(vexpect, msg_hdr, MSG_HDR);
+	memcpy(vexpect + MSG_HDR, pattern, MSG_LEN);
+	return 0;
+}
+
+void
+msg_teardown(void)
+{
+	vec_free(&msg_keep);
+}
+
+/*
+ * What the TX side does with a burst: read each packet's length and first
+ * 8 bytes (the header it would look at), then free it all. In verified
+ * runs, also gather the bytes and check each packet is a sane mbuf chain.
+ */
+static uint64_t
+msg_tx(struct rte_mbuf **pkts, unsigned int n)
+{
+	uint64_t sum = 0, tmp;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const void *p = rte_pktmbuf_read(pkts[i], 0, 8, &tmp);
+
+		CHECK_PTR(p);
+		sum += pkts[i]->pkt_len + ld64(p);
+	}
+	if (unlikely(g_verify)) {
+		const char *why = NULL;
+
+		g_out_len = 0;
+		for (i = 0; i < n; i++) {
+			if (rte_mbuf_check(pkts[i], 1, &why) != 0 ||
+			    pkts[i]->pkt_len > MSG_MTU)
+				rte_exit(EXIT_FAILURE,
+					 "msg2pkt: packet %u is not valid: %s\n",
+					 i, why != NULL ? why : "too long");
+			g_out_len += pkt_gather(pkts[i], g_out + g_out_len);
+		}
+	}
+	rte_pktmbuf_free_bulk(pkts, n);
+	return sum;
+}
+
+uint64_t
+msg_hb(uint64_t iters)
+{
+	struct rte_mbuf *pkts[MSG_MAX_PKTS + 1];
+	struct hb_buf bufs[2];
+	uint64_t sum = 0;
+	unsigned int n, cur;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		struct hb_buf *b = &bufs[0];
+
+		CHECK_RC(hb_buf_init(b, pool));
+		for (off = 0; off < MSG_LEN; off += PIECE)
+			CHECK_RC(hb_buf_append(b, pattern + off, PIECE));
+		CHECK_RC(hb_buf_prepend(b, msg_hdr, MSG_HDR));
+		n = 0;
+		cur = 0;
+		while (hb_buf_len(&bufs[cur]) > MSG_MTU) {
+			CHECK_RC(hb_buf_split(&bufs[cur], MSG_MTU,
+					      &bufs[cur ^ 1]));
+			pkts[n] = hb_buf_detach(&bufs[cur]);
+			CHECK_PTR(pkts[n]);
+			n++;
+			cur ^= 1;
+		}
+		pkts[n] = hb_buf_detach(&bufs[cur]);
+		CHECK_PTR(pkts[n]);
+		n++;
+		sum += msg_tx(pkts, n);
+	}
+	return sum;
+}
+
+/* Copy the vector into fresh packets and send them. */
+static uint64_t
+msg_copy_out(const struct vec *v)
+{
+	struct rte_mbuf *pkts[MSG_MAX_PKTS];
+	unsigned int n = (unsigned int)((v->len + MSG_MTU - 1) / MSG_MTU), i;
+	size_t off = 0;
+
+	CHECK_RC(rte_pktmbuf_alloc_bulk(pool, pkts, n));
+	for (i = 0; i < n; i++) {
+		uint16_t l = (uint16_t)RTE_MIN((size_t)MSG_MTU, v->len - off);
+		char *p = rte_pktmbuf_append(pkts[i], l);
+
+		CHECK_PTR(p);
+		memcpy(p, v->p + off, l);
+		off += l;
+	}
+	return msg_tx(pkts, n);
+}
+
+uint64_t
+msg_vec(uint64_t iters)
+{
+	const uint8_t *src = pattern; /* in a register across realloc() */
+	struct vec v = { NULL, 0, 0 };
+	uint64_t sum = 0;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		CHECK_RC(vec_grow(&v, MSG_HDR));
+		v.len = MSG_HDR; /* room for the header, filled last */
+		for (off = 0; off < MSG_LEN; off += PIECE)
+			CHECK_RC(vec_append(&v, src + off, PIECE));
+		memcpy(v.p, msg_hdr, MSG_HDR);
+		sum += msg_copy_out(&v);
+		vec_free(&v);
+	}
+	return sum;
+}
+
+uint64_t
+msg_vec_reuse(uint64_t iters)
+{
+	const uint8_t *src = pattern; /* in a register across realloc() */
+	struct vec *v = &msg_keep;
+	uint64_t sum = 0;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		if (v->cap < MSG_HDR)
+			CHECK_RC(vec_grow(v, MSG_HDR));
+		v->len = MSG_HDR;
+		for (off = 0; off < MSG_LEN; off += PIECE)
+			CHECK_RC(vec_append(v, src + off, PIECE));
+		memcpy(v->p, msg_hdr, MSG_HDR);
+		sum += msg_copy_out(v);
+	}
+	return sum;
+}
+
+/* ------------------------------------------------------------------------
+ * Workloads: random64k, random1m
+ *
+ * 8-byte reads at 4096 random offsets (generated beforehand) of one chain
+ * built by 64 B HyperBuf appends and adopted by every implementation:
+ *  - hyperbuf: hb_buf_read() (the buffer's segment index);
+ *  - rte_pktmbuf_read: the DPDK call (walks from the head);
+ *  - expert-index: xidx, a hand-written segment index.
+ */
+
+static struct hb_buf rnd_buf;
+static struct rte_mbuf *rnd_head;
+static struct xidx rnd_idx;
+static uint32_t *rnd_off;
+static uint32_t rnd_len;
+
+static int
+rnd_setup_len(uint32_t len)
+{
+	uint64_t s = opt_seed ^ len;
+	struct rte_mbuf *m;
+	uint32_t off, i;
+	int rc;
+
+	rnd_len = len;
+	rnd_off = malloc(RND_READS * sizeof(*rnd_off));
+	if (rnd_off == NULL)
+		return -ENOMEM;
+	for (i = 0; i < RND_READS; i++)
+		rnd_off[i] = (uint32_t)(rng_next(&s) % (len - RND_LEN + 1));
+	CHECK_RC(hb_buf_init(&rnd_buf, pool));
+	for (off = 0; off < len; off += PIECE)
+		CHECK_RC(hb_buf_append(&rnd_buf, pattern + off, PIECE));
+	/* Hand the chain round: every implementation reads the same one. */
+	m = hb_buf_detach(&rnd_buf);
+	CHECK_PTR(m);
+	CHECK_RC(hb_buf_attach(&rnd_buf, m));
+	rnd_head = m;
+	rc = xidx_build(&rnd_idx, m);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < RND_READS; i++)
+		memcpy(vexpect + (size_t)i * RND_LEN, pattern + rnd_off[i],
+		       RND_LEN);
+	return 0;
+}
+
+int
+rnd64k_setup(void)
+{
+	return rnd_setup_len(64 * KIB);
+}
+
+int
+rnd1m_setup(void)
+{
+	return rnd_setup_len(MIB);
+}
+
+void
+rnd_teardown(void)
+{
+	CHECK_RC(hb_buf_free(&rnd_buf));
+	rnd_head = NULL;
+	free(rnd_idx.s);
+	memset(&rnd_idx, 0, sizeof(rnd_idx));
+	free(rnd_off);
+	rnd_off = NULL;
+}
+
+#define RND_DONE()                                                             \
+	do {                                                                   \
+		if (unlikely(g_verify))                                        \
+			g_out_len = (size_t)RND_READS * RND_LEN;               \
+	} while (0)
+
+uint64_t
+rnd_hb(uint64_t iters)
+{
+	const uint32_t mask = g_out_mask;
+	const uint32_t *offs = rnd_off;
+	uint8_t *out = g_out;
+	uint64_t sum = 0, x;
+	uint32_t i;
+
+	while (iters-- > 0) {
+		for (i = 0; i < RND_READS; i++) {
+			CHECK_RC(hb_buf_read(&rnd_buf, offs[i], &x, RND_LEN));
+			memcpy(out + ((i * RND_LEN) & mask), &x, RND_LEN);
+			sum += x;
+		}
+	}
+	RND_DONE();
+	return sum;
+}
+
+uint64_t
+rnd_mbuf_read(uint64_t iters)
+{
+	const struct rte_mbuf *head = rnd_head;
+	const uint32_t mask = g_out_mask;
+	const uint32_t *offs = rnd_off;
+	uint8_t *out = g_out;
+	uint64_t sum = 0, x, tmp;
+	uint32_t i;
+
+	while (iters-- > 0) {
+		for (i = 0; i < RND_READS; i++) {
+			const void *p = rte_pktmbuf_read(head, offs[i], RND_LEN,
+							 &tmp);
+
+			CHECK_PTR(p);
+			x = ld64(p);
+			memcpy(out + ((i * RND_LEN) & mask), &x, RND_LEN);
+			sum += x;
+		}
+	}
+	RND_DONE();
+	return sum;
+}
+
+uint64_t
+rnd_expert(uint64_t iters)
+{
+	const struct xidx *xi = &rnd_idx;
+	const uint32_t mask = g_out_mask;
+	const uint32_t *offs = rnd_off;
+	uint8_t *out = g_out;
+	uint64_t sum = 0, x;
+	uint32_t i;
+
+	while (iters-- > 0) {
+		for (i = 0; i < RND_READS; i++) {
+			xidx_read(xi, offs[i], &x, RND_LEN);
+			memcpy(out + ((i * RND_LEN) & mask), &x, RND_LEN);
+			sum += x;
+		}
+	}
+	RND_DONE();
+	return sum;
+}
+

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 HyperBuf developers
+ */
+
+#ifndef HB_LCORE_H
+#define HB_LCORE_H
+
+/*
+ * Library-private, layer 1 of 7 (per-lcore; docs/guide.md, "Architecture"):
+ * logging, debug assertions, and the per-lcore slots: bounce memory for
+ * spanning visits and the counters. Includes no other private header;
+ * every layer above includes it.
+ */
+
+#include <stddef.h>
+
+#include <rte_debug.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+
+#include "hyperbuf.h"
+
+extern int hb_logtype;
+
+#define HB_LOG(level, fmt, ...)                                                \
+	rte_log(RTE_LOG_##level, hb_logtype, "HYPERBUF: %s(): " fmt "\n",     \
+		__func__, ##__VA_ARGS__)
+
+/*
+ * HB_DEBUG (meson -Ddebug_checks=true, on in the sanitizer build) turns on
+ * internal assertions (and, in the buffer layer, a full hb_buf_check()
+ * after every mutating call). Without it they compile away.
+ */
+#ifdef HB_DEBUG
+#define HB_ASSERT(exp) RTE_VERIFY(exp)
+#else
+#define HB_ASSERT(exp) do { } while (0)
+#endif
+
+/*
+ * Per-lcore state, indexed by rte_lcore_id(), written by its lcore only.
+ * bounce holds spanning visits: HB_VISIT_BOUNCE_SIZE bytes in 64-byte
+ * units plus a bitmap of the units in use (hb_lcore.c); blocks are taken
+ * first fit and given back in any order.
+ */
+struct hb_lcore {
+	uint8_t *bounce;	/* HB_VISIT_BOUNCE_SIZE bytes, on first need */
+	uint32_t live;		/* bounced visitors holding arena bytes */
+	struct hb_stats stats;
+} __rte_cache_aligned;
+
+extern struct hb_lcore hb_lcores[RTE_MAX_LCORE];
+
+/* The caller's slot, NULL for an unregistered non-EAL thread. */
+static inline struct hb_lcore *
+hb_lcore_self(void)
+{
+	unsigned int id = rte_lcore_id();
+
+	return id < RTE_MAX_LCORE ? &hb_lcores[id] : NULL;
+}
+
+/*
+ * Bounce memory of @lc (the caller's): a block of @len bytes at
+ * lc->bounce + *off, aligned on HB_VISIT_ALIGN_MAX. -E2BIG: longer than
+ * the arena; -ENOMEM: no free stretch that long (or no arena).
+ */
+int hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off);
+void hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len);
+
+/* Bounce arenas allocated and bounced visitors live, over all lcores. */
+void hb_lcore_bounce_info(unsigned int *arenas, unsigned int *live);
+/* Free the bounce arenas of lcores that hold no bounced visitor. */
+void hb_lcore_fini(void);
+
+/* Count @n events of hb_stats field at @off on the calling lcore. */
+static inline void
+hb_stat_add(size_t off, uint64_t n)
+{
+	unsigned int id = rte_lcore_id();
+	uint64_t *c;
+
+	if (id >= RTE_MAX_LCORE)
+		return; /* unregistered thread: not counted */
+	c = (uint64_t *)(void *)((char *)&hb_lcores[id].stats + off);
+	/* Written by this lcore only; read by anyone with a relaxed load. */
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+/* Count an event of struct hb_stats @field on the calling lcore. */
+#define HB_STAT_ADD(field, n) hb_stat_add(offsetof(struct hb_stats, field), (n))
+
+#endif /* HB_LCORE_H */
