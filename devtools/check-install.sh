@@ -116,7 +116,7 @@ main(void)
 	/* Without the EAL, hb_init() must refuse, not crash. */
 	if (hb_init() == 0)
 		return 5;
-	if (dladdr((void *)hb_buf_init, &info) == 0 || info.dli_fname == NULL)
+	if (dladdr((void *)hb_buf_check, &info) == 0 || info.dli_fname == NULL)
 		return 6;
 	printf("%s %s\n", HB_VERSION_STR, info.dli_fname);
 	return 0;

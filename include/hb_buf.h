@@ -148,7 +148,7 @@ struct hb_buf {
  *     whose mbufs hold data (a clone pool with data room 0 is refused).
  */
 __rte_experimental
-int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
+static inline int hb_buf_init(struct hb_buf *b, struct rte_mempool *mp);
 
 /**
  * Adopt an mbuf chain, without copying, as the content of @p b.
@@ -230,7 +230,7 @@ static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
  *     is closed: call again once its visitors are released).
  */
 __rte_experimental
-int hb_buf_free(struct hb_buf *b);
+static __rte_always_inline int hb_buf_free(struct hb_buf *b);
 
 /**
  * Logical length of the buffer in bytes.
@@ -301,6 +301,113 @@ hb_buf_nb_segs(const struct hb_buf *b)
  */
 __rte_experimental
 int hb_buf_reserve(struct hb_buf *b, uint32_t additional);
+
+/** Default of hb_growth.mem_per_socket: 64 MiB. */
+#define HB_GROWTH_MEM_DEFAULT (UINT64_C(64) << 20)
+
+/**
+ * Growth policy settings (hb_growth_set()).
+ *
+ * A buffer's first segment comes from its own pool. When an append (or a
+ * reserve, or a growing write visitor) needs a new segment, it takes one of
+ * the largest class not larger than the buffer's capacity so far (or, if
+ * the call needs more in one segment, of the smallest class that holds
+ * it), so that capacity about doubles at each growth, as a vector's does,
+ * without copying a byte. Classes are the buffer's own pool's segments and
+ * segments of 4, 8, 16, 32 KiB and 65535 bytes taken from pools HyperBuf
+ * creates per socket on first need (or given with hb_growth_pool_add());
+ * a class is used only when it is larger than the buffer pool's data room.
+ * Past max_seg, each new segment adds max_seg bytes. On a pool of 2 KiB
+ * data rooms (RTE_MBUF_DEFAULT_BUF_SIZE), a buffer built by small appends
+ * holds 64 KiB in 6 segments (2, 2, 4, 8, 16, 32 KiB: 128 bytes of
+ * capacity to spare) and 1 MiB in 21 (then 65535 bytes each: within
+ * 64 KiB of the length). When a class's pool is empty, a smaller class
+ * serves, and finally the buffer's own pool: growth fails only when no
+ * segment can be had at all.
+ */
+struct hb_growth {
+	/**
+	 * Largest segment taken by growth, in data bytes (at most 65535; the
+	 * default). Classes above it are not used; at or below the buffer
+	 * pool's data room, every segment comes from the buffer's own pool.
+	 */
+	uint32_t max_seg;
+	/**
+	 * Memory of the segment classes' pools on each socket, split over
+	 * the classes (half to the 65535-byte class); 0: the default,
+	 * HB_GROWTH_MEM_DEFAULT. At least 256 KiB.
+	 */
+	uint64_t mem_per_socket;
+};
+
+/**
+ * Set the growth policy (see struct hb_growth).
+ *
+ * Thread safety: any thread; takes effect for pools not yet created, so
+ * call it after hb_init() and before any buffer grows past its pool's
+ * segments.
+ *
+ * @param g
+ *   The settings.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p g is NULL, max_seg is more than 65535, or
+ *     mem_per_socket is not 0 and less than 256 KiB.
+ *   - -EBUSY: a segment class's pool was already created; nothing changed.
+ */
+__rte_experimental
+int hb_growth_set(const struct hb_growth *g);
+
+/**
+ * Get the growth policy in force.
+ *
+ * Thread safety: any thread.
+ *
+ * @param g
+ *   Filled in.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p g is NULL.
+ */
+__rte_experimental
+int hb_growth_get(struct hb_growth *g);
+
+/**
+ * Use @p mp as a segment class of the growth policy on its socket.
+ *
+ * The first pool given for a socket replaces that socket's default classes
+ * (the pools HyperBuf would create); further pools add classes. A class is
+ * used for a buffer only when its data room is larger than the buffer's own
+ * pool's. HyperBuf never frees a given pool; hb_fini() forgets it.
+ *
+ * Thread safety: setup time only: after hb_init(), before any lcore grows
+ * a buffer (not MT-safe with growth in progress).
+ *
+ * @param mp
+ *   A packet mbuf pool with a non-zero data room (at most 65535 bytes are
+ *   used per segment).
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p mp is NULL or not a packet mbuf pool with a data room.
+ *   - -EEXIST: the socket has a class of that data room already.
+ *   - -ENOSPC: the socket has 8 classes already.
+ *   - -EBUSY: HyperBuf already created a default class's pool on that
+ *     socket. Nothing changed on failure.
+ */
+__rte_experimental
+int hb_growth_pool_add(struct rte_mempool *mp);
+
+/**
+ * Segments of the growth classes' pools in use, all sockets (for leak
+ * checks: 0 when no buffer, and no chain detached from one, holds any).
+ *
+ * Thread safety: any thread (a snapshot).
+ *
+ * @return
+ *   The number of segments taken from the classes' pools and not freed.
+ */
+__rte_experimental
+unsigned int hb_growth_in_use(void);
 
 /**
  * Append @p len bytes from @p src at the end of the buffer (all or nothing).
@@ -509,6 +616,39 @@ int hb_buf_adj(struct hb_buf *b, uint32_t len);
  */
 __rte_experimental
 int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
+
+/**
+ * Move all the bytes of @p src to the end of @p dst, without copying.
+ *
+ * O(1): the segments of @p src are linked after the tail of @p dst (no
+ * byte is copied and no chain is walked; the reserved, empty segments
+ * after @p dst's tail, if any, are freed). On success @p src is left
+ * empty and initialised (its pool kept) and @p dst holds both; offsets of
+ * @p dst's bytes do not change (its cursors stay valid), @p src's cursors
+ * become stale. The packet metadata of @p dst's head is kept; that of
+ * @p src's head is dropped with its head role. This is how received
+ * packets are joined into one message: hb_buf_attach() each, hb_buf_adj()
+ * their headers off, hb_buf_concat() into the message. An adopted chain
+ * is checked (and its tail found) on first use, as for every call.
+ *
+ * Thread safety: not MT-safe on either buffer; both must be local.
+ *
+ * @param dst
+ *   The buffer that grows.
+ * @param src
+ *   The buffer whose bytes move; may be empty.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: @p dst or @p src is NULL or not initialised, they are the
+ *     same buffer, or one holds an inconsistent adopted chain.
+ *   - -EPERM: one of them is shared (hb_buf_share()).
+ *   - -EBUSY: a visitor (or writer) is live on one of them.
+ *   - -E2BIG: the joined length would pass UINT32_MAX or the joined chain
+ *     RTE_MBUF_MAX_NB_SEGS segments.
+ *   On failure both buffers are unchanged.
+ */
+__rte_experimental
+int hb_buf_concat(struct hb_buf *dst, struct hb_buf *src);
 
 /**
  * Make [@p off, @p off + @p len) contiguous in one segment (like BSD's
@@ -740,6 +880,54 @@ __HB_BUF_INT_ACCESSORS(le32, uint32_t, rte_le_to_cpu_32, rte_cpu_to_le_32)
 __HB_BUF_INT_ACCESSORS(le64, uint64_t, rte_le_to_cpu_64, rte_cpu_to_le_64)
 
 /* Inline definitions of the fast paths declared above. */
+
+__rte_experimental
+static inline int
+hb_buf_init(struct hb_buf *b, struct rte_mempool *mp)
+{
+	if (unlikely(b == NULL || mp == NULL ||
+		     mp->private_data_size <
+			     sizeof(struct rte_pktmbuf_pool_private) ||
+		     rte_pktmbuf_data_room_size(mp) == 0))
+		return -EINVAL;
+	__hb_buf_reset(b, mp);
+	return 0;
+}
+
+/*
+ * Always inline: as a function of its own (GCC's choice for this size)
+ * the one-segment free of the seed workload cost 68 more instructions
+ * (callgrind, hb-bench --workloads seed).
+ */
+__rte_experimental
+static __rte_always_inline int
+hb_buf_free(struct hb_buf *b)
+{
+	struct rte_mbuf *h;
+
+	/*
+	 * Local, no visitor, no index: nothing or one segment is freed
+	 * inline (rte_pktmbuf_free_seg() honours its reference count);
+	 * longer chains and every other case take the slow path.
+	 */
+	if (likely(b != NULL && b->state == __HB_STATE_IDLE && b->idx == NULL)) {
+		h = b->head;
+		if (h == NULL)
+			return 0;
+		if (likely(h->next == NULL)) {
+			if (b->mp == NULL) /* adopted, never used: keep its pool */
+				b->mp = h->pool;
+			rte_pktmbuf_free_seg(h);
+			b->head = NULL;
+			b->tail = NULL;
+			b->pos_seg = NULL;
+			b->pos_off = 0;
+			b->gen = __hb_gen_next(b->gen);
+			return 0;
+		}
+	}
+	return __hb_buf_free(b);
+}
 
 __rte_experimental
 static inline int

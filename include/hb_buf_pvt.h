@@ -71,15 +71,16 @@ __hb_seg_exclusive(const struct rte_mbuf *m)
 }
 
 /**
- * @internal Layout generation of a buffer: an epoch in the high 16 bits,
- * taken from this thread's counter when the buffer is (re)initialised by
- * hb_buf_init() or hb_buf_attach(), and a count of layout changes in its
- * life in the low 16 bits. Two lives of buffers on one thread never share
- * a generation (until 65536 re-initialisations later), so a cursor on a
- * previous content reports -ESTALE, and a layout change costs no
- * thread-local access.
+ * @internal Layout generation of a buffer: in the high 16 bits the epoch of
+ * this thread when the buffer's life began (hb_buf_init(), hb_buf_attach(),
+ * a split into it), in the low 16 bits a count of layout changes in that
+ * life. hb_cursor_init() advances the thread's epoch, so a cursor taken on
+ * one life of a buffer never sees its generation again in a later life
+ * begun on the same thread (until 65536 cursors later): it reports
+ * -ESTALE. Beginning a life reads the thread-local epoch and writes
+ * nothing: no store-to-load chain from one packet's attach to the next.
  */
-RTE_DECLARE_PER_LCORE(uint32_t, __hb_gen);
+RTE_DECLARE_PER_LCORE(uint32_t, __hb_epoch);
 
 /** @internal The generation after a layout change of a buffer at @p cur. */
 static inline uint32_t
@@ -156,7 +157,7 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 	b->tail = NULL;
 	b->pos_seg = NULL;
 	b->pos_off = 0;
-	b->gen = ++RTE_PER_LCORE(__hb_gen) << 16;
+	b->gen = RTE_PER_LCORE(__hb_epoch) << 16;
 	b->state = __HB_STATE_IDLE;
 	b->mp = mp;
 	b->idx = NULL;
@@ -165,6 +166,8 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 
 /* Out-of-line slow paths ("rare case") of the inline calls. */
 
+/** @internal Slow path of hb_buf_free(). */
+int __hb_buf_free(struct hb_buf *b);
 /** @internal Slow path of hb_buf_detach(). */
 struct rte_mbuf *__hb_buf_detach(struct hb_buf *b);
 /** @internal Slow path of hb_buf_append(). */

@@ -49,12 +49,12 @@ extern "C" {
 
 /** A read position in a buffer. Fields are private. */
 struct hb_cursor {
-	const struct hb_buf *buf;   /**< @internal the buffer */
-	const struct rte_mbuf *seg; /**< @internal segment of off, or NULL */
-	uint32_t rel;		    /**< @internal offset of off in seg */
-	uint32_t off;		    /**< @internal logical position */
-	uint32_t gen;		    /**< @internal buffer layout generation */
-	uint32_t rsvd;		    /**< @internal zero (no padding) */
+	const struct hb_buf *buf; /**< @internal the buffer; NULL: not set up */
+	const char *p;		  /**< @internal the byte at off, or NULL */
+	uint32_t avail;		  /**< @internal bytes of p's segment from p */
+	uint32_t off;		  /**< @internal logical position */
+	uint32_t gen;		  /**< @internal buffer layout generation */
+	uint32_t rsvd;		  /**< @internal zero (no padding) */
 };
 
 /**
@@ -79,7 +79,8 @@ struct hb_cursor {
  *   On failure @p c is unchanged.
  */
 __rte_experimental
-int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off);
+static inline int hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b,
+				 uint32_t off);
 
 /**
  * Logical offset of the cursor in its buffer.
@@ -154,7 +155,8 @@ static inline int hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
  *   As hb_cursor_read().
  */
 __rte_experimental
-int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
+static inline int hb_cursor_peek(const struct hb_cursor *c, void *dst,
+				 uint32_t len);
 
 /**
  * Advance past the next @p len bytes.
@@ -167,7 +169,7 @@ int hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len);
  *   As hb_cursor_read() (-EINVAL only for a NULL @p c).
  */
 __rte_experimental
-int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
+static inline int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
 
 /**
  * Get the next @p len bytes and advance past them, without copying when
@@ -192,28 +194,132 @@ int hb_cursor_skip(struct hb_cursor *c, uint32_t len);
  *   NULL). On failure the cursor does not move.
  */
 __rte_experimental
-const void *hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch);
+static inline const void *hb_cursor_pull(struct hb_cursor *c, uint32_t len,
+					 void *scratch);
 
-/** @internal Slow path of hb_cursor_read(). */
-int __hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len);
+/**
+ * @internal A cursor position and a status, returned by value (in two
+ * registers) by the out-of-line parts: a cursor on the caller's stack never
+ * has its address taken, so the compiler keeps it in registers across
+ * reads (no store-to-load chain through memory).
+ */
+struct __hb_cpos {
+	const char *p;	/**< the byte at the position, or NULL (at the end) */
+	uint32_t gen;	/**< buffer layout generation */
+	uint16_t avail; /**< bytes of its segment from p on */
+	int16_t rc;	/**< 0 or a negative errno */
+};
+
+/** @internal hb_cursor_init(): the position @p off of @p b. */
+struct __hb_cpos __hb_cursor_at(const struct hb_buf *b, uint32_t off);
+/**
+ * @internal The cursor calls' slow path: copy the @p len bytes at @p off
+ * of @p b (generation @p gen) to @p dst (if not NULL); the position after
+ * them if @p advance.
+ */
+struct __hb_cpos __hb_cursor_move(const struct hb_buf *b, uint32_t gen,
+				  uint32_t off, void *dst, uint32_t len,
+				  bool advance);
+/** @internal hb_cursor_pull(): the bytes, and in @p next the position after. */
+const void *__hb_cursor_pull(const struct hb_buf *b, uint32_t gen,
+			     uint32_t off, uint32_t len, void *scratch,
+			     struct __hb_cpos *next);
+
+/** @internal Move @p c by @p len bytes to @p r (a successful move). */
+static inline void
+__hb_cursor_set(struct hb_cursor *c, struct __hb_cpos r, uint32_t len)
+{
+	c->p = r.p;
+	c->avail = r.avail;
+	c->off += len;
+}
+
+__rte_experimental
+static inline int
+hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off)
+{
+	struct __hb_cpos r;
+
+	if (unlikely(c == NULL))
+		return -EINVAL;
+	r = __hb_cursor_at(b, off);
+	if (unlikely(r.rc != 0))
+		return r.rc;
+	c->buf = b;
+	c->p = r.p;
+	c->avail = r.avail;
+	c->off = off;
+	c->gen = r.gen;
+	c->rsvd = 0;
+	return 0;
+}
 
 __rte_experimental
 static inline int
 hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
 {
-	const struct rte_mbuf *m;
+	struct __hb_cpos r;
 
-	if (likely(c != NULL && dst != NULL && (m = c->seg) != NULL &&
-		   c->gen == c->buf->gen &&
-		   __hb_state_readable(c->buf->state) &&
-		   (uint64_t)c->rel + len <= m->data_len)) {
-		memcpy(dst, rte_pktmbuf_mtod_offset(m, const char *, c->rel),
-		       len);
-		c->rel += len;
+	/*
+	 * In the segment of the position, the buffer unchanged and without a
+	 * writer: a copy. (The segment may have grown since: then the slow
+	 * path sees the new bytes.)
+	 */
+	if (likely(c != NULL && dst != NULL && c->p != NULL &&
+		   len <= c->avail && c->gen == c->buf->gen &&
+		   __hb_state_readable(c->buf->state))) {
+		memcpy(dst, c->p, len);
+		c->p += len;
+		c->avail -= len;
 		c->off += len;
 		return 0;
 	}
-	return __hb_cursor_read(c, dst, len);
+	if (unlikely(c == NULL || dst == NULL))
+		return -EINVAL;
+	r = __hb_cursor_move(c->buf, c->gen, c->off, dst, len, true);
+	if (likely(r.rc == 0))
+		__hb_cursor_set(c, r, len);
+	return r.rc;
+}
+
+__rte_experimental
+static inline int
+hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len)
+{
+	if (unlikely(c == NULL || dst == NULL))
+		return -EINVAL;
+	return __hb_cursor_move(c->buf, c->gen, c->off, dst, len, false).rc;
+}
+
+__rte_experimental
+static inline int
+hb_cursor_skip(struct hb_cursor *c, uint32_t len)
+{
+	struct __hb_cpos r;
+
+	if (unlikely(c == NULL))
+		return -EINVAL;
+	r = __hb_cursor_move(c->buf, c->gen, c->off, NULL, len, true);
+	if (likely(r.rc == 0))
+		__hb_cursor_set(c, r, len);
+	return r.rc;
+}
+
+__rte_experimental
+static inline const void *
+hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch)
+{
+	struct __hb_cpos r;
+	const void *p;
+
+	if (unlikely(c == NULL)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	p = __hb_cursor_pull(c->buf, c->gen, c->off, len, scratch, &r);
+	if (likely(p != NULL))
+		__hb_cursor_set(c, r, len);
+	return p;
 }
 
 /** @internal Define get (consume) and peek for one integer type. */

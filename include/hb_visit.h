@@ -338,7 +338,8 @@ hb_visit_write_aligned(struct hb_buf *b, uint32_t off, uint32_t len,
 			return 0;
 		}
 	}
-	return __hb_visit_acquire(b, off, len, grow, align, true, v);
+	/* Growth, shared buffers, bounces, errors. */
+	return __hb_visit_write(b, off, len, grow, align, v);
 }
 
 __rte_experimental

@@ -67,6 +67,9 @@ int __hb_visit_acquire(struct hb_buf *b, uint32_t off, uint32_t len,
  */
 int __hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len,
 		    uint32_t align, struct hb_visitor *v);
+/** @internal Slow path of the write visit calls (growth, shared, ...). */
+int __hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len,
+		     uint32_t grow, uint32_t align, struct hb_visitor *v);
 /** @internal Slow path of hb_visit_release(). */
 int __hb_visit_release(struct hb_visitor *v);
 

@@ -84,7 +84,7 @@ struct hb_writer {
  *   - -ENOTSUP: @p b is shared and the caller an unregistered thread.
  */
 __rte_experimental
-int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
+static inline int hb_writer_begin(struct hb_writer *w, struct hb_buf *b);
 
 /**
  * Append @p len bytes from @p src (all or nothing).
@@ -130,18 +130,60 @@ hb_writer_len(const struct hb_writer *w)
  *   - -EINVAL: @p w is NULL or not a live writer (e.g. ended twice).
  */
 __rte_experimental
-int hb_writer_end(struct hb_writer *w);
+static inline int hb_writer_end(struct hb_writer *w);
 
 /** @internal "WR": a live writer. */
 #define __HB_WRITER_LIVE UINT32_C(0x57520001)
 
-/** @internal Slow path of hb_writer_append(). */
-int __hb_writer_append(struct hb_writer *w, const void *src, uint32_t len);
+/**
+ * @internal Where a writer writes next, and a status: returned by value
+ * (in two registers) by the out-of-line parts, so that a writer that lives
+ * on the caller's stack never has its address taken: the compiler then
+ * keeps it in registers across appends, and an append is a copy and three
+ * register updates, with no store-to-load chain through memory.
+ */
+struct __hb_wpos {
+	char *p;	/**< next byte in the tail's room */
+	uint32_t room;	/**< bytes p may take */
+	int rc;		/**< 0 or a negative errno */
+};
+
+/** @internal Out-of-line part of hb_writer_begin(). */
+struct __hb_wpos __hb_writer_begin(struct hb_buf *b);
+/**
+ * @internal Slow path of hb_writer_append(): count @p pend bytes written
+ * at the previous position, append @p len bytes of @p src, where next.
+ */
+struct __hb_wpos __hb_writer_next(struct hb_buf *b, uint32_t pend,
+				  const void *src, uint32_t len);
+/** @internal Out-of-line part of hb_writer_end(). */
+int __hb_writer_end(struct hb_buf *b, uint32_t pend);
+
+__rte_experimental
+static inline int
+hb_writer_begin(struct hb_writer *w, struct hb_buf *b)
+{
+	struct __hb_wpos r;
+
+	if (unlikely(w == NULL))
+		return -EINVAL;
+	r = __hb_writer_begin(b);
+	/* A writer that did not begin is defined, and not live. */
+	w->buf = b;
+	w->p = r.p;
+	w->room = r.room;
+	w->pend = 0;
+	w->lcore = 0;
+	w->state = likely(r.rc == 0) ? __HB_WRITER_LIVE : 0;
+	return r.rc;
+}
 
 __rte_experimental
 static inline int
 hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
 {
+	struct __hb_wpos r;
+
 	if (likely(w != NULL && src != NULL && len <= w->room &&
 		   w->state == __HB_WRITER_LIVE)) {
 		memcpy(w->p, src, len);
@@ -150,7 +192,29 @@ hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
 		w->pend += len;
 		return 0;
 	}
-	return __hb_writer_append(w, src, len);
+	if (unlikely(w == NULL || src == NULL || w->state != __HB_WRITER_LIVE))
+		return -EINVAL;
+	/* The tail is full: the chain catches up, then a general append. */
+	r = __hb_writer_next(w->buf, w->pend, src, len);
+	w->pend = 0;
+	w->p = r.p;
+	w->room = r.room;
+	return r.rc;
+}
+
+__rte_experimental
+static inline int
+hb_writer_end(struct hb_writer *w)
+{
+	int rc;
+
+	if (unlikely(w == NULL || w->state != __HB_WRITER_LIVE))
+		return -EINVAL;
+	rc = __hb_writer_end(w->buf, w->pend);
+	w->pend = 0;
+	w->state = 0;
+	w->room = 0;
+	return rc;
 }
 
 #ifdef __cplusplus

@@ -11,7 +11,7 @@
 
 #include "hb_buf_int.h"
 
-RTE_DEFINE_PER_LCORE(uint32_t, __hb_gen);
+RTE_DEFINE_PER_LCORE(uint32_t, __hb_epoch);
 
 /*
  * Invariants of a buffer holding segments (checked by hb_buf_check()):
@@ -122,20 +122,22 @@ buf_make_empty(struct hb_buf *b)
 	buf_layout_changed(b);
 }
 
+/* Move the whole state of @src (holding segments) into the empty @dst. */
+static void
+buf_take_all(struct hb_buf *dst, struct hb_buf *src)
+{
+	dst->head = src->head;
+	dst->tail = src->tail;
+	dst->pos_seg = src->pos_seg;
+	dst->pos_off = src->pos_off;
+	dst->idx = src->idx;
+	src->idx = NULL;
+	buf_make_empty(src);
+}
+
 /* ---------------------------------------------------------------------
  * Life cycle
  */
-
-int
-hb_buf_init(struct hb_buf *b, struct rte_mempool *mp)
-{
-	if (b == NULL || mp == NULL ||
-	    mp->private_data_size < sizeof(struct rte_pktmbuf_pool_private) ||
-	    rte_pktmbuf_data_room_size(mp) == 0)
-		return -EINVAL;
-	__hb_buf_reset(b, mp);
-	return 0;
-}
 
 /*
  * hb_buf_attach() reads nothing from the chain (a forwarding loop that
@@ -289,7 +291,7 @@ buf_drop_all(struct hb_buf *b)
 }
 
 int
-hb_buf_free(struct hb_buf *b)
+__hb_buf_free(struct hb_buf *b)
 {
 	int rc = buf_teardown_enter(b);
 
@@ -320,16 +322,16 @@ buf_capacity(const struct hb_buf *b, struct rte_mbuf **last)
 
 /*
  * Take the segments needed for @need more bytes past the current capacity
- * (all of it when the buffer holds no segment) and chain them at the end,
- * empty. All or nothing.
+ * @spare (all of it when the buffer holds no segment) and chain them at the
+ * end, empty, sized by the growth policy (hb_seg_grow()). All or nothing.
  */
 static int
-buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
+buf_grow(struct hb_buf *b, uint64_t need, uint64_t spare,
+	 struct rte_mbuf *last)
 {
 	struct rte_mempool *mp = b->mp;
-	uint32_t cap = hb_seg_pool_cap(mp), nb = 0;
-	struct rte_mbuf *first, *end;
-	uint64_t first_cap = cap, n;
+	uint32_t cap = hb_seg_pool_cap(mp), nb = 0, n = 0, first_cap;
+	struct rte_mbuf *h = NULL, *first = NULL, *end = NULL;
 	int rc;
 
 	/* A pool of clones (adopted chain): its mbufs hold no bytes. */
@@ -337,27 +339,36 @@ buf_grow(struct hb_buf *b, uint64_t need, struct rte_mbuf *last)
 		return -ENOMEM;
 	if (b->head == NULL) {
 		/* The head keeps the pool's headroom for later prepends. */
+		h = rte_pktmbuf_alloc(mp);
+		if (h == NULL)
+			return -ENOMEM;
+		HB_STAT_ADD(segs_alloc, 1);
 		first_cap = cap - RTE_MIN((uint32_t)RTE_PKTMBUF_HEADROOM, cap);
 		if (first_cap == 0)
 			first_cap = cap;
+		h->data_off = (uint16_t)(cap - first_cap);
+		h->pkt_len = 0;
+		nb = 1;
+		spare = first_cap;
+		need -= RTE_MIN(need, (uint64_t)first_cap);
 	} else {
 		nb = b->head->nb_segs;
 	}
-	n = 1;
-	if (need > first_cap)
-		n += (need - first_cap + cap - 1) / cap;
-	if (nb + n > RTE_MBUF_MAX_NB_SEGS)
-		return -E2BIG;
-	rc = hb_seg_list_alloc(mp, (uint32_t)n, &first, &end);
-	if (rc != 0)
-		return rc;
-	if (b->head == NULL) {
-		first->data_off = (uint16_t)(cap - first_cap);
-		first->nb_segs = (uint16_t)n;
-		first->pkt_len = 0;
-		b->head = first;
-		b->tail = first;
-		b->pos_seg = first;
+	if (need > 0) {
+		rc = hb_seg_grow(mp, need, hb_buf_len(b) + spare, &first, &end,
+				 RTE_MBUF_MAX_NB_SEGS - nb, &n);
+		if (rc != 0) {
+			if (h != NULL)
+				rte_pktmbuf_free_seg(h);
+			return rc;
+		}
+	}
+	if (h != NULL) {
+		h->next = first;
+		h->nb_segs = (uint16_t)(1 + n);
+		b->head = h;
+		b->tail = h;
+		b->pos_seg = h;
 		b->pos_off = 0;
 	} else {
 		last->next = first;
@@ -380,7 +391,7 @@ buf_make_room(struct hb_buf *b, uint32_t len)
 		have = buf_capacity(b, &last);
 	if (have >= len)
 		return 0;
-	return buf_grow(b, len - have, last);
+	return buf_grow(b, len - have, have, last);
 }
 
 /*
@@ -466,13 +477,17 @@ buf_append_one(struct hb_buf *b, const void *src, uint32_t len)
 	    len > UINT32_MAX - h->pkt_len)
 		return 1;
 	room = hb_seg_tailroom(t);
-	if (len <= room || len - room > hb_seg_pool_cap(b->mp))
+	if (len <= room || hb_seg_pool_cap(b->mp) == 0)
 		return 1;
-	m = rte_pktmbuf_alloc(b->mp);
+	/* Sized by the growth policy (hb_seg_grow()): double the capacity. */
+	m = hb_seg_get(b->mp, len - room, (uint64_t)h->pkt_len + room);
 	if (m == NULL)
 		return -ENOMEM;
+	if (len - room > m->buf_len) {
+		rte_pktmbuf_free_seg(m); /* too small: the general path */
+		return 1;
+	}
 	HB_STAT_ADD(segs_alloc, 1);
-	m->data_off = 0;
 	memcpy(rte_pktmbuf_mtod_offset(t, char *, t->data_len), p, room);
 	t->data_len = (uint16_t)(t->data_len + room);
 	memcpy(rte_pktmbuf_mtod(m, char *), p + room, len - room);
@@ -1026,13 +1041,7 @@ buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 	if (at == 0) {
 		/* Everything moves: hand the whole state over. */
 		__hb_buf_reset(tail, b->mp);
-		tail->head = b->head;
-		tail->tail = b->tail;
-		tail->pos_seg = b->pos_seg;
-		tail->pos_off = b->pos_off;
-		tail->idx = b->idx;
-		b->idx = NULL;
-		buf_make_empty(b);
+		buf_take_all(tail, b);
 		HB_BUF_VERIFY(tail);
 		return 0;
 	}
@@ -1084,6 +1093,70 @@ hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail)
 	int rc = buf_mut_enter(b);
 
 	return rc == 0 ? buf_mut_exit(b, buf_split(b, at, tail)) : rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Joining
+ */
+
+static int
+buf_concat(struct hb_buf *dst, struct hb_buf *src)
+{
+	struct rte_mbuf *dh, *sh, *m;
+	uint32_t nb, reserved = 0;
+
+	sh = src->head;
+	if (sh == NULL)
+		return 0;
+	dh = dst->head;
+	if (dh == NULL) {
+		/* Growth at the end of an empty buffer: cursors stay valid. */
+		buf_take_all(dst, src);
+		return 0;
+	}
+	if (sh->pkt_len > UINT32_MAX - dh->pkt_len)
+		return -E2BIG;
+	/* dst's reserved segments (empty, after its tail) go away. */
+	for (m = dst->tail->next; m != NULL; m = m->next)
+		reserved++;
+	nb = dh->nb_segs - reserved + sh->nb_segs;
+	if (nb > RTE_MBUF_MAX_NB_SEGS)
+		return -E2BIG;
+	if (sh->pkt_len == 0) {
+		/* Only reserved segments: nothing to link. */
+		buf_drop_all(src);
+		return 0;
+	}
+	hb_seg_list_free(dst->tail->next);
+	dst->tail->next = sh;
+	dh->nb_segs = (uint16_t)nb;
+	dh->pkt_len += sh->pkt_len;
+	dst->tail = src->tail;
+	/* Offsets of dst's bytes do not move: its cursors stay valid. */
+	hb_idx_invalidate(dst);
+	hb_idx_free(src);
+	buf_make_empty(src);
+	HB_BUF_VERIFY(dst);
+	HB_BUF_VERIFY(src);
+	return 0;
+}
+
+int
+hb_buf_concat(struct hb_buf *dst, struct hb_buf *src)
+{
+	int rc;
+
+	if (!hb_buf_magic_ok(dst) || !hb_buf_magic_ok(src) || dst == src)
+		return -EINVAL;
+	if (hb_buf_shared(dst) || hb_buf_shared(src))
+		return -EPERM;
+	if ((uint32_t)dst->state != 0 || (uint32_t)src->state != 0)
+		return -EBUSY;
+	/* Adopted chains: checked, and their tails found, on first use. */
+	rc = hb_buf_resolve(dst);
+	if (rc == 0)
+		rc = hb_buf_resolve(src);
+	return rc == 0 ? buf_concat(dst, src) : rc;
 }
 
 /* ---------------------------------------------------------------------

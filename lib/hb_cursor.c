@@ -2,144 +2,112 @@
  * Copyright(c) 2026 HyperBuf developers
  */
 
+/*
+ * The cursor's out-of-line parts (hb_cursor.h): they take the cursor's
+ * fields by value and return its new position by value, so that a cursor
+ * never has its address taken.
+ */
+
 #include <errno.h>
 
 #include "hb_cursor.h"
 #include "hb_buf_int.h"
 
 /*
- * Point @c at logical offset @off (<= length) of its buffer (held for
- * reading: @cache as in struct hb_hold).
+ * The position @off (<= length) of @b (held for reading; @cache as in
+ * struct hb_hold): a pointer to its byte and the bytes of its segment from
+ * there on.
  */
-static void
-cursor_locate(struct hb_cursor *c, uint32_t off, struct hb_buf *cache)
+static struct __hb_cpos
+cursor_locate(const struct hb_buf *b, uint32_t off, struct hb_buf *cache)
 {
-	const struct hb_buf *b = c->buf;
+	struct __hb_cpos r = { NULL, b->gen, 0, 0 };
+	struct rte_mbuf *m;
 	uint32_t start;
 
-	c->off = off;
 	if (off < hb_buf_len(b)) {
-		c->seg = hb_seg_find(b, off, &start, cache);
-		c->rel = off - start;
-	} else {
-		/* At the end: new bytes will land in the tail (or after). */
-		c->seg = b->tail;
-		c->rel = b->tail != NULL ? b->tail->data_len : 0;
+		m = hb_seg_find(b, off, &start, cache);
+		r.p = rte_pktmbuf_mtod_offset(m, const char *, off - start);
+		r.avail = (uint16_t)(m->data_len - (off - start));
 	}
+	/* At the end: no byte; reads there take the slow path. */
+	return r;
 }
 
-int
-hb_cursor_init(struct hb_cursor *c, const struct hb_buf *b, uint32_t off)
+struct __hb_cpos
+__hb_cursor_at(const struct hb_buf *b, uint32_t off)
 {
+	struct __hb_cpos r = { NULL, 0, 0, 0 };
 	struct hb_hold h;
-	int rc;
+	int rc = hb_buf_read_enter(b, &h);
 
-	if (c == NULL)
-		return -EINVAL;
-	rc = hb_buf_read_enter(b, &h);
-	if (rc != 0)
-		return rc;
+	if (rc != 0) {
+		r.rc = (int16_t)rc;
+		return r;
+	}
 	if (off > hb_buf_len(b)) {
-		rc = -ERANGE;
+		r.rc = -ERANGE;
 	} else {
-		memset(c, 0, sizeof(*c));
-		c->buf = b;
-		c->gen = b->gen;
-		cursor_locate(c, off, h.cache);
+		r = cursor_locate(b, off, h.cache);
+		/* Later lives of any buffer on this thread: a new epoch. */
+		RTE_PER_LCORE(__hb_epoch)++;
 	}
 	hb_buf_read_exit(b, &h);
-	return rc;
+	return r;
 }
 
-/*
- * Checks common to every cursor call; 0 if @len bytes can be consumed, the
- * buffer then being held for reading (hb_buf_read_exit() with @h).
- */
-static int
-cursor_enter(const struct hb_cursor *c, uint32_t len, struct hb_hold *h)
+struct __hb_cpos
+__hb_cursor_move(const struct hb_buf *b, uint32_t gen, uint32_t off,
+		 void *dst, uint32_t len, bool advance)
 {
-	const struct hb_buf *b;
-	int rc;
-
-	if (c == NULL || !hb_buf_magic_ok(c->buf))
-		return -EINVAL;
-	b = c->buf;
-	rc = hb_buf_read_enter(b, h);
-	if (rc != 0)
-		return rc;
-	if (c->gen != b->gen)
-		rc = -ESTALE;
-	else if (len > hb_buf_len(b) - c->off)
-		rc = -ENODATA;
-	if (rc != 0)
-		hb_buf_read_exit(b, h);
-	return rc;
-}
-
-/* Copy the @len (> 0) bytes at the cursor to @dst. */
-static void
-cursor_copy(const struct hb_cursor *c, void *dst, uint32_t len,
-	    struct hb_buf *cache)
-{
-	struct rte_mbuf *m;
-	uint32_t start = 0;
-
-	m = hb_seg_find(c->buf, c->off, &start, cache);
-	hb_seg_copy(m, start, c->off - start, dst, len, true, cache);
-}
-
-/* Copy the next @len bytes to @dst (NULL: none), advancing if @advance. */
-static int
-cursor_take(struct hb_cursor *c, void *dst, uint32_t len, bool advance)
-{
+	struct __hb_cpos r = { NULL, gen, 0, 0 };
 	struct hb_hold h;
-	int rc = cursor_enter(c, len, &h);
+	struct rte_mbuf *m;
+	uint32_t start;
+	int rc = hb_buf_read_enter(b, &h);
 
-	if (rc != 0)
-		return rc;
-	if (dst != NULL && len > 0)
-		cursor_copy(c, dst, len, h.cache);
-	if (advance)
-		cursor_locate(c, c->off + len, h.cache);
-	hb_buf_read_exit(c->buf, &h);
-	return 0;
-}
-
-int
-__hb_cursor_read(struct hb_cursor *c, void *dst, uint32_t len)
-{
-	return dst != NULL ? cursor_take(c, dst, len, true) : -EINVAL;
-}
-
-int
-hb_cursor_peek(const struct hb_cursor *c, void *dst, uint32_t len)
-{
-	/* Not advancing: the cursor is not written. */
-	return dst != NULL ?
-		cursor_take((struct hb_cursor *)(uintptr_t)c, dst, len, false) :
-		-EINVAL;
-}
-
-int
-hb_cursor_skip(struct hb_cursor *c, uint32_t len)
-{
-	return cursor_take(c, NULL, len, true);
+	if (rc != 0) {
+		r.rc = (int16_t)rc;
+		return r;
+	}
+	if (gen != b->gen) {
+		r.rc = -ESTALE;
+	} else if (off > hb_buf_len(b) || len > hb_buf_len(b) - off) {
+		r.rc = -ENODATA;
+	} else {
+		if (dst != NULL && len > 0) {
+			m = hb_seg_find(b, off, &start, h.cache);
+			hb_seg_copy(m, start, off - start, dst, len, true,
+				    h.cache);
+		}
+		if (advance)
+			r = cursor_locate(b, off + len, h.cache);
+	}
+	hb_buf_read_exit(b, &h);
+	return r;
 }
 
 const void *
-hb_cursor_pull(struct hb_cursor *c, uint32_t len, void *scratch)
+__hb_cursor_pull(const struct hb_buf *b, uint32_t gen, uint32_t off,
+		 uint32_t len, void *scratch, struct __hb_cpos *next)
 {
-	const void *p;
+	const void *p = NULL;
 	struct hb_hold h;
-	int rc = cursor_enter(c, len, &h);
+	int rc = hb_buf_read_enter(b, &h);
 
 	if (rc != 0) {
 		rte_errno = -rc;
 		return NULL;
 	}
-	p = hb_buf_peek_held(c->buf, c->off, len, scratch, h.cache);
-	if (p != NULL)
-		cursor_locate(c, c->off + len, h.cache);
-	hb_buf_read_exit(c->buf, &h);
+	if (gen != b->gen) {
+		rte_errno = ESTALE;
+	} else if (off > hb_buf_len(b) || len > hb_buf_len(b) - off) {
+		rte_errno = ENODATA;
+	} else {
+		p = hb_buf_peek_held(b, off, len, scratch, h.cache);
+		if (p != NULL)
+			*next = cursor_locate(b, off + len, h.cache);
+	}
+	hb_buf_read_exit(b, &h);
 	return p;
 }

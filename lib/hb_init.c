@@ -14,6 +14,7 @@
 #include <rte_telemetry.h>
 
 #include "hb_guard.h"
+#include "hb_seg.h"
 
 static bool hb_initialized;
 static bool hb_telemetry_registered;
@@ -76,6 +77,7 @@ hb_init(void)
 		return -EPERM;
 	if (hb_guard_init() != 0)
 		return -ENOMEM;
+	hb_seg_init();
 	if (!hb_telemetry_registered) {
 		/* Commands cannot be unregistered: once per process. */
 		rte_telemetry_register_cmd("/hyperbuf/stats", telemetry_stats,
@@ -94,5 +96,6 @@ hb_fini(void)
 {
 	hb_lcore_fini();
 	hb_guard_fini();
+	hb_seg_fini();
 	hb_initialized = false;
 }

@@ -73,18 +73,24 @@ void hb_lcore_bounce_info(unsigned int *arenas, unsigned int *live);
 /* Free the bounce arenas of lcores that hold no bounced visitor. */
 void hb_lcore_fini(void);
 
+/* Count @n events of hb_stats field at @off in @lc, the caller's slot. */
+static inline void
+hb_lcore_count(struct hb_lcore *lc, size_t off, uint64_t n)
+{
+	uint64_t *c = (uint64_t *)(void *)((char *)&lc->stats + off);
+
+	/* Written by this lcore only; read by anyone with a relaxed load. */
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
 /* Count @n events of hb_stats field at @off on the calling lcore. */
 static inline void
 hb_stat_add(size_t off, uint64_t n)
 {
-	unsigned int id = rte_lcore_id();
-	uint64_t *c;
+	struct hb_lcore *lc = hb_lcore_self();
 
-	if (id >= RTE_MAX_LCORE)
-		return; /* unregistered thread: not counted */
-	c = (uint64_t *)(void *)((char *)&hb_lcores[id].stats + off);
-	/* Written by this lcore only; read by anyone with a relaxed load. */
-	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+	if (lc != NULL) /* not counted on unregistered threads */
+		hb_lcore_count(lc, off, n);
 }
 
 /* Count an event of struct hb_stats @field on the calling lcore. */

@@ -12,11 +12,366 @@
 
 #include <rte_malloc.h>
 #include <rte_reciprocal.h>
+#include <rte_spinlock.h>
 
 #include "hb_seg.h"
 
 /* Bulk gets are done in pieces of this many mbufs. */
 #define HB_ALLOC_BURST 32
+
+/* ---------------------------------------------------------------------
+ * Growth: the segment classes (docs/guide.md, "Growth policy")
+ *
+ * Beyond what its own pool's segments hold, a growing buffer takes its new
+ * segments from a ladder of pktmbuf pools of larger data rooms, per
+ * socket: by default, pools HyperBuf creates on first need with rooms of
+ * 4, 8, 16, 32 KiB and 65535 bytes (the most a 16-bit data_len can say);
+ * or pools the application gives (hb_growth_pool_add()). They are ordinary
+ * direct mbufs: valid TX segments that any PMD frees back to their pool. A
+ * class is used only when its room is larger than the buffer's own pool's.
+ */
+
+#define LADDER_MAX 8
+
+struct ladder_class {
+	uint32_t room;
+	bool user;		/* given by the application */
+	bool failed;		/* could not be created: not tried again */
+	struct rte_mempool *mp; /* NULL: not created yet */
+};
+
+struct ladder {
+	uint32_t n;		/* classes, rooms ascending */
+	bool user;		/* the application gave this ladder */
+	struct ladder_class c[LADDER_MAX];
+};
+
+static const uint32_t default_room[] = { 4096, 8192, 16384, 32768, 65535 };
+/* Share of the memory budget of each default class, in 64ths. */
+static const uint32_t default_share[] = { 8, 8, 8, 8, 32 };
+
+static struct ladder ladders[RTE_MAX_NUMA_NODES];
+/* Guards creation and changes; readers load the pools with acquire. */
+static rte_spinlock_t ladder_lock = RTE_SPINLOCK_INITIALIZER;
+static uint32_t growth_max_seg = UINT16_MAX;
+static uint64_t growth_mem = HB_GROWTH_MEM_DEFAULT;
+static bool growth_used;	/* a pool was created or given */
+
+static int
+socket_of(const struct rte_mempool *mp)
+{
+	return mp->socket_id >= 0 && mp->socket_id < RTE_MAX_NUMA_NODES ?
+	       mp->socket_id : 0;
+}
+
+/* The default ladder of a socket (nothing created yet). */
+static void
+ladder_default(struct ladder *l)
+{
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < RTE_DIM(default_room); i++)
+		l->c[i].room = default_room[i];
+	l->n = RTE_DIM(default_room);
+}
+
+int
+hb_growth_set(const struct hb_growth *g)
+{
+	int rc = 0;
+
+	if (g == NULL || g->max_seg > UINT16_MAX ||
+	    (g->mem_per_socket != 0 && g->mem_per_socket < 256 * 1024))
+		return -EINVAL;
+	rte_spinlock_lock(&ladder_lock);
+	if (growth_used) {
+		rc = -EBUSY;
+	} else {
+		growth_max_seg = g->max_seg;
+		growth_mem = g->mem_per_socket != 0 ? g->mem_per_socket :
+						      HB_GROWTH_MEM_DEFAULT;
+	}
+	rte_spinlock_unlock(&ladder_lock);
+	return rc;
+}
+
+int
+hb_growth_get(struct hb_growth *g)
+{
+	if (g == NULL)
+		return -EINVAL;
+	g->max_seg = growth_max_seg;
+	g->mem_per_socket = growth_mem;
+	return 0;
+}
+
+int
+hb_growth_pool_add(struct rte_mempool *mp)
+{
+	struct ladder *l;
+	uint32_t room, i;
+	int rc = 0;
+
+	if (mp == NULL ||
+	    mp->private_data_size < sizeof(struct rte_pktmbuf_pool_private))
+		return -EINVAL;
+	room = rte_pktmbuf_data_room_size(mp);
+	if (room == 0)
+		return -EINVAL;
+	l = &ladders[socket_of(mp)];
+	rte_spinlock_lock(&ladder_lock);
+	if (!l->user) {
+		/* The first given pool replaces the default ladder. */
+		for (i = 0; i < l->n; i++)
+			if (l->c[i].mp != NULL)
+				rc = -EBUSY;
+		if (rc == 0) {
+			memset(l, 0, sizeof(*l));
+			l->user = true;
+		}
+	}
+	for (i = 0; rc == 0 && i < l->n; i++)
+		if (l->c[i].room == room)
+			rc = -EEXIST;
+	if (rc == 0 && l->n == LADDER_MAX)
+		rc = -ENOSPC;
+	if (rc == 0) {
+		for (i = l->n; i > 0 && l->c[i - 1].room > room; i--)
+			l->c[i] = l->c[i - 1];
+		l->c[i].room = room;
+		l->c[i].user = true;
+		l->c[i].failed = false;
+		__atomic_store_n(&l->c[i].mp, mp, __ATOMIC_RELEASE);
+		l->n++;
+		growth_used = true;
+	}
+	rte_spinlock_unlock(&ladder_lock);
+	return rc;
+}
+
+unsigned int
+hb_growth_in_use(void)
+{
+	unsigned int s, c, n = 0;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		for (c = 0; c < ladders[s].n; c++) {
+			struct rte_mempool *mp = __atomic_load_n(
+				&ladders[s].c[c].mp, __ATOMIC_ACQUIRE);
+
+			if (mp != NULL)
+				n += rte_mempool_in_use_count(mp);
+		}
+	return n;
+}
+
+/*
+ * The pool of class @c of ladder @l (socket @socket), created on first
+ * need. Never waits: an lcore that finds another one creating a pool gets
+ * NULL (its caller falls back to a smaller class).
+ */
+static struct rte_mempool *
+ladder_pool(struct ladder *l, int socket, unsigned int c)
+{
+	struct ladder_class *k = &l->c[c];
+	struct rte_mempool *mp = __atomic_load_n(&k->mp, __ATOMIC_ACQUIRE);
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int n, cache;
+
+	if (likely(mp != NULL) || k->failed || k->user)
+		return mp;
+	if (!rte_spinlock_trylock(&ladder_lock))
+		return NULL;
+	mp = k->mp;
+	if (mp == NULL && !k->failed && !l->user && c < RTE_DIM(default_share)) {
+		n = (unsigned int)(growth_mem * default_share[c] / 64 /
+				   (k->room + sizeof(struct rte_mbuf)));
+		n = RTE_MAX(n, 8u);
+		cache = RTE_MIN(n / 8, 32u);
+		snprintf(name, sizeof(name), "hb_seg%u_s%d", k->room, socket);
+		mp = rte_pktmbuf_pool_create(name, n, cache, 0,
+					     (uint16_t)k->room, socket);
+		if (mp == NULL) {
+			k->failed = true;
+			HB_LOG(WARNING, "no pool of %u-byte segments on socket "
+			       "%d (%s): smaller segments instead", k->room,
+			       socket, rte_strerror(rte_errno));
+		} else {
+			growth_used = true;
+		}
+		/* Published whole: pairs with the acquire load above. */
+		__atomic_store_n(&k->mp, mp, __ATOMIC_RELEASE);
+	}
+	rte_spinlock_unlock(&ladder_lock);
+	return mp;
+}
+
+void
+hb_seg_fini(void)
+{
+	unsigned int s, c;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		struct ladder *l = &ladders[s];
+
+		for (c = 0; c < l->n; c++) {
+			struct rte_mempool *mp = l->c[c].mp;
+
+			if (mp == NULL || l->c[c].user)
+				continue;
+			if (rte_mempool_in_use_count(mp) != 0) {
+				/* Leak rather than free mbufs still in use. */
+				HB_LOG(ERR, "%s: %u segments still in use",
+				       mp->name, rte_mempool_in_use_count(mp));
+				continue;
+			}
+			rte_mempool_free(mp);
+		}
+		ladder_default(l);
+	}
+	growth_max_seg = UINT16_MAX;
+	growth_mem = HB_GROWTH_MEM_DEFAULT;
+	growth_used = false;
+}
+
+void
+hb_seg_init(void)
+{
+	unsigned int s;
+
+	if (growth_used)
+		return;
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
+		if (ladders[s].n == 0)
+			ladder_default(&ladders[s]);
+}
+
+/* One segment, data_off 0, from @mp. */
+static struct rte_mbuf *
+seg_get(struct rte_mempool *mp)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+
+	if (m != NULL)
+		m->data_off = 0;
+	return m;
+}
+
+/*
+ * The class for a new segment of a buffer of pool @mp (own room @own),
+ * which still needs @need bytes and has @have bytes of capacity: the
+ * largest class not larger than max(@need, @have), so that capacity about
+ * doubles; if that is smaller than @need, the smallest holding @need (the
+ * largest if none does); if no class is that small, the smallest one. -1:
+ * the buffer's own pool serves (no class larger than it is wanted).
+ */
+static int
+seg_class(const struct ladder *l, uint32_t own, uint32_t need, uint32_t want)
+{
+	int c, best = -1;
+
+	if (want <= own)
+		return -1;
+	for (c = 0; c < (int)l->n; c++) {
+		uint32_t room = l->c[c].room;
+
+		if (room <= own || room > growth_max_seg)
+			continue;
+		if (room <= want)
+			best = c; /* ascending: the largest so far */
+		else if (best < 0 || l->c[best].room < need)
+			return c; /* the smallest above */
+	}
+	return best;
+}
+
+struct rte_mbuf *
+hb_seg_get(struct rte_mempool *mp, uint32_t need, uint64_t have)
+{
+	uint32_t own = hb_seg_pool_cap(mp);
+	uint32_t cap = RTE_MIN(growth_max_seg, (uint32_t)UINT16_MAX);
+	int socket = socket_of(mp), c;
+	struct ladder *l = &ladders[socket];
+	struct rte_mbuf *m;
+
+	need = RTE_MIN(need, cap);
+	c = seg_class(l, own, need, (uint32_t)RTE_MIN(RTE_MAX(have,
+				(uint64_t)need), (uint64_t)cap));
+	/* That class, or a smaller one if it is empty, or the own pool. */
+	for (; c >= 0; c--) {
+		struct rte_mempool *cp;
+
+		if (l->c[c].room <= own || l->c[c].room > growth_max_seg)
+			continue;
+		cp = ladder_pool(l, socket, (unsigned int)c);
+		if (cp != NULL && (m = seg_get(cp)) != NULL)
+			return m;
+	}
+	return seg_get(mp);
+}
+
+int
+hb_seg_grow(struct rte_mempool *mp, uint64_t need, uint64_t have,
+	    struct rte_mbuf **first, struct rte_mbuf **last, uint32_t max_segs,
+	    uint32_t *nsegs)
+{
+	struct rte_mbuf *head = NULL, *prev = NULL, *m;
+	uint32_t n = 0, single = 0;
+
+	while (need > 0) {
+		/* Double the capacity, or cover what is asked at once. */
+		uint64_t want = RTE_MAX(need, have);
+		uint32_t own = hb_seg_pool_cap(mp);
+
+		if (n == max_segs)
+			goto too_big;
+		if (seg_class(&ladders[socket_of(mp)], own,
+			      (uint32_t)RTE_MIN(need, (uint64_t)UINT16_MAX),
+			      (uint32_t)RTE_MIN(RTE_MIN(want, (uint64_t)UINT16_MAX),
+						(uint64_t)growth_max_seg)) < 0) {
+			/* The buffer's own pool serves the rest: in bulk. */
+			uint64_t k = (need + own - 1) / own;
+			struct rte_mbuf *f, *l;
+
+			if (k > max_segs - n)
+				goto too_big;
+			if (hb_seg_list_alloc(mp, (uint32_t)k, &f, &l) != 0)
+				goto no_mem;
+			if (prev == NULL)
+				head = f;
+			else
+				prev->next = f;
+			prev = l;
+			n += (uint32_t)k; /* counted by hb_seg_list_alloc() */
+			break;
+		}
+		m = hb_seg_get(mp, (uint32_t)RTE_MIN(need, (uint64_t)UINT16_MAX),
+			       have);
+		if (m == NULL)
+			goto no_mem;
+		if (prev == NULL)
+			head = m;
+		else
+			prev->next = m;
+		prev = m;
+		n++;
+		single++;
+		need -= RTE_MIN(need, (uint64_t)m->buf_len);
+		have += m->buf_len;
+	}
+	HB_STAT_ADD(segs_alloc, single);
+	*first = head;
+	*last = prev;
+	*nsegs = n;
+	return 0;
+too_big:
+	hb_seg_list_free(head);
+	return -E2BIG;
+no_mem:
+	hb_seg_list_free(head);
+	return -ENOMEM;
+}
 
 int
 hb_seg_list_alloc(struct rte_mempool *mp, uint32_t n, struct rte_mbuf **first,

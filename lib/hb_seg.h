@@ -75,6 +75,35 @@ int hb_seg_list_alloc(struct rte_mempool *mp, uint32_t n,
 		      struct rte_mbuf **first, struct rte_mbuf **last);
 
 /*
+ * One new segment (data_off 0) for a buffer of pool @mp that still needs
+ * @need bytes and has @have bytes of capacity: of the class the growth
+ * policy picks (the largest not larger than the capacity, or one holding
+ * @need), or of a smaller one if that one is empty, or finally of @mp;
+ * NULL if none is left. Not counted in the stats (the caller counts).
+ */
+struct rte_mbuf *hb_seg_get(struct rte_mempool *mp, uint32_t need,
+			    uint64_t have);
+
+/*
+ * Take the new segments (data_off 0, linked through next) for @need more
+ * bytes of a buffer of pool @mp that holds @have bytes of capacity: each
+ * new segment of the growth policy's size (hb_seg_get()), and at
+ * most @max_segs of them. All or nothing: -ENOMEM (no segment anywhere) or
+ * -E2BIG (more than @max_segs), every segment taken given back.
+ */
+int hb_seg_grow(struct rte_mempool *mp, uint64_t need, uint64_t have,
+		struct rte_mbuf **first, struct rte_mbuf **last,
+		uint32_t max_segs, uint32_t *nsegs);
+/* The default segment classes (hb_init()). */
+void hb_seg_init(void);
+/*
+ * Free the segment classes' pools HyperBuf created that hold no segment in
+ * use, forget the pools the application gave, default settings
+ * (hb_fini()).
+ */
+void hb_seg_fini(void);
+
+/*
  * Copy the packet-level metadata of @src onto @dst, which becomes the
  * head. The attachment flags of @dst (indirect, external) are its own.
  */

@@ -8,6 +8,8 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "hb_visit_int.h"
 
@@ -174,6 +176,50 @@ hb_visit_map_granted(struct hb_buf *b, uint32_t off, uint32_t len,
 	if (rc == 0)
 		v->lcore = id;
 	return rc;
+}
+
+/*
+ * A write visit that grows an empty local buffer from offset 0 (the seed's
+ * "new zeroed buffer" case): one segment from the buffer's pool, zeroed,
+ * the view direct. 0: granted; 1: not this case (the general path runs);
+ * else the error (nothing taken).
+ */
+static __rte_always_inline int
+visit_grow_empty(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+		 uint32_t align, struct hb_visitor *v)
+{
+	struct hb_lcore *lc;
+	struct rte_mbuf *m;
+	char *p;
+
+	v->state = 0; /* not live until granted */
+	if (off != 0 || len > grow)
+		return 1;
+	m = rte_pktmbuf_alloc(b->mp);
+	if (m == NULL) {
+		HB_STAT_ADD(visits_failed, 1);
+		return -ENOMEM;
+	}
+	p = rte_pktmbuf_mtod(m, char *);
+	if (len > rte_pktmbuf_tailroom(m) || !__hb_align_ok(p, align)) {
+		rte_pktmbuf_free_seg(m);
+		return 1;
+	}
+	memset(p, 0, len);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	b->head = m;
+	b->tail = m;
+	b->pos_seg = m;
+	b->pos_off = 0;
+	b->state |= __HB_GUARD_WRITER;
+	__hb_visitor_set(v, b, p, 0, len, __HB_VIS_WRITE_DIRECT);
+	lc = hb_lcore_self();
+	if (lc != NULL) {
+		hb_lcore_count(lc, offsetof(struct hb_stats, segs_alloc), 1);
+		hb_lcore_count(lc, offsetof(struct hb_stats, visits_grown), 1);
+	}
+	return 0;
 }
 
 /*
@@ -427,6 +473,23 @@ __hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 {
 	HB_ASSERT(b != NULL && v != NULL && len != 0);
 	return visit_read(b, off, len, align, v);
+}
+
+int
+__hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
+		 uint32_t align, struct hb_visitor *v)
+{
+	int rc;
+
+	/* An empty local buffer grown by a write visit: at once. */
+	if (b != NULL && v != NULL && len != 0 &&
+	    b->state == __HB_STATE_IDLE && b->head == NULL &&
+	    align_valid(align)) {
+		rc = visit_grow_empty(b, off, len, grow, align, v);
+		if (rc <= 0)
+			return rc;
+	}
+	return __hb_visit_acquire(b, off, len, grow, align, true, v);
 }
 
 int

@@ -12,87 +12,73 @@
 #include "hb_writer.h"
 #include "hb_buf_int.h"
 
-/* Count the bytes written at w->p in the chain. */
+/* Count @pend bytes written after the tail's data in the chain. */
 static void
-writer_commit(struct hb_writer *w)
+writer_commit(struct hb_buf *b, uint32_t pend)
 {
-	struct hb_buf *b = w->buf;
-
-	if (w->pend == 0)
+	if (pend == 0)
 		return;
-	b->tail->data_len = (uint16_t)(b->tail->data_len + w->pend);
-	b->head->pkt_len += w->pend;
-	w->pend = 0;
+	b->tail->data_len = (uint16_t)(b->tail->data_len + pend);
+	b->head->pkt_len += pend;
 }
 
-/* Point the writer at the room after the tail's data. */
-static void
-writer_seek(struct hb_writer *w)
+/* Where the next bytes go: the room after the tail's data. */
+static struct __hb_wpos
+writer_pos(const struct hb_buf *b, int rc)
 {
-	w->room = hb_buf_tail_room(w->buf, &w->p);
+	struct __hb_wpos r;
+
+	r.room = hb_buf_tail_room(b, &r.p);
+	r.rc = rc;
+	return r;
 }
 
-int
-hb_writer_begin(struct hb_writer *w, struct hb_buf *b)
+struct __hb_wpos
+__hb_writer_begin(struct hb_buf *b)
 {
-	unsigned int me = 0;
-	int rc;
+	struct __hb_wpos r = { NULL, 0, 0 };
+	unsigned int me;
 
-	if (w == NULL || !hb_buf_magic_ok(b))
-		return -EINVAL;
+	if (!hb_buf_magic_ok(b)) {
+		r.rc = -EINVAL;
+		return r;
+	}
 	if ((uint32_t)b->state == __HB_GUARD_SHARED) {
 		me = rte_lcore_id();
-		if (me >= RTE_MAX_LCORE)
-			return -ENOTSUP;
-		rc = hb_guard_enter(b->sh, true, me, false);
-		if (rc == 0) {
-			rc = hb_buf_resolve(b);
-			if (rc != 0)
+		if (me >= RTE_MAX_LCORE) {
+			r.rc = -ENOTSUP;
+			return r;
+		}
+		r.rc = hb_guard_enter(b->sh, true, me, false);
+		if (r.rc == 0) {
+			r.rc = hb_buf_resolve(b);
+			if (r.rc != 0)
 				hb_guard_exit(b->sh, true, me);
 		}
 	} else {
-		rc = (uint32_t)b->state == 0 ? hb_buf_resolve(b) : -EBUSY;
-		if (rc == 0)
+		r.rc = (uint32_t)b->state == 0 ? hb_buf_resolve(b) : -EBUSY;
+		if (r.rc == 0)
 			b->state |= __HB_GUARD_WRITER;
 	}
-	if (rc != 0)
-		return rc;
-	w->buf = b;
-	w->pend = 0;
-	w->lcore = me;
-	w->state = __HB_WRITER_LIVE;
-	writer_seek(w);
-	return 0;
+	return r.rc == 0 ? writer_pos(b, 0) : r; /* r: no room */
+}
+
+struct __hb_wpos
+__hb_writer_next(struct hb_buf *b, uint32_t pend, const void *src,
+		 uint32_t len)
+{
+	writer_commit(b, pend);
+	return writer_pos(b, hb_buf_append_held(b, src, len));
 }
 
 int
-__hb_writer_append(struct hb_writer *w, const void *src, uint32_t len)
+__hb_writer_end(struct hb_buf *b, uint32_t pend)
 {
-	int rc;
-
-	if (w == NULL || src == NULL || w->state != __HB_WRITER_LIVE)
-		return -EINVAL;
-	/* The tail fills up: the chain first, then the general append. */
-	writer_commit(w);
-	rc = hb_buf_append_held(w->buf, src, len);
-	writer_seek(w);
-	return rc;
-}
-
-int
-hb_writer_end(struct hb_writer *w)
-{
-	struct hb_buf *b;
-
-	if (w == NULL || w->state != __HB_WRITER_LIVE)
-		return -EINVAL;
-	b = w->buf;
-	writer_commit(w);
-	w->state = 0;
-	w->room = 0;
+	writer_commit(b, pend);
 	HB_BUF_VERIFY(b);
 	if (hb_buf_shared(b))
-		hb_guard_exit(b->sh, true, w->lcore);
+		/* A writer holds it exclusively: the lcore does not matter. */
+		hb_guard_exit(b->sh, true, 0);
 	else
 		b->state &= ~(uint64_t)__HB_GUARD_WRITER;
 	return 0;

@@ -84,7 +84,28 @@ hb_test_setup(const char *prog, const char *const *extra)
 		rte_eal_cleanup();
 		return HB_TEST_SKIP;
 	}
+	rc = hb_growth_set(&(struct hb_growth){ .max_seg = 0 });
+	if (rc != 0) {
+		fprintf(stderr, "%s: hb_growth_set: %s\n", prog, strerror(-rc));
+		hb_test_teardown();
+		return HB_TEST_SKIP;
+	}
 	return 0;
+}
+
+void
+hb_test_growth_on(uint64_t mem)
+{
+	struct hb_growth g = { .max_seg = UINT16_MAX, .mem_per_socket = mem };
+
+	if (hb_growth_set(&g) != 0)
+		rte_panic("hb_test_growth_on(): growth already in use\n");
+}
+
+unsigned int
+hb_test_in_use(struct rte_mempool *mp)
+{
+	return rte_mempool_in_use_count(mp) + hb_growth_in_use();
 }
 
 void

@@ -37,8 +37,23 @@
  * hb_init(). Returns 0, or HB_TEST_SKIP if the EAL cannot start here.
  * The default core list is "-l 0"; pass "-l"/"--lcores" in @extra to
  * replace it.
+ *
+ * The growth policy starts off (struct hb_growth max_seg 0): every segment
+ * comes from the buffer's own pool, one pool's data room each, which the
+ * unit tests' layouts and mbuf counts are written for. A test program of
+ * the growth policy calls hb_test_growth_on() next.
  */
 int hb_test_setup(const char *prog, const char *const *extra);
+
+/*
+ * The library's default growth policy (segment classes up to 65535 bytes)
+ * with @mem bytes per socket for the classes' pools (0: the default).
+ * Call before any buffer grows.
+ */
+void hb_test_growth_on(uint64_t mem);
+
+/* Segments in use in @mp and in the growth classes' pools. */
+unsigned int hb_test_in_use(struct rte_mempool *mp);
 
 /*
  * "--lcores=0@A,1@B,2@A,3@B": four lcores on (at most) the first two CPUs
@@ -248,10 +263,14 @@ void hb_test_cursor_fails(const struct hb_snap *s, const struct hb_buf *b,
 #define hb_assert_cursor_fails(s, b, c, len, err)                              \
 	hb_test_cursor_fails((s), (b), (c), (len), (err), __FILE__, __LINE__)
 
-/* Assert the pool is back to @base mbufs in use (and end the step). */
+/*
+ * Assert the pool is back to @base mbufs in use and no segment of the
+ * growth classes' pools is in use (and end the step).
+ */
 #define hb_assert_pool_at(mp, base)                                            \
 	do {                                                                   \
 		assert_int_equal(rte_mempool_in_use_count(mp), (base));        \
+		assert_int_equal(hb_growth_in_use(), 0);                       \
 		hb_test_ctx_clear();                                           \
 	} while (0)
 

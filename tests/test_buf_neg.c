@@ -1360,7 +1360,7 @@ grow_exhaust(enum grow_op op, enum pre pre, uint32_t len,
 	static uint8_t src[64 * 1024];
 	unsigned int base = rte_mempool_in_use_count(small);
 	unsigned int k, kmax, thr = UINT_MAX, avail;
-	struct hb_cursor c;
+	struct hb_cursor c = { 0 };
 	struct hb_buf b;
 	struct hb_snap s;
 	uint32_t plen;
@@ -1550,7 +1550,7 @@ test_enomem_split(void **state)
 	unsigned int base = rte_mempool_in_use_count(small);
 	const uint32_t len = 60 * SMALL_ROOM - 100;
 	struct hb_buf b, t, t0;
-	struct hb_cursor c;
+	struct hb_cursor c = { 0 };
 	uint32_t at, cut, n_enomem = 0;
 	struct hb_snap s;
 	int pre;

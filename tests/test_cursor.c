@@ -32,7 +32,7 @@ test_cursor_read(void **state)
 	struct hb_pcfg *c = hb_pcfg_get(state);
 	const uint32_t sizes[] = { 0, 1, 10 * c->seg + 7, HB_PCFG_MIB };
 	unsigned int base = hb_pcfg_in_use(c), i, k;
-	struct hb_cursor cur;
+	struct hb_cursor cur = { 0 };
 	struct hb_buf b;
 
 	for (i = 0; i < RTE_DIM(sizes); i++) {
@@ -249,7 +249,7 @@ test_cursor_append(void **state)
 	struct hb_pcfg *c = hb_pcfg_get(state);
 	unsigned int base = hb_pcfg_in_use(c), k;
 	uint32_t s, off, end;
-	struct hb_cursor cur;
+	struct hb_cursor cur = { 0 };
 	struct hb_buf b;
 
 	/* on an empty buffer */

@@ -349,7 +349,7 @@ attempt(const struct scen *sc, struct ctx *c, arm_fn_t arm_fn, uint64_t k,
 	struct hb_snap *out)
 {
 	struct hb_fault_stats st0, st1;
-	struct hb_cursor cur;
+	struct hb_cursor cur = { 0 };
 	struct hb_buf tail0;
 	uint8_t b0;
 	int rc;
@@ -469,7 +469,7 @@ test_bounce(void **state)
 {
 	const struct scen *sc = *state;
 	struct hb_fault_stats st0, st1;
-	struct hb_cursor cur;
+	struct hb_cursor cur = { 0 };
 	struct ctx c;
 	uint8_t b0;
 

@@ -1575,7 +1575,7 @@ assert_reads_ok(struct hb_buf *b, const uint8_t *model)
 	static uint8_t out[16384], scratch[16384];
 	uint32_t len = hb_buf_len(b), got = 0, v32;
 	struct iovec iov[64];
-	struct hb_cursor c;
+	struct hb_cursor c = { 0 };
 	const void *p;
 	uint64_t v64;
 	uint16_t v16;
