@@ -297,13 +297,14 @@ wl_ops(const struct workload *w)
 /* wl_buf.c */
 int seed_setup(void);
 uint64_t seed_hb(uint64_t iters);
-uint64_t seed_hb_visit(uint64_t iters);
+uint64_t seed_hb_put(uint64_t iters);
 uint64_t seed_vec(uint64_t iters);
 uint64_t seed_mbuf(uint64_t iters);
 int app64k_setup(void);
 int app1m_setup(void);
 uint64_t app_hb(uint64_t iters);
 uint64_t app_hb_cursor(uint64_t iters);
+uint64_t app_hb_stream(uint64_t iters);
 uint64_t app_mbuf_idiomatic(uint64_t iters);
 uint64_t app_mbuf_expert(uint64_t iters);
 uint64_t app_vec(uint64_t iters);
@@ -312,6 +313,10 @@ void msg_teardown(void);
 uint64_t msg_hb(uint64_t iters);
 uint64_t msg_vec(uint64_t iters);
 uint64_t msg_vec_reuse(uint64_t iters);
+int p2m_setup(void);
+uint64_t p2m_hb(uint64_t iters);
+uint64_t p2m_vec(uint64_t iters);
+uint64_t p2m_chain(uint64_t iters);
 int rnd64k_setup(void);
 int rnd1m_setup(void);
 void rnd_teardown(void);

@@ -34,10 +34,12 @@
  *
  * The seed's own "Vec benches": a fresh 120-byte zeroed buffer, 13 indexed
  * byte writes, one 8-byte read (the use), free.
- *  - hyperbuf: hb_buf_append of 120 zero bytes, hb_buf_put_u8() x 13,
- *    hb_buf_get_le64(), hb_buf_free();
- *  - hyperbuf-visit (variant): a write visitor that grows the empty buffer
- *    by 120 zero bytes (the seed's WriteVisitor), 13 writes through it;
+ *  - hyperbuf: a write visitor that grows the empty buffer by 120 zero
+ *    bytes (the seed's WriteVisitor: indexed writes are what visitors are
+ *    for), 13 writes and the read through its view, release, free;
+ *  - hyperbuf-put (variant): the same through the u8 buffer calls:
+ *    hb_buf_append() of 120 zero bytes, hb_buf_put_u8() x 13,
+ *    hb_buf_get_le64(), hb_buf_free() (a checked call per byte);
  *  - vec: calloc(120), 13 stores, free;
  *  - mbuf: rte_pktmbuf_alloc + rte_pktmbuf_append(120) + memset, 13 stores
  *    through the pointer, rte_pktmbuf_free.
@@ -77,7 +79,7 @@ seed_out(const void *p)
 }
 
 uint64_t
-seed_hb(uint64_t iters)
+seed_hb_put(uint64_t iters)
 {
 	uint64_t sum = 0, x;
 	struct hb_buf b;
@@ -100,7 +102,7 @@ seed_hb(uint64_t iters)
 }
 
 uint64_t
-seed_hb_visit(uint64_t iters)
+seed_hb(uint64_t iters)
 {
 	struct hb_visitor v;
 	uint64_t sum = 0;
@@ -174,6 +176,8 @@ seed_mbuf(uint64_t iters)
  * read back are folded into the checksum.
  *  - hyperbuf: hb_buf_append() x N/64, hb_buf_read() x N/64, hb_buf_free();
  *  - hyperbuf-cursor (variant): the read back with an hb_cursor;
+ *  - hyperbuf-stream (variant): the streaming pair: appends through an
+ *    hb_writer, the read back through an hb_cursor;
  *  - mbuf-idiomatic: rte_pktmbuf_append on the head, rte_pktmbuf_alloc +
  *    rte_pktmbuf_chain when it returns NULL, rte_pktmbuf_read (copied to
  *    the caller's memory when it returns a pointer into the chain),
@@ -251,6 +255,37 @@ app_hb_cursor(uint64_t iters)
 		CHECK_RC(hb_buf_init(&b, pool));
 		for (off = 0; off < len; off += PIECE)
 			CHECK_RC(hb_buf_append(&b, pattern + off, PIECE));
+		CHECK_RC(hb_cursor_init(&c, &b, 0));
+		for (off = 0; off < len; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			CHECK_RC(hb_cursor_read(&c, d, PIECE));
+			BENCH_USE(d, PIECE);
+			sum += fold_piece(d);
+		}
+		CHECK_RC(hb_buf_free(&b));
+	}
+	app_done();
+	return sum;
+}
+
+uint64_t
+app_hb_stream(uint64_t iters)
+{
+	const uint32_t len = app_len, mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct hb_writer w;
+	struct hb_cursor c;
+	uint64_t sum = 0;
+	struct hb_buf b;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		CHECK_RC(hb_buf_init(&b, pool));
+		CHECK_RC(hb_writer_begin(&w, &b));
+		for (off = 0; off < len; off += PIECE)
+			CHECK_RC(hb_writer_append(&w, pattern + off, PIECE));
+		CHECK_RC(hb_writer_end(&w));
 		CHECK_RC(hb_cursor_init(&c, &b, 0));
 		for (off = 0; off < len; off += PIECE) {
 			uint8_t *d = PIECE_DST(out, mask, off);
@@ -529,10 +564,188 @@ msg_vec_reuse(uint64_t iters)
 }
 
 /* ------------------------------------------------------------------------
+ * Workload: pkt2msg
+ *
+ * 45 received 1500 B packets (allocated from the pool and filled from their
+ * template inside the timed loop, for every implementation, as RX DMA
+ * would), their 42 B headers stripped, the payloads joined into one
+ * 65610 B message, read back 64 B at a time into the caller's memory,
+ * freed.
+ *  - hyperbuf: hb_buf_attach() + hb_buf_adj(42) + hb_buf_concat() per
+ *    packet; hb_buf_read() per piece; hb_buf_free();
+ *  - vec+copy: each payload copied into a realloc-doubling vector, the
+ *    packet freed once copied; memcpy out; free;
+ *  - chain-idiom: DPDK's rte_pktmbuf_adj() + rte_pktmbuf_chain() (which
+ *    walks to the last segment each time), rte_pktmbuf_read() per piece,
+ *    rte_pktmbuf_free().
+ */
+
+#define P2M_PKTS 45u
+#define P2M_PKT 1500u
+#define P2M_HDR 42u
+#define P2M_PAY (P2M_PKT - P2M_HDR)
+#define P2M_LEN (P2M_PKTS * P2M_PAY)
+
+int
+p2m_setup(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < P2M_PKTS; i++)
+		memcpy(vexpect + i * P2M_PAY, pattern + i * P2M_PKT + P2M_HDR,
+		       P2M_PAY);
+	return 0;
+}
+
+/* The received burst: fresh mbufs, each filled from its template. */
+static void
+p2m_rx(struct rte_mbuf **pkts)
+{
+	unsigned int i;
+
+	CHECK_RC(rte_pktmbuf_alloc_bulk(pool, pkts, P2M_PKTS));
+	for (i = 0; i < P2M_PKTS; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		memcpy(rte_pktmbuf_mtod(m, char *), pattern + i * P2M_PKT,
+		       P2M_PKT);
+		m->data_len = P2M_PKT;
+		m->pkt_len = P2M_PKT;
+	}
+}
+
+/* The checksum of the last, short piece. */
+static uint64_t
+p2m_fold_rest(const uint8_t *d, uint32_t n)
+{
+	return d[0] + ((uint64_t)d[n - 1] << 1);
+}
+
+static void
+p2m_done(void)
+{
+	if (unlikely(g_verify))
+		g_out_len = P2M_LEN;
+}
+
+uint64_t
+p2m_hb(uint64_t iters)
+{
+	struct rte_mbuf *pkts[P2M_PKTS];
+	const uint32_t mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct hb_buf msg, p;
+	uint64_t sum = 0;
+	unsigned int i;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		p2m_rx(pkts);
+		CHECK_RC(hb_buf_init(&msg, pool));
+		for (i = 0; i < P2M_PKTS; i++) {
+			CHECK_RC(hb_buf_attach(&p, pkts[i]));
+			CHECK_RC(hb_buf_adj(&p, P2M_HDR));
+			CHECK_RC(hb_buf_concat(&msg, &p));
+		}
+		for (off = 0; off < P2M_LEN; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			/* Whole pieces (a constant length), then the rest. */
+			if (likely(P2M_LEN - off >= PIECE)) {
+				CHECK_RC(hb_buf_read(&msg, off, d, PIECE));
+				sum += fold_piece(d);
+			} else {
+				CHECK_RC(hb_buf_read(&msg, off, d, P2M_LEN - off));
+				sum += p2m_fold_rest(d, P2M_LEN - off);
+			}
+			BENCH_USE(d, PIECE);
+		}
+		CHECK_RC(hb_buf_free(&msg));
+	}
+	p2m_done();
+	return sum;
+}
+
+uint64_t
+p2m_vec(uint64_t iters)
+{
+	struct rte_mbuf *pkts[P2M_PKTS];
+	const uint32_t mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct vec v = { NULL, 0, 0 };
+	uint64_t sum = 0;
+	unsigned int i;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		p2m_rx(pkts);
+		for (i = 0; i < P2M_PKTS; i++) {
+			CHECK_RC(vec_append(&v, rte_pktmbuf_mtod_offset(pkts[i],
+						const char *, P2M_HDR), P2M_PAY));
+			rte_pktmbuf_free(pkts[i]);
+		}
+		for (off = 0; off < P2M_LEN; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			if (likely(P2M_LEN - off >= PIECE)) {
+				memcpy(d, v.p + off, PIECE);
+				sum += fold_piece(d);
+			} else {
+				memcpy(d, v.p + off, P2M_LEN - off);
+				sum += p2m_fold_rest(d, P2M_LEN - off);
+			}
+			BENCH_USE(d, PIECE);
+		}
+		vec_free(&v);
+	}
+	p2m_done();
+	return sum;
+}
+
+uint64_t
+p2m_chain(uint64_t iters)
+{
+	struct rte_mbuf *pkts[P2M_PKTS];
+	const uint32_t mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct rte_mbuf *head;
+	uint64_t sum = 0;
+	unsigned int i;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		p2m_rx(pkts);
+		head = pkts[0];
+		CHECK_PTR(rte_pktmbuf_adj(head, P2M_HDR));
+		for (i = 1; i < P2M_PKTS; i++) {
+			CHECK_PTR(rte_pktmbuf_adj(pkts[i], P2M_HDR));
+			CHECK_RC(rte_pktmbuf_chain(head, pkts[i]));
+		}
+		for (off = 0; off < P2M_LEN; off += PIECE) {
+			uint32_t n = RTE_MIN(PIECE, P2M_LEN - off);
+			uint8_t *d = PIECE_DST(out, mask, off);
+			const uint8_t *q = rte_pktmbuf_read(head, off, n, d);
+
+			CHECK_PTR(q);
+			if (q != d)
+				memcpy(d, q, n);
+			BENCH_USE(d, PIECE);
+			sum += n == PIECE ? fold_piece(d) : p2m_fold_rest(d, n);
+		}
+		rte_pktmbuf_free(head);
+	}
+	p2m_done();
+	return sum;
+}
+
+/* ------------------------------------------------------------------------
  * Workloads: random64k, random1m
  *
- * 8-byte reads at 4096 random offsets (generated beforehand) of one chain
- * built by 64 B HyperBuf appends and adopted by every implementation:
+ * 8-byte reads at 4096 random offsets (generated beforehand) of one long
+ * chain of the pool's 2 KiB segments (32 or 512 of them, as a message
+ * reassembled from received packets would be; built by 64 B xbuf appends,
+ * so that HyperBuf's growth policy does not shorten it) adopted by every
+ * implementation:
  *  - hyperbuf: hb_buf_read() (the buffer's segment index);
  *  - rte_pktmbuf_read: the DPDK call (walks from the head);
  *  - expert-index: xidx, a hand-written segment index.
@@ -549,6 +762,7 @@ rnd_setup_len(uint32_t len)
 {
 	uint64_t s = opt_seed ^ len;
 	struct rte_mbuf *m;
+	struct xbuf x;
 	uint32_t off, i;
 	int rc;
 
@@ -558,12 +772,12 @@ rnd_setup_len(uint32_t len)
 		return -ENOMEM;
 	for (i = 0; i < RND_READS; i++)
 		rnd_off[i] = (uint32_t)(rng_next(&s) % (len - RND_LEN + 1));
-	CHECK_RC(hb_buf_init(&rnd_buf, pool));
+	x.head = NULL;
+	x.tail = NULL;
 	for (off = 0; off < len; off += PIECE)
-		CHECK_RC(hb_buf_append(&rnd_buf, pattern + off, PIECE));
-	/* Hand the chain round: every implementation reads the same one. */
-	m = hb_buf_detach(&rnd_buf);
-	CHECK_PTR(m);
+		CHECK_RC(xbuf_append(&x, pattern + off, PIECE));
+	/* Every implementation reads this one chain. */
+	m = x.head;
 	CHECK_RC(hb_buf_attach(&rnd_buf, m));
 	rnd_head = m;
 	rc = xidx_build(&rnd_idx, m);

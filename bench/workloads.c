@@ -26,7 +26,7 @@ struct workload workloads[] = {
 		.setup = seed_setup,
 		.impl = {
 			IMPL("hyperbuf", ROLE_HB, seed_hb, 0),
-			IMPL("hyperbuf-visit", ROLE_HB_VARIANT, seed_hb_visit, 0),
+			IMPL("hyperbuf-put", ROLE_HB_VARIANT, seed_hb_put, 0),
 			IMPL("vec", ROLE_BASE, seed_vec, 0),
 			IMPL("mbuf", ROLE_BASE, seed_mbuf, 0.9),
 		},
@@ -38,6 +38,7 @@ struct workload workloads[] = {
 		.impl = {
 			IMPL("hyperbuf", ROLE_HB, app_hb, 0),
 			IMPL("hyperbuf-cursor", ROLE_HB_VARIANT, app_hb_cursor, 0),
+			IMPL("hyperbuf-stream", ROLE_HB_VARIANT, app_hb_stream, 0),
 			IMPL("mbuf-idiomatic", ROLE_BASE, app_mbuf_idiomatic, 10.0),
 			IMPL("mbuf-expert", ROLE_BASE, app_mbuf_expert, 1.1),
 			IMPL("vec", ROLE_BASE, app_vec, 1.0),
@@ -50,6 +51,7 @@ struct workload workloads[] = {
 		.impl = {
 			IMPL("hyperbuf", ROLE_HB, app_hb, 0),
 			IMPL("hyperbuf-cursor", ROLE_HB_VARIANT, app_hb_cursor, 0),
+			IMPL("hyperbuf-stream", ROLE_HB_VARIANT, app_hb_stream, 0),
 			IMPL("mbuf-idiomatic", ROLE_BASE, app_mbuf_idiomatic, 100.0),
 			IMPL("mbuf-expert", ROLE_BASE, app_mbuf_expert, 0),
 			IMPL("vec", ROLE_BASE, app_vec, 1.3),
@@ -63,6 +65,17 @@ struct workload workloads[] = {
 			IMPL("hyperbuf", ROLE_HB, msg_hb, 0),
 			IMPL("vec+copy", ROLE_BASE, msg_vec, 1.5),
 			IMPL("vec+copy-reuse", ROLE_BASE, msg_vec_reuse, 1.5),
+		},
+	},
+	{
+		.name = "pkt2msg", .group = "pkt2msg",
+		.op = "45 received 1500 B packets -> 64 KiB message + read back",
+		.ops_per_iter = 1,
+		.setup = p2m_setup,
+		.impl = {
+			IMPL("hyperbuf", ROLE_HB, p2m_hb, 0),
+			IMPL("vec+copy", ROLE_BASE, p2m_vec, 1.25),
+			IMPL("chain-idiom", ROLE_BASE, p2m_chain, 2.0),
 		},
 	},
 	{
