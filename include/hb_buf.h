@@ -949,12 +949,12 @@ hb_buf_detach(struct hb_buf *b)
 	struct rte_mbuf *h;
 
 	/*
-	 * Not checked since attach (tail unknown): as adopted. One segment:
-	 * no reserved segment after it (nb_segs, in the first cache line).
+	 * Not checked since attach (tail unknown): as adopted. Else no
+	 * reserved segment after the tail: the chain as it is.
 	 */
 	if (likely(b != NULL && b->state == __HB_STATE_IDLE && b->idx == NULL &&
 		   (h = b->head) != NULL &&
-		   (b->tail == NULL || (b->tail == h && h->nb_segs == 1)))) {
+		   (b->tail == NULL || b->tail->next == NULL))) {
 		/* The pool stays known for later appends (first cache line). */
 		if (b->mp == NULL)
 			b->mp = h->pool;

@@ -90,63 +90,73 @@ __hb_gen_next(uint32_t cur)
 }
 
 /**
- * @internal Segment index of a long chain (built by the library on first
- * random access): for each segment from head to tail, its logical start,
- * its mbuf and its data pointer. Random reads and writes find their
- * segment inline from the stride of the middle segments (exact for chains
- * built by appends), without touching an mbuf header.
+ * @internal An entry of the segment index: a segment's data pointer and
+ * logical start, side by side (one cache line serves a lookup).
  */
-struct hb_idx {
-	uint32_t n;		    /**< live entries */
-	uint32_t cap;		    /**< entries allocated */
-	uint32_t valid;		    /**< 0: rebuild before use */
-	uint32_t stride;	    /**< start[2] - start[1]; 0: no guess */
-	struct rte_reciprocal recip; /**< divides by stride */
-	uint32_t *start;	    /**< logical offset of each segment */
-	struct rte_mbuf **seg;	    /**< the segments */
-	char **ptr;		    /**< rte_pktmbuf_mtod() of each */
+struct hb_idx_ent {
+	char *ptr;	/**< rte_pktmbuf_mtod() of the segment */
+	uint32_t start;	/**< its logical offset */
+	uint32_t rsvd;	/**< zero */
 };
 
 /**
- * @internal Pointer to [@p off, @p off + @p len) if it lies in one
- * segment that the segment index finds by its stride, else NULL.
+ * @internal Segment index of a long chain (built by the library on first
+ * random access): for each segment from head to tail, its logical start,
+ * its data pointer and its mbuf. Random reads and writes find their
+ * segment inline from the stride of the middle segments (exact for chains
+ * of equal segments, e.g. received packets), without touching an mbuf.
+ */
+struct hb_idx {
+	uint32_t n;		     /**< live entries */
+	uint32_t cap;		     /**< entries allocated */
+	uint32_t valid;		     /**< 0: rebuild before use */
+	uint32_t stride;	     /**< e[2].start - e[1].start; 0: no guess */
+	struct rte_reciprocal recip; /**< divides by stride */
+	struct hb_idx_ent *e;	     /**< the entries */
+	struct rte_mbuf **seg;	     /**< the segments */
+};
+
+/**
+ * @internal Pointer to [@p off, @p off + @p len) if it lies in one segment
+ * past the head that the segment index finds by its stride, else NULL.
  */
 static inline char *
 __hb_idx_direct(const struct hb_buf *b, uint32_t off, uint32_t len)
 {
 	const struct hb_idx *x = b->idx;
-	const uint32_t *st;
-	uint32_t g, s, end;
+	const struct hb_idx_ent *e;
+	uint32_t g, end;
 
 	/* stride is 0 while the index is invalid or too short to guess. */
-	if (x == NULL || x->stride == 0)
+	if (x->stride == 0 || off < x->e[1].start)
 		return NULL;
-	st = x->start;
-	if (off < st[1])
-		return NULL;
-	g = 1 + rte_reciprocal_divide(off - st[1], x->recip);
+	g = 1 + rte_reciprocal_divide(off - x->e[1].start, x->recip);
 	if (g >= x->n)
 		return NULL;
-	s = st[g];
-	end = g + 1 < x->n ? st[g + 1] : b->head->pkt_len;
-	if (off < s || (uint64_t)off + len > end)
+	e = &x->e[g];
+	end = g + 1 < x->n ? e[1].start : b->head->pkt_len;
+	if (off < e->start || (uint64_t)off + len > end)
 		return NULL;
-	return x->ptr[g] + (off - s);
+	return e->ptr + (off - e->start);
 }
 
 /**
- * @internal Pointer to [@p off, @p off + @p len) if it lies in the cached
- * segment, or in a segment the index finds at once; else NULL (slow path).
+ * @internal Pointer to [@p off, @p off + @p len) if it lies in a segment
+ * the index finds at once (random access of a long chain), or in the
+ * cached segment (sequential access); else NULL (slow path).
  */
 static inline char *
 __hb_buf_direct(const struct hb_buf *b, uint32_t off, uint32_t len)
 {
 	const struct rte_mbuf *m = b->pos_seg;
 	uint32_t rel = off - b->pos_off;
+	char *p;
 
+	if (b->idx != NULL && (p = __hb_idx_direct(b, off, len)) != NULL)
+		return p;
 	if (likely(m != NULL && (uint64_t)rel + len <= m->data_len))
 		return rte_pktmbuf_mtod_offset(m, char *, rel);
-	return __hb_idx_direct(b, off, len);
+	return NULL;
 }
 
 /** @internal Initialise @p b empty with pool @p mp. */

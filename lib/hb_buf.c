@@ -1217,9 +1217,9 @@ hb_buf_check(const struct hb_buf *b, const char **reason)
 		if (x != NULL && !seen_tail) {
 			CHECK(i < x->n, "segment index too short");
 			CHECK(x->seg[i] == m, "segment index: wrong segment");
-			CHECK(x->ptr[i] == rte_pktmbuf_mtod(m, char *),
+			CHECK(x->e[i].ptr == rte_pktmbuf_mtod(m, char *),
 			      "segment index: wrong data pointer");
-			CHECK(x->start[i] == off, "segment index: wrong offset");
+			CHECK(x->e[i].start == off, "segment index: wrong offset");
 			i++;
 		}
 		off += m->data_len;

@@ -38,11 +38,6 @@ struct hb_lcore hb_lcores[RTE_MAX_LCORE];
 static_assert(HB_VISIT_BOUNCE_SIZE % (BOUNCE_UNIT * 64) == 0,
 	      "bounce memory must be whole bitmap words of units");
 
-static uint64_t *
-bounce_map(const struct hb_lcore *lc)
-{
-	return (uint64_t *)(lc->bounce + HB_VISIT_BOUNCE_SIZE);
-}
 
 /* Mark the units [first, first + n) used or free, a word at a time. */
 static void
@@ -83,7 +78,7 @@ bounce_fit_word(uint64_t used, uint32_t n)
 }
 
 int
-hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
+__hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 {
 	uint32_t n, u, w, run = 0;
 	uint64_t *map;
@@ -102,9 +97,9 @@ hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
 					       HB_VISIT_ALIGN_MAX, socket);
 		if (lc->bounce == NULL)
 			return -ENOMEM;
-		memset(bounce_map(lc), 0, BOUNCE_MAP_WORDS * sizeof(*map));
+		memset(hb_bounce_map(lc), 0, BOUNCE_MAP_WORDS * sizeof(*map));
 	}
-	map = bounce_map(lc);
+	map = hb_bounce_map(lc);
 	n = (len + BOUNCE_UNIT - 1) / BOUNCE_UNIT;
 	/* Headers and small ranges: first fit inside one word. */
 	if (n <= 64) {
@@ -143,11 +138,11 @@ found:
 }
 
 void
-hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len)
+__hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len)
 {
 	HB_ASSERT(lc->live > 0);
 	HB_ASSERT(off % BOUNCE_UNIT == 0 && off + len <= HB_VISIT_BOUNCE_SIZE);
-	bounce_mark(bounce_map(lc), off / BOUNCE_UNIT,
+	bounce_mark(hb_bounce_map(lc), off / BOUNCE_UNIT,
 		    (len + BOUNCE_UNIT - 1) / BOUNCE_UNIT, false);
 	lc->live--;
 }

@@ -61,12 +61,56 @@ hb_lcore_self(void)
 }
 
 /*
+ * Bounce memory: HB_VISIT_BOUNCE_SIZE bytes in units of HB_VISIT_ALIGN_MAX
+ * bytes, followed by a bitmap of the units in use (hb_lcore.c).
+ */
+#define HB_BOUNCE_UNIT HB_VISIT_ALIGN_MAX
+
+static inline uint64_t *
+hb_bounce_map(const struct hb_lcore *lc)
+{
+	return (uint64_t *)(void *)(lc->bounce + HB_VISIT_BOUNCE_SIZE);
+}
+
+/* The general allocator: first fit in the bitmap (hb_lcore.c). */
+int __hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off);
+void __hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len);
+
+/*
  * Bounce memory of @lc (the caller's): a block of @len bytes at
  * lc->bounce + *off, aligned on HB_VISIT_ALIGN_MAX. -E2BIG: longer than
  * the arena; -ENOMEM: no free stretch that long (or no arena).
+ * The common case, no other bounced visitor live and a block of at most
+ * 64 units, is a bump from the start of the empty arena: one word of the
+ * bitmap set, no search.
  */
-int hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off);
-void hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len);
+static inline int
+hb_bounce_alloc(struct hb_lcore *lc, uint32_t len, uint32_t *off)
+{
+	uint32_t n = (len + HB_BOUNCE_UNIT - 1) / HB_BOUNCE_UNIT;
+
+	if (likely(lc->live == 0 && lc->bounce != NULL && n - 1 < 64)) {
+		hb_bounce_map(lc)[0] = n == 64 ? UINT64_MAX :
+				       (UINT64_C(1) << n) - 1;
+		lc->live = 1;
+		*off = 0;
+		return 0;
+	}
+	return __hb_bounce_alloc(lc, len, off);
+}
+
+/* Give back a block of hb_bounce_alloc(); the last one empties the map. */
+static inline void
+hb_bounce_free(struct hb_lcore *lc, uint32_t off, uint32_t len)
+{
+	if (likely(lc->live == 1 && off == 0 && len <= 64 * HB_BOUNCE_UNIT)) {
+		/* The only block: the arena is empty again. */
+		hb_bounce_map(lc)[0] = 0;
+		lc->live = 0;
+		return;
+	}
+	__hb_bounce_free(lc, off, len);
+}
 
 /* Bounce arenas allocated and bounced visitors live, over all lcores. */
 void hb_lcore_bounce_info(unsigned int *arenas, unsigned int *live);

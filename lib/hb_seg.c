@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 #include <rte_reciprocal.h>
 #include <rte_spinlock.h>
 
@@ -437,7 +438,7 @@ __hb_idx_free(struct hb_buf *b)
 static void
 idx_stride(struct hb_idx *x)
 {
-	uint32_t stride = x->valid && x->n > 2 ? x->start[2] - x->start[1] : 0;
+	uint32_t stride = x->valid && x->n > 2 ? x->e[2].start - x->e[1].start : 0;
 
 	if (stride != x->stride) {
 		x->stride = stride;
@@ -457,24 +458,23 @@ idx_grow(struct hb_buf *b, uint32_t want)
 	if (want <= cap)
 		return true;
 	cap = RTE_MAX(RTE_MAX(cap * 2, want), (uint32_t)HB_IDX_MIN_SEGS * 2);
-	sz = sizeof(*x) + (size_t)cap * (sizeof(uint32_t) + 2 * sizeof(void *));
+	sz = sizeof(*x) + (size_t)cap * (sizeof(struct hb_idx_ent) +
+					  sizeof(struct rte_mbuf *));
 	x = rte_malloc_socket("hb_idx", sz, RTE_CACHE_LINE_SIZE,
 			      b->mp != NULL ? b->mp->socket_id : SOCKET_ID_ANY);
 	if (x == NULL) {
 		__hb_idx_free(b);
 		return false;
 	}
-	x->seg = (struct rte_mbuf **)(x + 1);
-	x->ptr = (char **)(x->seg + cap);
-	x->start = (uint32_t *)(x->ptr + cap);
+	x->e = (struct hb_idx_ent *)(x + 1);
+	x->seg = (struct rte_mbuf **)(x->e + cap);
 	x->cap = cap;
 	x->stride = 0;
 	if (old != NULL && old->valid) {
 		x->n = old->n;
 		x->valid = 1;
+		memcpy(x->e, old->e, old->n * sizeof(*x->e));
 		memcpy(x->seg, old->seg, old->n * sizeof(*x->seg));
-		memcpy(x->ptr, old->ptr, old->n * sizeof(*x->ptr));
-		memcpy(x->start, old->start, old->n * sizeof(*x->start));
 		idx_stride(x);
 	} else {
 		x->n = 0;
@@ -494,8 +494,9 @@ __hb_idx_push(struct hb_buf *b, struct rte_mbuf *m, uint32_t start)
 		return;
 	x = b->idx;
 	x->seg[x->n] = m;
-	x->ptr[x->n] = rte_pktmbuf_mtod(m, char *);
-	x->start[x->n] = start;
+	x->e[x->n].ptr = rte_pktmbuf_mtod(m, char *);
+	x->e[x->n].start = start;
+	x->e[x->n].rsvd = 0;
 	x->n++;
 	if (x->n == 3)
 		idx_stride(x);
@@ -506,7 +507,7 @@ __hb_idx_cut(struct hb_buf *b, uint32_t end)
 {
 	struct hb_idx *x = b->idx;
 
-	while (x->n > 1 && x->start[x->n - 1] >= end)
+	while (x->n > 1 && x->e[x->n - 1].start >= end)
 		x->n--;
 	idx_stride(x);
 }
@@ -533,8 +534,9 @@ idx_build(struct hb_buf *b)
 	x = b->idx;
 	for (m = b->head;; m = m->next) {
 		x->seg[i] = m;
-		x->ptr[i] = rte_pktmbuf_mtod(m, char *);
-		x->start[i] = off;
+		x->e[i].ptr = rte_pktmbuf_mtod(m, char *);
+		x->e[i].start = off;
+		x->e[i].rsvd = 0;
 		off += m->data_len;
 		i++;
 		if (m == b->tail)
@@ -551,27 +553,28 @@ idx_build(struct hb_buf *b)
 static uint32_t
 idx_lookup(const struct hb_idx *x, uint32_t off)
 {
-	const uint32_t *st = x->start;
+	const struct hb_idx_ent *e = x->e;
 	uint32_t n = x->n, lo, len;
 
 	/*
 	 * Guess from the length of the second segment: exact for chains of
-	 * equal middle segments (what appends build).
+	 * equal middle segments (received packets).
 	 */
 	if (x->stride != 0) {
-		uint32_t g = off < st[1] ? 0 :
-			1 + rte_reciprocal_divide(off - st[1], x->recip);
+		uint32_t g = off < e[1].start ? 0 :
+			1 + rte_reciprocal_divide(off - e[1].start, x->recip);
 
-		if (g < n && st[g] <= off && (g + 1 == n || off < st[g + 1]))
+		if (g < n && e[g].start <= off &&
+		    (g + 1 == n || off < e[g + 1].start))
 			return g;
 	}
-	/* Largest i with st[i] <= off (empty segments share a start). */
+	/* Largest i with e[i].start <= off (empty segments share a start). */
 	lo = 0;
 	len = n;
 	while (len > 1) {
 		uint32_t half = len / 2;
 
-		if (st[lo + half] <= off)
+		if (e[lo + half].start <= off)
 			lo += half;
 		len -= half;
 	}
@@ -631,7 +634,7 @@ hb_seg_find_ord(const struct hb_buf *b, uint32_t off, uint32_t *start,
 	     (cache != NULL && idx_build(cache)))) {
 		n = idx_lookup(b->idx, off);
 		m = b->idx->seg[n];
-		s = b->idx->start[n];
+		s = b->idx->e[n].start;
 		goto found;
 	}
 	while (off - s >= m->data_len) {
@@ -660,10 +663,21 @@ hb_seg_copy(struct rte_mbuf *m, uint32_t start, uint32_t rel, void *buf,
 		uint32_t n = RTE_MIN((uint32_t)m->data_len - rel, len);
 		char *d = rte_pktmbuf_mtod_offset(m, char *, rel);
 
-		if (to_buf)
+		/*
+		 * Pieces of headers (the common bounce): DPDK's inline copy,
+		 * no call; larger ones: the C library's, faster above ~64 B
+		 * here (bench/README.md).
+		 */
+		if (n <= 64) {
+			if (to_buf)
+				rte_memcpy(p, d, n);
+			else
+				rte_memcpy(d, p, n);
+		} else if (to_buf) {
 			memcpy(p, d, n);
-		else
+		} else {
 			memcpy(d, p, n);
+		}
 		p += n;
 		len -= n;
 		if (len == 0)

@@ -39,6 +39,71 @@ local_admit(const struct hb_buf *b, bool write)
 }
 
 /*
+ * Point @v at a copy, in the calling lcore's bounce memory, of the @len
+ * bytes at @rel in segment @m (at logical offset @start) of @b, and on: a
+ * range that spans segments (or is not aligned as asked).
+ */
+static __rte_always_inline int
+visit_bounce(struct hb_buf *b, struct rte_mbuf *m, uint32_t start,
+	     uint32_t rel, uint32_t len, uint32_t kind, struct hb_buf *cache,
+	     struct hb_visitor *v)
+{
+	struct hb_lcore *lc = hb_lcore_self();
+	uint32_t boff;
+	char *p;
+	int rc;
+
+	if (lc == NULL)
+		return -ENOTSUP;
+	rc = hb_bounce_alloc(lc, len, &boff);
+	if (unlikely(rc != 0)) {
+		HB_STAT_ADD(visits_failed, 1);
+		return rc;
+	}
+	p = (char *)lc->bounce + boff;
+	hb_seg_copy(m, start, rel, p, len, true, cache);
+	__hb_visitor_set(v, b, p, start + rel, len, kind | __HB_VIS_BOUNCED);
+	v->seg = m;
+	v->rel = rel;
+	v->bounce = boff;
+	v->lcore = (uint32_t)(lc - hb_lcores);
+	hb_lcore_count(lc, offsetof(struct hb_stats, visits_bounced), 1);
+	hb_lcore_count(lc, offsetof(struct hb_stats, bounce_bytes), len);
+	return 0;
+}
+
+/*
+ * A visit of a local buffer whose range starts in the cached segment (or
+ * the head) and ends in the next one (a header split over two segments):
+ * bounced at
+ * once, with no lookup and none of the general checks (the caller checked
+ * the state). 0: granted (the caller sets the buffer's guard); 1: not this
+ * case; else the error.
+ */
+static __rte_always_inline int
+visit_local_span(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t kind,
+		 struct hb_visitor *v)
+{
+	struct rte_mbuf *m = b->pos_seg, *n;
+	uint32_t start = b->pos_off, rel = off - start;
+
+	if (m == NULL || rel >= m->data_len) {
+		/* Not from the cached segment: from the head, then. */
+		m = b->head;
+		start = 0;
+		rel = off;
+		if (m == NULL || rel >= m->data_len)
+			return 1;
+	}
+	if ((uint64_t)rel + len <= m->data_len || /* in one: the general path */
+	    (n = m->next) == NULL ||
+	    (uint64_t)rel + len > (uint64_t)m->data_len + n->data_len ||
+	    hb_buf_resolve(b) != 0) /* an adopted chain: checked once */
+		return 1;
+	return visit_bounce(b, m, start, rel, len, kind, b, v);
+}
+
+/*
  * Point @v at [off, off+len) of @b, which holds the range: directly if it
  * lies in one segment at the alignment asked, else through the calling
  * lcore's bounce memory (gathered now).
@@ -49,10 +114,8 @@ visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 {
 	struct hb_buf *cache;
 	struct rte_mbuf *m;
-	struct hb_lcore *lc;
-	uint32_t start, rel, boff;
+	uint32_t start, rel;
 	char *p;
-	int rc;
 
 	/*
 	 * A reader of a shared buffer is one of several: it only reads the
@@ -68,24 +131,7 @@ visit_map(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 		return 0;
 	}
 
-	lc = hb_lcore_self();
-	if (lc == NULL)
-		return -ENOTSUP;
-	rc = hb_bounce_alloc(lc, len, &boff);
-	if (rc != 0) {
-		HB_STAT_ADD(visits_failed, 1);
-		return rc;
-	}
-	p = (char *)lc->bounce + boff;
-	hb_seg_copy(m, start, rel, p, len, true, cache);
-	__hb_visitor_set(v, b, p, off, len, kind | __HB_VIS_BOUNCED);
-	v->seg = m;
-	v->rel = rel;
-	v->bounce = boff;
-	v->lcore = (uint32_t)(lc - hb_lcores);
-	HB_STAT_ADD(visits_bounced, 1);
-	HB_STAT_ADD(bounce_bytes, len);
-	return 0;
+	return visit_bounce(b, m, start, rel, len, kind, cache, v);
 }
 
 /*
@@ -471,7 +517,22 @@ int
 __hb_visit_read(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t align,
 		struct hb_visitor *v)
 {
+	int rc;
+
 	HB_ASSERT(b != NULL && v != NULL && len != 0);
+	/* A local buffer, no writer, a range over two segments: bounced. */
+	if (b->state - __HB_STATE_IDLE < __HB_GUARD_READERS &&
+	    align_valid(align)) {
+		rc = visit_local_span(b, off, len, __HB_VIS_READ_DIRECT, v);
+		if (rc == 0) {
+			b->state++;
+			return 0;
+		}
+		if (rc < 0) {
+			v->state = 0;
+			return rc;
+		}
+	}
 	return visit_read(b, off, len, align, v);
 }
 
@@ -481,13 +542,24 @@ __hb_visit_write(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 {
 	int rc;
 
-	/* An empty local buffer grown by a write visit: at once. */
 	if (b != NULL && v != NULL && len != 0 &&
-	    b->state == __HB_STATE_IDLE && b->head == NULL &&
-	    align_valid(align)) {
-		rc = visit_grow_empty(b, off, len, grow, align, v);
-		if (rc <= 0)
+	    b->state == __HB_STATE_IDLE && align_valid(align)) {
+		/* An empty local buffer grown by a write visit: at once. */
+		if (b->head == NULL) {
+			rc = visit_grow_empty(b, off, len, grow, align, v);
+			if (rc <= 0)
+				return rc;
+		}
+		/* A range over two segments: bounced at once. */
+		rc = visit_local_span(b, off, len, __HB_VIS_WRITE_DIRECT, v);
+		if (rc == 0) {
+			b->state |= __HB_GUARD_WRITER;
+			return 0;
+		}
+		if (rc < 0) {
+			v->state = 0;
 			return rc;
+		}
 	}
 	return __hb_visit_acquire(b, off, len, grow, align, true, v);
 }
@@ -597,12 +669,53 @@ visit_release(struct hb_visitor *v)
 	return visit_release_full(v);
 }
 
+/*
+ * A bounced visitor of a local buffer, on the lcore that holds its bounce
+ * memory, of the buffer's same life and kind: scattered back (a write
+ * visitor) and given back at once. false: not this case (the full checks
+ * run).
+ */
+static __rte_always_inline bool
+release_local_bounced(struct hb_visitor *v)
+{
+	const uint32_t st = v->state;
+	struct hb_buf *b = v->buf;
+	struct hb_lcore *lc;
+
+	if ((st & ~(uint32_t)__HB_VIS_WRITE) !=
+	    (__HB_VIS_READ_DIRECT | __HB_VIS_BOUNCED) ||
+	    b == NULL || b->gen != v->gen)
+		return false;
+	if (st & __HB_VIS_WRITE) {
+		if (b->state != (__HB_STATE_IDLE | __HB_GUARD_WRITER))
+			return false;
+	} else if (b->state - __HB_STATE_IDLE - 1 >= __HB_GUARD_READERS) {
+		return false;
+	}
+	lc = hb_lcore_self();
+	if (lc == NULL || (uint32_t)(lc - hb_lcores) != v->lcore)
+		return false; /* the full path says -EPERM */
+	if (st & __HB_VIS_WRITE) {
+		hb_seg_copy(v->seg, v->off - v->rel, v->rel, v->ptr, v->len,
+			    false, b);
+		b->state = __HB_STATE_IDLE;
+	} else {
+		b->state--;
+	}
+	hb_bounce_free(lc, v->bounce, v->len);
+	v->state = __HB_VIS_RELEASED;
+	return true;
+}
+
 int
 __hb_visit_release(struct hb_visitor *v)
 {
 	struct hb_guard *sh;
 	struct hb_buf *b;
 	unsigned int id;
+
+	if (v != NULL && release_local_bounced(v))
+		return 0;
 
 	/*
 	 * Fast path: a direct read visitor of a shared buffer, the checks of
