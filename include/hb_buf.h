@@ -474,7 +474,8 @@ static inline int hb_buf_append(struct hb_buf *b, const void *src,
  *   On failure @p b is unchanged and every mbuf taken is back in its pool.
  */
 __rte_experimental
-int hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
+static inline int hb_buf_prepend(struct hb_buf *b, const void *src,
+				 uint32_t len);
 
 /**
  * Copy @p len bytes at offset @p off out of the buffer.
@@ -989,6 +990,41 @@ hb_buf_append(struct hb_buf *b, const void *src, uint32_t len)
 		}
 	}
 	return __hb_buf_append(b, src, len);
+}
+
+__rte_experimental
+static inline int
+hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
+{
+	struct rte_mbuf *h;
+
+	/*
+	 * Into the head's headroom (exclusive head, no index), the chain
+	 * checked: already, or here if it is one segment (an adopted packet:
+	 * what the first use of its chain would check, in the head alone).
+	 */
+	if (likely(b != NULL && src != NULL && b->state == __HB_STATE_IDLE &&
+		   b->idx == NULL && (h = b->head) != NULL && len != 0 &&
+		   h->pkt_len != 0 && len <= rte_pktmbuf_headroom(h) &&
+		   __hb_seg_exclusive(h) && h->pkt_len <= UINT32_MAX - len &&
+		   (b->tail != NULL ||
+		    (h->nb_segs == 1 && h->data_len == h->pkt_len &&
+		     h->next == NULL)))) {
+		if (b->tail == NULL) { /* resolved: as buf_resolve() does */
+			b->tail = h;
+			b->mp = h->pool;
+		}
+		h->data_off = (uint16_t)(h->data_off - len);
+		h->data_len = (uint16_t)(h->data_len + len);
+		h->pkt_len += len;
+		memcpy(rte_pktmbuf_mtod(h, char *), src, len);
+		/* Offsets moved: caches and cursors are stale. */
+		b->pos_seg = h;
+		b->pos_off = 0;
+		b->gen = __hb_gen_next(b->gen);
+		return 0;
+	}
+	return __hb_buf_prepend(b, src, len);
 }
 
 __rte_experimental

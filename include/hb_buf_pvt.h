@@ -178,6 +178,8 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 
 /** @internal Slow path of hb_buf_free(). */
 int __hb_buf_free(struct hb_buf *b);
+/** @internal Slow path of hb_buf_prepend(). */
+int __hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
 /** @internal Slow path of hb_buf_detach(). */
 struct rte_mbuf *__hb_buf_detach(struct hb_buf *b);
 /** @internal Slow path of hb_buf_append(). */

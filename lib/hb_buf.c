@@ -658,7 +658,7 @@ done:
 }
 
 int
-hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
+__hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 {
 	int rc;
 

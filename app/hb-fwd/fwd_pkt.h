@@ -858,93 +858,78 @@ fwd_route_l3(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc)
 
 /*
  * Flow hash of the frame to encapsulate: the key of fwd_flow_key() for
- * usable IPv4, otherwise the 14-byte Ethernet header.
+ * usable IPv4, otherwise the 14-byte Ethernet header. Read-only, so read
+ * with hb_buf_peek(): a pointer into the segment, or a copy in @scratch
+ * when a header spans segments; no visitor to take and give back.
  */
 static inline int
-fwd_encap_hash(struct hb_buf *b, uint32_t len, struct fwd_visit_count *vc,
-	       uint32_t *hash)
+fwd_encap_hash(const struct hb_buf *b, uint32_t len, uint32_t *hash)
 {
+	struct rte_ether_hdr ebuf;
+	struct rte_ipv4_hdr ibuf;
 	const struct rte_ether_hdr *eth;
-	struct hb_visitor ve, vi, vp;
-	uint8_t key[13];
-	uint32_t hl = 0;
+	const struct rte_ipv4_hdr *ip;
+	const void *ports_p;
+	uint8_t key[13], pbuf[4];
+	uint32_t hl;
 	bool ports = false;
-	int r, rc;
 
-	rc = HB_VISIT_READ(b, 0, struct rte_ether_hdr, &ve);
-	if (unlikely(rc != 0))
-		return fwd_visit_failed(rc);
-	fwd_visit_count(vc, &ve);
-	eth = HB_VIEW(&ve, const struct rte_ether_hdr);
+	eth = hb_buf_peek(b, 0, sizeof(*eth), &ebuf);
+	if (unlikely(eth == NULL))
+		return fwd_visit_failed(-rte_errno);
 	if (!FWD_IS_IPV4(eth->ether_type) ||
 	    len < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)) {
 		*hash = fwd_fnv1a(FWD_FNV_BASIS, eth, RTE_ETHER_HDR_LEN);
-		return fwd_visit_done(&ve, FWD_PASS);
+		return FWD_PASS;
 	}
-
-	/* Read visitors share: the Ethernet view stays live meanwhile. */
-	rc = HB_VISIT_READ(b, RTE_ETHER_HDR_LEN, struct rte_ipv4_hdr, &vi);
-	if (unlikely(rc != 0))
-		return fwd_visit_done(&ve, fwd_visit_failed(rc));
-	fwd_visit_count(vc, &vi);
-	hl = fwd_flow_key(HB_VIEW(&vi, const struct rte_ipv4_hdr), len, key,
-			  &ports);
-	if (hl == 0)
+	ip = hb_buf_peek(b, RTE_ETHER_HDR_LEN, sizeof(*ip), &ibuf);
+	if (unlikely(ip == NULL))
+		return fwd_visit_failed(-rte_errno);
+	hl = fwd_flow_key(ip, len, key, &ports);
+	if (hl == 0) {
 		*hash = fwd_fnv1a(FWD_FNV_BASIS, eth, RTE_ETHER_HDR_LEN);
-	r = fwd_visit_done(&vi, FWD_PASS);
-	r = fwd_visit_done(&ve, r);
-	if (unlikely(r != FWD_PASS) || hl == 0)
-		return r;
-
+		return FWD_PASS;
+	}
 	if (ports) {
-		rc = hb_visit_read(b, RTE_ETHER_HDR_LEN + hl, 4, &vp);
-		if (unlikely(rc != 0))
-			return fwd_visit_failed(rc);
-		fwd_visit_count(vc, &vp);
-		memcpy(key + 9, vp.ptr, 4);
-		r = fwd_visit_done(&vp, FWD_PASS);
-		if (unlikely(r != FWD_PASS))
-			return r;
+		ports_p = hb_buf_peek(b, RTE_ETHER_HDR_LEN + hl, 4, pbuf);
+		if (unlikely(ports_p == NULL))
+			return fwd_visit_failed(-rte_errno);
+		memcpy(key + 9, ports_p, 4);
 	}
 	*hash = fwd_fnv1a(FWD_FNV_BASIS, key, ports ? 13 : 9);
 	return FWD_PASS;
 }
 
-/* Put one VXLAN header in front of the frame held by @b. */
+/*
+ * Put one VXLAN header in front of the frame held by @b: the stream's
+ * template with the per-packet fields, filled on the stack and prepended
+ * in one call (into the headroom when there is room; otherwise HyperBuf
+ * chains a new head segment, the 50 bytes never split).
+ */
 static inline int
 fwd_encap_one(struct hb_buf *b, const struct fwd_encap *e,
 	      struct fwd_visit_count *vc)
 {
 	uint32_t len = hb_buf_len(b);
-	struct hb_visitor v;
+	struct fwd_encap_hdr h;
 	uint32_t hash = 0;
 	int r, rc;
 
+	RTE_SET_USED(vc);
 	if (unlikely(len < RTE_ETHER_HDR_LEN))
 		return FWD_DROP_SHORT;
 	if (unlikely(len > FWD_ENCAP_MAX_FRAME))
 		return FWD_DROP_TOO_BIG;
-	r = fwd_encap_hash(b, len, vc, &hash);
+	r = fwd_encap_hash(b, len, &hash);
 	if (unlikely(r != FWD_PASS))
 		return r;
-
-	/*
-	 * The constant part of the header, from the stream's template. In
-	 * the headroom when there is room; otherwise HyperBuf chains a new
-	 * head segment (the 50 bytes are never split).
-	 */
-	rc = hb_buf_prepend(b, &e->hdr, FWD_ENCAP_LEN);
+	h = e->hdr;
+	fwd_encap_fill(&h, e, len, hash);
+	rc = hb_buf_prepend(b, &h, FWD_ENCAP_LEN);
 	if (unlikely(rc != 0))
 		return rc == -ENOMEM ? FWD_DROP_NO_MBUF :
 		       rc == -E2BIG ? FWD_DROP_TOO_BIG : FWD_DROP_HB_ERROR;
-
-	/* The per-packet fields, through a write visitor. */
-	rc = HB_VISIT_WRITE(b, 0, struct fwd_encap_hdr, 0, &v);
-	if (unlikely(rc != 0))
-		return FWD_DROP_HB_ERROR;
-	fwd_visit_count(vc, &v);
-	fwd_encap_fill(HB_VIEW(&v, struct fwd_encap_hdr), e, len, hash);
-	return fwd_visit_done(&v, FWD_PASS);
+	return FWD_PASS;
 }
 
 static inline int
