@@ -405,6 +405,7 @@ app_vec(uint64_t iters)
  * and frees the burst with rte_pktmbuf_free_bulk().
  *  - hyperbuf: hb_buf_append() x 1024, hb_buf_prepend(), then
  *    hb_buf_split(1500) + hb_buf_detach() per packet: no payload copy;
+ *  - hyperbuf-writer (variant): the message written through an hb_writer;
  *  - vec+copy: a vector that keeps 42 bytes free in front for the header
  *    (so the prepend costs nothing), filled by 64 B appends, then copied
  *    into packets from rte_pktmbuf_alloc_bulk(), freed after;
@@ -503,6 +504,43 @@ msg_hb(uint64_t iters)
 	return sum;
 }
 
+uint64_t
+msg_hb_writer(uint64_t iters)
+{
+	struct rte_mbuf *pkts[MSG_MAX_PKTS + 1];
+	struct hb_buf bufs[2];
+	struct hb_writer w;
+	uint64_t sum = 0;
+	unsigned int n, cur;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		struct hb_buf *b = &bufs[0];
+
+		CHECK_RC(hb_buf_init(b, pool));
+		CHECK_RC(hb_writer_begin(&w, b));
+		for (off = 0; off < MSG_LEN; off += PIECE)
+			CHECK_RC(hb_writer_append(&w, pattern + off, PIECE));
+		CHECK_RC(hb_writer_end(&w));
+		CHECK_RC(hb_buf_prepend(b, msg_hdr, MSG_HDR));
+		n = 0;
+		cur = 0;
+		while (hb_buf_len(&bufs[cur]) > MSG_MTU) {
+			CHECK_RC(hb_buf_split(&bufs[cur], MSG_MTU,
+					      &bufs[cur ^ 1]));
+			pkts[n] = hb_buf_detach(&bufs[cur]);
+			CHECK_PTR(pkts[n]);
+			n++;
+			cur ^= 1;
+		}
+		pkts[n] = hb_buf_detach(&bufs[cur]);
+		CHECK_PTR(pkts[n]);
+		n++;
+		sum += msg_tx(pkts, n);
+	}
+	return sum;
+}
+
 /* Copy the vector into fresh packets and send them. */
 static uint64_t
 msg_copy_out(const struct vec *v)
@@ -573,6 +611,7 @@ msg_vec_reuse(uint64_t iters)
  * freed.
  *  - hyperbuf: hb_buf_attach() + hb_buf_adj(42) + hb_buf_concat() per
  *    packet; hb_buf_read() per piece; hb_buf_free();
+ *  - hyperbuf-cursor (variant): the read back with an hb_cursor;
  *  - vec+copy: each payload copied into a realloc-doubling vector, the
  *    packet freed once copied; memcpy out; free;
  *  - chain-idiom: DPDK's rte_pktmbuf_adj() + rte_pktmbuf_chain() (which
@@ -656,6 +695,45 @@ p2m_hb(uint64_t iters)
 				sum += fold_piece(d);
 			} else {
 				CHECK_RC(hb_buf_read(&msg, off, d, P2M_LEN - off));
+				sum += p2m_fold_rest(d, P2M_LEN - off);
+			}
+			BENCH_USE(d, PIECE);
+		}
+		CHECK_RC(hb_buf_free(&msg));
+	}
+	p2m_done();
+	return sum;
+}
+
+uint64_t
+p2m_hb_cursor(uint64_t iters)
+{
+	struct rte_mbuf *pkts[P2M_PKTS];
+	const uint32_t mask = g_out_mask;
+	uint8_t *out = g_out;
+	struct hb_buf msg, p;
+	struct hb_cursor c;
+	uint64_t sum = 0;
+	unsigned int i;
+	uint32_t off;
+
+	while (iters-- > 0) {
+		p2m_rx(pkts);
+		CHECK_RC(hb_buf_init(&msg, pool));
+		for (i = 0; i < P2M_PKTS; i++) {
+			CHECK_RC(hb_buf_attach(&p, pkts[i]));
+			CHECK_RC(hb_buf_adj(&p, P2M_HDR));
+			CHECK_RC(hb_buf_concat(&msg, &p));
+		}
+		CHECK_RC(hb_cursor_init(&c, &msg, 0));
+		for (off = 0; off < P2M_LEN; off += PIECE) {
+			uint8_t *d = PIECE_DST(out, mask, off);
+
+			if (likely(P2M_LEN - off >= PIECE)) {
+				CHECK_RC(hb_cursor_read(&c, d, PIECE));
+				sum += fold_piece(d);
+			} else {
+				CHECK_RC(hb_cursor_read(&c, d, P2M_LEN - off));
 				sum += p2m_fold_rest(d, P2M_LEN - off);
 			}
 			BENCH_USE(d, PIECE);

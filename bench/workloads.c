@@ -63,6 +63,7 @@ struct workload workloads[] = {
 		.setup = msg_setup, .teardown = msg_teardown,
 		.impl = {
 			IMPL("hyperbuf", ROLE_HB, msg_hb, 0),
+			IMPL("hyperbuf-writer", ROLE_HB_VARIANT, msg_hb_writer, 0),
 			IMPL("vec+copy", ROLE_BASE, msg_vec, 1.5),
 			IMPL("vec+copy-reuse", ROLE_BASE, msg_vec_reuse, 1.5),
 		},
@@ -74,6 +75,7 @@ struct workload workloads[] = {
 		.setup = p2m_setup,
 		.impl = {
 			IMPL("hyperbuf", ROLE_HB, p2m_hb, 0),
+			IMPL("hyperbuf-cursor", ROLE_HB_VARIANT, p2m_hb_cursor, 0),
 			IMPL("vec+copy", ROLE_BASE, p2m_vec, 1.25),
 			IMPL("chain-idiom", ROLE_BASE, p2m_chain, 2.0),
 		},
