@@ -66,7 +66,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Targets (BENCH.md): hb-fwd / testpmd Mpps at least TARGET, and no round
+# Targets (bench/README.md, "Targets"): hb-fwd / testpmd Mpps at least TARGET, and no round
 # below FLOOR.
 TARGET = {"io": 1.0, "macswap": 1.0}
 FLOOR = {"io": 0.98, "macswap": 0.95}

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_common.h>
 #include <rte_ether.h>
@@ -203,7 +204,6 @@ fwd_ctr_read(const uint64_t *c)
 }
 
 /* args.c */
-#include <stdio.h>
 extern char fwd_args_error[256];
 void fwd_usage(const char *prgname);
 void fwd_usage_to(FILE *f, const char *prgname);
