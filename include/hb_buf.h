@@ -726,6 +726,60 @@ static inline const void *hb_buf_peek(const struct hb_buf *b, uint32_t off,
 				      uint32_t len, void *scratch);
 
 /**
+ * hb_buf_peek() of a typed view: a pointer to [@p off, @p off + @p len)
+ * in the segment when the range lies in one segment at an address aligned
+ * on @p align, otherwise a copy in @p scratch (which the caller aligns).
+ * For reading headers as structs: @p align is the struct's alignment, so
+ * that the fields can be read through the pointer. HB_BUF_PEEK() takes
+ * the size and alignment from the type.
+ *
+ * Thread safety, @return: as hb_buf_peek() (EINVAL also when @p align is
+ * not a power of two).
+ *
+ * @param b
+ *   The buffer.
+ * @param off
+ *   Offset of the first byte.
+ * @param len
+ *   Number of bytes.
+ * @param align
+ *   Alignment the returned pointer must have (a power of two).
+ * @param scratch
+ *   At least @p len bytes, aligned on @p align.
+ */
+__rte_experimental
+static inline const void *
+hb_buf_peek_aligned(const struct hb_buf *b, uint32_t off, uint32_t len,
+		    uint32_t align, void *scratch)
+{
+	const void *p;
+
+	if (unlikely(align == 0 || (align & (align - 1)) != 0)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	p = hb_buf_peek(b, off, len, scratch);
+	if (likely(p == NULL || p == scratch ||
+		   ((uintptr_t)p & (align - 1)) == 0))
+		return p;
+	/* In one segment, but not aligned as the type wants: a copy. */
+	if (unlikely(scratch == NULL)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	memcpy(scratch, p, len);
+	return scratch;
+}
+
+/**
+ * A const pointer to the @p type at @p off of @p b, in the segment or
+ * copied to @p scratch (a @p type too): hb_buf_peek_aligned().
+ */
+#define HB_BUF_PEEK(b, off, type, scratch)                                     \
+	((const type *)hb_buf_peek_aligned((b), (off), sizeof(type),           \
+					   alignof(type), (scratch)))
+
+/**
  * Describe [@p off, @p off + @p len) as an I/O vector, without copying.
  *
  * With @p iov NULL and @p iovcnt 0, only counts the entries needed.

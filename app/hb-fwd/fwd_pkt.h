@@ -859,8 +859,9 @@ fwd_route_l3(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc)
 /*
  * Flow hash of the frame to encapsulate: the key of fwd_flow_key() for
  * usable IPv4, otherwise the 14-byte Ethernet header. Read-only, so read
- * with hb_buf_peek(): a pointer into the segment, or a copy in @scratch
- * when a header spans segments; no visitor to take and give back.
+ * with HB_BUF_PEEK(): a pointer into the segment, or a copy on the stack
+ * when a header spans segments or is not aligned; no visitor to take and
+ * give back.
  */
 static inline int
 fwd_encap_hash(const struct hb_buf *b, uint32_t len, uint32_t *hash)
@@ -874,7 +875,7 @@ fwd_encap_hash(const struct hb_buf *b, uint32_t len, uint32_t *hash)
 	uint32_t hl;
 	bool ports = false;
 
-	eth = hb_buf_peek(b, 0, sizeof(*eth), &ebuf);
+	eth = HB_BUF_PEEK(b, 0, struct rte_ether_hdr, &ebuf);
 	if (unlikely(eth == NULL))
 		return fwd_visit_failed(-rte_errno);
 	if (!FWD_IS_IPV4(eth->ether_type) ||
@@ -882,7 +883,7 @@ fwd_encap_hash(const struct hb_buf *b, uint32_t len, uint32_t *hash)
 		*hash = fwd_fnv1a(FWD_FNV_BASIS, eth, RTE_ETHER_HDR_LEN);
 		return FWD_PASS;
 	}
-	ip = hb_buf_peek(b, RTE_ETHER_HDR_LEN, sizeof(*ip), &ibuf);
+	ip = HB_BUF_PEEK(b, RTE_ETHER_HDR_LEN, struct rte_ipv4_hdr, &ibuf);
 	if (unlikely(ip == NULL))
 		return fwd_visit_failed(-rte_errno);
 	hl = fwd_flow_key(ip, len, key, &ports);

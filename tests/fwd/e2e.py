@@ -539,6 +539,8 @@ def telemetry_query(path, cmds):
 def fwd_running(answer):
     """True if a telemetry answer shows packets (or has no counter)."""
     for v in answer.values():
+        if v is None:
+            return False  # not answered yet
         if isinstance(v, dict):
             if "rx" in v and v["rx"] == 0:
                 return False
