@@ -252,8 +252,9 @@ fwd_burst_reasm(struct fwd_lcore *lc, struct fwd_stream *fs,
 		if (!fwd_fnext(fs, &fb, pkts, i, nb_rx, eng, &b))
 			continue;
 		if (eng == FWD_ENGINE_HYPERBUF) {
-			r = fwd_reasm(t, &b, now, owner, &vc);
-			m = fwd_frest(&b);
+			r = fwd_reasm(t, &b, now, owner, &vc, &m);
+			if (r != FWD_PASS)
+				m = fwd_frest(&b);
 		} else {
 			r = fwd_raw_reasm(rt, &m, now, owner);
 		}
@@ -297,11 +298,12 @@ FWD_FBURST_FN(raw, RAW, reasm)
  */
 
 /*
- * @lc's frag and reasm state, if one of its streams needs it; @mp_hdr:
- * the raw engine's header mbufs. 0 or a negative errno.
+ * @lc's frag and reasm state, if one of its streams needs it; @mp_frag:
+ * the mbufs that fragments (and the raw engine's pullups) take. 0 or a
+ * negative errno.
  */
 int
-fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_hdr)
+fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_frag)
 {
 	bool frag = false, reasm = false;
 	int socket = (int)rte_socket_id();
@@ -311,7 +313,7 @@ fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_hdr)
 	for (s = 0; s < lc->nb_streams; s++) {
 		frag |= lc->streams[s].mode == FWD_MODE_FRAG;
 		reasm |= lc->streams[s].mode == FWD_MODE_REASM;
-		lc->streams[s].ctx.mp_hdr = mp_hdr;
+		lc->streams[s].ctx.mp_frag = mp_frag;
 	}
 	if (!frag && !reasm)
 		return 0;
@@ -328,7 +330,7 @@ fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_hdr)
 						   timeout, socket);
 	else
 		lc->frag->raw_reasm = fwd_raw_reasm_create(fwd_cfg.reasm_dgrams,
-							   timeout, mp_hdr,
+							   timeout, mp_frag,
 							   socket);
 	if (lc->frag->reasm == NULL && lc->frag->raw_reasm == NULL) {
 		rte_free(lc->frag);

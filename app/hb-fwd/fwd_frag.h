@@ -271,40 +271,49 @@ fwd_frag_fail(struct rte_mbuf **out, uint32_t n, struct hb_buf *cur,
  * Cut the datagram of @b (Ethernet and IPv4 headers read into @h, @p the
  * plan) into fragments of at most 14 + MTU bytes, into @out.
  *
- * The headers are cut off first; then for each fragment its headers are
- * prepended to what is left (the first time into the headroom the cut
- * headers freed; later in front of the indirect segment the previous
- * split left, so HyperBuf chains a new head segment), and the fragment is
- * split off and detached. No payload byte is copied.
+ * The first fragment keeps the packet's own headers, their fields
+ * rewritten in place through a write visitor, and is split off. For each
+ * later one, its headers are prepended to what is left (in front of the
+ * indirect segment the previous split left, so HyperBuf chains a new head
+ * segment) and it is split off. No payload byte is copied. The segments
+ * HyperBuf takes (indirect ones for the splits, heads for the prepends)
+ * come from @b's pool.
  */
 static inline int
 fwd_frag_cut(struct hb_buf *b, struct fwd_frag_hdrs *h,
 	     const struct fwd_frag_plan *p, uint32_t len,
-	     struct rte_mbuf **out, uint32_t *nout)
+	     struct fwd_visit_count *vc, struct rte_mbuf **out,
+	     uint32_t *nout)
 {
 	struct fwd_frag_hdrs later;
 	struct hb_buf rest, *cur = b, *nxt = &rest, *t;
 	uint32_t plen = p->tl - p->hl, done = 0, n = 0, hl = p->hl, k;
 	uint16_t fo = rte_be_to_cpu_16(h->ip.fragment_offset);
 	struct fwd_frag_hdrs *hk = h;
+	struct hb_visitor v;
 	int rc;
 
 	rc = len > RTE_ETHER_HDR_LEN + p->tl ?
 	     hb_buf_trim(b, len - RTE_ETHER_HDR_LEN - p->tl) : 0;
 	if (likely(rc == 0))
-		rc = hb_buf_adj(b, RTE_ETHER_HDR_LEN + p->hl);
+		rc = hb_visit_write(b, RTE_ETHER_HDR_LEN, hl, 0, &v);
 	if (unlikely(rc != 0))
 		return FWD_DROP_HB_ERROR;
+	fwd_visit_count(vc, &v);
+	/* More than the MTU: more than one fragment. */
+	k = p->fs;
+	fwd_frag_hdr_fill(v.ptr, fo, 0, k, true);
+	if (unlikely(hb_visit_release(&v) != 0))
+		return FWD_DROP_HB_ERROR;
+	if (p->off == 0 && p->hl > sizeof(struct rte_ipv4_hdr)) {
+		/* Options: only the copied ones after the first. */
+		later.eth = h->eth;
+		hl = fwd_frag_later_hdr((const uint8_t *)&h->ip, p->hl,
+					(uint8_t *)&later.ip);
+		hk = &later;
+	}
 	for (;;) {
-		k = RTE_MIN(p->fs, plen - done);
-		fwd_frag_hdr_fill(&hk->ip, fo, done, k, done + k < plen);
-		rc = hb_buf_prepend(cur, hk, RTE_ETHER_HDR_LEN + hl);
-		if (unlikely(rc != 0))
-			return fwd_frag_fail(out, n, cur, b, rc);
-		done += k;
-		if (done == plen)
-			break;
-		rc = hb_buf_split(cur, RTE_ETHER_HDR_LEN + hl + k, nxt);
+		rc = hb_buf_split(cur, hb_buf_len(cur) - (plen - done - k), nxt);
 		if (unlikely(rc != 0))
 			return fwd_frag_fail(out, n, cur, b, rc);
 		out[n] = hb_buf_detach(cur);
@@ -314,13 +323,14 @@ fwd_frag_cut(struct hb_buf *b, struct fwd_frag_hdrs *h,
 		t = cur;
 		cur = nxt;
 		nxt = t;
-		if (n == 1 && p->off == 0 && p->hl > sizeof(struct rte_ipv4_hdr)) {
-			/* Options: only the copied ones after the first. */
-			later.eth = h->eth;
-			hl = fwd_frag_later_hdr((const uint8_t *)&h->ip, p->hl,
-						(uint8_t *)&later.ip);
-			hk = &later;
-		}
+		done += k;
+		k = RTE_MIN(p->fs, plen - done);
+		fwd_frag_hdr_fill(&hk->ip, fo, done, k, done + k < plen);
+		rc = hb_buf_prepend(cur, hk, RTE_ETHER_HDR_LEN + hl);
+		if (unlikely(rc != 0))
+			return fwd_frag_fail(out, n, cur, b, rc);
+		if (done + k == plen)
+			break;
 	}
 	out[n] = hb_buf_detach(cur);
 	if (unlikely(out[n] == NULL))
@@ -336,6 +346,7 @@ fwd_frag_cut(struct hb_buf *b, struct fwd_frag_hdrs *h,
  * fragments in @out (at most FWD_FRAG_MAX_OUT; @b is then empty), or the
  * drop reason (@b holds what is to be freed, possibly nothing). With
  * router state (c->l3), a DF packet gets an ICMP fragmentation needed.
+ * The mbufs the fragments take come from c->mp_frag (or @b's own pool).
  */
 static inline int
 fwd_frag(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc,
@@ -390,7 +401,21 @@ fwd_frag(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc,
 		if (unlikely(r != FWD_PASS))
 			return r;
 	}
-	return fwd_frag_cut(b, &h, &p, len, out, nout);
+	if (c->mp_frag != NULL) {
+		/* The packet in a buffer whose new segments come from there. */
+		struct hb_buf fb;
+
+		if (unlikely(hb_buf_init(&fb, c->mp_frag) != 0 ||
+			     hb_buf_concat(&fb, b) != 0))
+			return FWD_DROP_HB_ERROR;
+		r = fwd_frag_cut(&fb, &h, &p, len, vc, out, nout);
+		if (unlikely(r != FWD_PASS) && hb_buf_concat(b, &fb) != 0) {
+			hb_buf_free(&fb);
+			return FWD_DROP_HB_ERROR;
+		}
+		return r;
+	}
+	return fwd_frag_cut(b, &h, &p, len, vc, out, nout);
 }
 
 /* ---------------------------------------------------------------------
@@ -723,44 +748,54 @@ fwd_reasm_find(struct fwd_reasm *t, const struct rte_ipv4_hdr *ip,
 	return i;
 }
 
+/* Move the chain of @src into @dst (an empty buffer, not initialised). */
+static inline int
+fwd_reasm_move(struct hb_buf *dst, struct hb_buf *src)
+{
+	struct rte_mbuf *m = hb_buf_detach(src);
+
+	return m != NULL ? hb_buf_attach(dst, m) : -EINVAL;
+}
+
 /*
- * The datagram @i, which the caller's fragment completed, is whole: its
- * one run moves into @b, its header is completed through a write visitor
- * (length, flags, checksum).
+ * The datagram @i, which the caller's fragment completed, is whole (one
+ * run): its header completed through a write visitor (length, flags,
+ * checksum), its chain detached into *@out.
  */
 static inline int
-fwd_reasm_done(struct fwd_reasm *t, uint32_t i, struct hb_buf *b,
-	       struct fwd_visit_count *vc)
+fwd_reasm_done(struct fwd_reasm *t, uint32_t i, struct fwd_visit_count *vc,
+	       struct rte_mbuf **out)
 {
 	struct fwd_reasm_dgram *d = &t->dg[i];
 	struct fwd_reasm_acct *a = &t->acct[d->owner];
-	uint32_t r = d->runs, total = d->total;
+	uint32_t r = d->runs;
+	struct hb_buf *b = &t->run[r].b;
 	struct hb_visitor v;
 	int rc, verdict;
 
-	rc = hb_buf_split(&t->run[r].b, 0, b);
-	if (unlikely(rc != 0)) {
-		fwd_reasm_drop(t, i, FWD_DROP_HB_ERROR, 1);
-		return FWD_DROP_HB_ERROR;
-	}
-	fwd_reasm_run_put(t, r);
-	d->runs = FWD_REASM_NIL;
 	rc = hb_visit_write(b, RTE_ETHER_HDR_LEN, d->first_hl, 0, &v);
 	if (unlikely(rc != 0)) {
 		verdict = FWD_DROP_HB_ERROR;
 	} else {
 		fwd_visit_count(vc, &v);
-		verdict = fwd_visit_done(&v, fwd_reasm_hdr_fill(v.ptr, total));
+		verdict = fwd_visit_done(&v, fwd_reasm_hdr_fill(v.ptr, d->total));
+	}
+	if (likely(verdict == FWD_PASS)) {
+		*out = hb_buf_detach(b);
+		if (unlikely(*out == NULL))
+			verdict = FWD_DROP_HB_ERROR;
 	}
 	if (likely(verdict == FWD_PASS)) {
 		a->joined += d->nfrags;
 		a->reassembled++;
 		t->dirty |= 1u << d->owner;
-	} else {
-		/* The one that completed it is the caller's to count. */
-		fwd_reasm_count(t, d, verdict, d->nfrags - 1);
+		fwd_reasm_run_put(t, r);
+		d->runs = FWD_REASM_NIL;
+		fwd_reasm_unlink(t, i);
+		return FWD_PASS;
 	}
-	fwd_reasm_unlink(t, i);
+	/* The one that completed it is the caller's to count. */
+	fwd_reasm_drop(t, i, verdict, 1);
 	return verdict;
 }
 
@@ -772,11 +807,11 @@ static inline int
 fwd_reasm_insert(struct fwd_reasm *t, struct hb_buf *b,
 		 const struct rte_ipv4_hdr *ip, const struct fwd_frag_info *fi,
 		 uint32_t len, uint64_t now, uint32_t owner,
-		 struct fwd_visit_count *vc)
+		 struct fwd_visit_count *vc, struct rte_mbuf **out)
 {
 	struct fwd_reasm_dgram *d;
 	struct fwd_reasm_run *n;
-	uint32_t i, prev, r, nsegs;
+	uint32_t i, prev, r, nsegs, blen;
 	int rc;
 
 	/* Only the datagram stays; the first fragment keeps its headers. */
@@ -787,6 +822,7 @@ fwd_reasm_insert(struct fwd_reasm *t, struct hb_buf *b,
 	if (unlikely(rc != 0))
 		return FWD_DROP_HB_ERROR;
 	nsegs = hb_buf_nb_segs(b);
+	blen = hb_buf_len(b);
 	if (unlikely(nsegs > t->max_segs))
 		return FWD_DROP_REASM_MEM;
 	/* Room for its mbufs: the oldest datagrams go (maybe its own). */
@@ -807,49 +843,56 @@ fwd_reasm_insert(struct fwd_reasm *t, struct hb_buf *b,
 	if (rc != 0)
 		return rc; /* a duplicate: this fragment alone */
 
-	/* A run of its own, linked in order, then merged with neighbours. */
-	r = t->free_run;
-	n = &t->run[r];
-	t->free_run = n->next;
-	rc = hb_buf_split(b, 0, &n->b);
-	if (unlikely(rc != 0)) {
-		fwd_reasm_run_put(t, r);
-		return FWD_DROP_HB_ERROR;
-	}
-	n->start = fi->off;
-	n->end = fi->end;
-	if (prev == FWD_REASM_NIL) {
-		n->next = d->runs;
-		d->runs = r;
+	if (prev == d->last && prev != FWD_REASM_NIL &&
+	    t->run[prev].end == fi->off) {
+		/* In order: its segments linked after the last run's. */
+		rc = hb_buf_concat(&t->run[prev].b, b);
+		if (unlikely(rc != 0))
+			return FWD_DROP_HB_ERROR;
+		t->run[prev].end = fi->end;
 	} else {
-		n->next = t->run[prev].next;
-		t->run[prev].next = r;
+		/* A run of its own, linked in order, merged with neighbours. */
+		r = t->free_run;
+		n = &t->run[r];
+		if (unlikely(fwd_reasm_move(&n->b, b) != 0))
+			return FWD_DROP_HB_ERROR;
+		t->free_run = n->next;
+		n->start = fi->off;
+		n->end = fi->end;
+		if (prev == FWD_REASM_NIL) {
+			n->next = d->runs;
+			d->runs = r;
+		} else {
+			n->next = t->run[prev].next;
+			t->run[prev].next = r;
+		}
+		if (n->next == FWD_REASM_NIL)
+			d->last = r;
+		if (n->next != FWD_REASM_NIL &&
+		    t->run[n->next].start == n->end &&
+		    fwd_reasm_merge(t, d, r) != 0)
+			goto error;
+		if (prev != FWD_REASM_NIL && t->run[prev].end == n->start &&
+		    fwd_reasm_merge(t, d, prev) != 0)
+			goto error;
 	}
-	if (n->next == FWD_REASM_NIL)
-		d->last = r;
 	d->nfrags++;
 	d->nsegs += nsegs;
-	d->bytes += hb_buf_len(&n->b);
+	d->bytes += blen;
 	t->segs += nsegs;
-	t->bytes += hb_buf_len(&n->b);
+	t->bytes += blen;
 	t->segs_max = RTE_MAX(t->segs_max, t->segs);
 	if (!fi->mf)
 		d->total = fi->end;
 	if (fi->off == 0)
 		d->first_hl = fi->hl;
-	if (n->next != FWD_REASM_NIL && t->run[n->next].start == n->end &&
-	    fwd_reasm_merge(t, d, r) != 0)
-		goto error;
-	if (prev != FWD_REASM_NIL && t->run[prev].end == n->start &&
-	    fwd_reasm_merge(t, d, prev) != 0)
-		goto error;
 
 	/* Complete: one run, from the first fragment to the last. */
 	r = d->runs;
 	if (d->total == UINT32_MAX || t->run[r].start != 0 ||
 	    t->run[r].end != d->total)
 		return FWD_HELD;
-	return fwd_reasm_done(t, i, b, vc);
+	return fwd_reasm_done(t, i, vc, out);
 
 overlap:
 	/* RFC 5722 practice: the whole datagram goes, this one too. */
@@ -857,15 +900,26 @@ overlap:
 	return FWD_DROP_REASM_OVERLAP;
 error:
 	/* This fragment is in the table now: it goes with its datagram. */
+	d->nfrags++;
+	d->nsegs += nsegs;
+	d->bytes += blen;
+	t->segs += nsegs;
+	t->bytes += blen;
 	fwd_reasm_drop(t, i, FWD_DROP_HB_ERROR, 1);
 	return FWD_DROP_HB_ERROR;
 }
 
+/* The Ethernet and fixed IPv4 headers, as reasm reads them. */
+struct fwd_eth_ip {
+	struct rte_ether_hdr eth;
+	struct rte_ipv4_hdr ip;
+} __rte_packed __rte_aligned(2);
+
 /*
  * reasm (docs/hb-fwd.md) on the packet held by @b, received by stream
  * @owner (< FWD_REASM_OWNERS) at TSC @now (read once per burst):
- *  - FWD_PASS: @b holds a packet to transmit: not a fragment (unchanged),
- *    or the datagram this fragment completed;
+ *  - FWD_PASS: *@out is a packet to transmit (detached): not a fragment
+ *    (unchanged), or the datagram this fragment completed; @b is empty;
  *  - FWD_HELD: the fragment went into the table; @b is empty;
  *  - a drop reason for this fragment: @b holds what is to be freed
  *    (possibly nothing).
@@ -875,31 +929,35 @@ error:
  */
 static inline int
 fwd_reasm(struct fwd_reasm *t, struct hb_buf *b, uint64_t now,
-	  uint32_t owner, struct fwd_visit_count *vc)
+	  uint32_t owner, struct fwd_visit_count *vc, struct rte_mbuf **out)
 {
 	uint32_t len = hb_buf_len(b);
 	struct fwd_frag_info fi = { 0, 0, 0, 0, false };
-	struct rte_ipv4_hdr ip;
+	struct fwd_eth_ip h;
 	struct hb_visitor v;
-	uint16_t type;
 	int r, rc;
 
-	if (unlikely(len < RTE_ETHER_HDR_LEN + sizeof(ip)))
-		return FWD_PASS;
-	r = fwd_read_ether_type(b, vc, &type);
-	if (unlikely(r != FWD_PASS))
-		return r;
-	if (!FWD_IS_IPV4(type))
-		return FWD_PASS;
-	rc = HB_VISIT_READ(b, RTE_ETHER_HDR_LEN, struct rte_ipv4_hdr, &v);
+	if (unlikely(len < sizeof(h)))
+		goto pass;
+	rc = hb_visit_read(b, 0, sizeof(h), &v);
 	if (unlikely(rc != 0))
 		return fwd_visit_failed(rc);
 	fwd_visit_count(vc, &v);
-	ip = *HB_VIEW(&v, const struct rte_ipv4_hdr);
-	r = fwd_visit_done(&v, fwd_reasm_classify(&ip, len, &fi));
-	if (r != FWD_REASM_FRAG)
+	memcpy(&h, v.ptr, sizeof(h));
+	r = fwd_visit_done(&v, FWD_PASS);
+	if (unlikely(r != FWD_PASS))
 		return r;
-	return fwd_reasm_insert(t, b, &ip, &fi, len, now, owner, vc);
+	if (!FWD_IS_IPV4(h.eth.ether_type))
+		goto pass;
+	r = fwd_reasm_classify(&h.ip, len, &fi);
+	if (r == FWD_REASM_FRAG)
+		return fwd_reasm_insert(t, b, &h.ip, &fi, len, now, owner, vc,
+					out);
+	if (r != FWD_PASS)
+		return r;
+pass:
+	*out = hb_buf_detach(b);
+	return likely(*out != NULL) ? FWD_PASS : FWD_DROP_HB_ERROR;
 }
 
 #endif /* FWD_FRAG_H */

@@ -82,14 +82,15 @@ fwd_raw_pullup(struct rte_mbuf **mp, uint32_t n, struct rte_mempool *pool)
 
 /*
  * frag on the packet *@mp: the contract of fwd_frag() (fwd_frag.h) on an
- * mbuf chain; with *@nout fragments in @out, *@mp is NULL (freed). c->mp
- * gives the indirect mbufs, c->mp_hdr (or c->mp) the header mbufs.
+ * mbuf chain; with *@nout fragments in @out, *@mp is NULL (freed). The
+ * header and indirect mbufs of the fragments come from c->mp_frag (or
+ * c->mp): librte_ip_frag's "direct" and "indirect" pools.
  */
 static inline int
 fwd_raw_frag(struct rte_mbuf **mp, struct fwd_pctx *c, struct rte_mbuf **out,
 	     uint32_t *nout)
 {
-	struct rte_mempool *hp = c->mp_hdr != NULL ? c->mp_hdr : c->mp;
+	struct rte_mempool *hp = c->mp_frag != NULL ? c->mp_frag : c->mp;
 	struct rte_mbuf *m = *mp;
 	uint32_t len = m->pkt_len, mtu = RTE_MAX(c->mtu, FWD_FRAG_MIN_MTU);
 	struct rte_ether_hdr ebuf, eth;
@@ -125,7 +126,7 @@ fwd_raw_frag(struct rte_mbuf **mp, struct fwd_pctx *c, struct rte_mbuf **out,
 	if (unlikely(r != 0))
 		return r == -ENOMEM ? FWD_DROP_NO_MBUF : FWD_DROP_HB_ERROR;
 	n = rte_ipv4_fragment_packet(*mp, out, FWD_FRAG_MAX_OUT, (uint16_t)mtu,
-				     hp, c->mp);
+				     hp, hp);
 	if (unlikely(n < 0))
 		return n == -ENOMEM ? FWD_DROP_NO_MBUF : FWD_DROP_HB_ERROR;
 	/* The fragments hold references to the payload's segments. */

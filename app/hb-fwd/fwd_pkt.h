@@ -419,7 +419,7 @@ struct fwd_pctx {
 	unsigned int depth;		/* encap, decap: VXLAN layers */
 	const struct fwd_l3 *l3;	/* router state; NULL: plain route */
 	struct rte_mempool *mp;		/* built packets come from it */
-	struct rte_mempool *mp_hdr;	/* raw frag: header mbufs (NULL: mp) */
+	struct rte_mempool *mp_frag;	/* frag: fragments' new mbufs (NULL: mp) */
 	struct fwd_tbucket *tb;		/* this lcore's ICMP bucket */
 	uint16_t rx_port;		/* where the packet came in */
 	uint16_t tx_port;		/* the peer, where it goes by default */

@@ -269,7 +269,7 @@ uint16_t fwd_burst_raw_frag(struct fwd_lcore *lc, struct fwd_stream *fs);
 uint16_t fwd_burst_hb_reasm(struct fwd_lcore *lc, struct fwd_stream *fs);
 uint16_t fwd_burst_raw_reasm(struct fwd_lcore *lc, struct fwd_stream *fs);
 bool fwd_frag_mode(enum fwd_mode mode);
-int fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_hdr);
+int fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_frag);
 void fwd_frag_lcore_fini(struct fwd_lcore *lc);
 void fwd_frag_lcore_free(struct fwd_lcore *lc);
 

@@ -62,9 +62,8 @@ struct fwd_l3 *fwd_l3;
 static struct fwd_l3 l3_state;
 
 static struct rte_mempool *fwd_pool;
-/* The raw engine's header mbufs in frag and reasm (librte_ip_frag's
- * "direct" pool, as in DPDK's ip_fragmentation example), or NULL. */
-static struct rte_mempool *fwd_hdr_pool;
+/* frag and reasm: the mbufs fragments take (fwd_frag_pool_create()). */
+static struct rte_mempool *fwd_frag_pool;
 static uint64_t end_tsc;     /* --duration: stop at this TSC, 0: never */
 static uint64_t next_sample; /* next once-a-second statistics sample */
 static unsigned int samples;
@@ -618,33 +617,39 @@ pool_create(unsigned int nb_fwd_lcores)
 }
 
 /*
- * The raw engine's frag and reasm need mbufs for headers that hold an
- * IPv4 header behind the headroom (librte_ip_frag writes it there without
- * a check): a pool of their own, as many as the main pool's.
+ * frag and reasm: the mbufs a fragment takes (a header segment, indirect
+ * segments on the payload; the raw engine's pullups) come from a pool of
+ * small mbufs of their own, as many as the main pool's, for both engines:
+ * librte_ip_frag's "direct" and "indirect" pools of DPDK's
+ * ip_fragmentation example (the headers need room for an IPv4 header
+ * behind the headroom; librte_ip_frag writes it there without a check),
+ * and HyperBuf's pool for the segments it takes. Taken from the main
+ * pool, with large mbufs (jumbo frames) every fragment would touch cold
+ * memory.
  */
 static struct rte_mempool *
-hdr_pool_create(const struct rte_mempool *mp)
+frag_pool_create(const struct rte_mempool *mp)
 {
-	struct rte_mempool *hp;
+	struct rte_mempool *fp;
 	uint16_t port;
 	bool need = false;
 
 	RTE_ETH_FOREACH_DEV(port)
 		need |= fwd_ports[port].enabled &&
 			fwd_frag_mode(fwd_ports[port].mode);
-	if (!need || fwd_cfg.engine != FWD_ENGINE_RAW)
+	if (!need)
 		return NULL;
-	hp = rte_pktmbuf_pool_create("hb_fwd_hdr_pool", mp->size,
+	fp = rte_pktmbuf_pool_create("hb_fwd_frag_pool", mp->size,
 				     fwd_cfg.mbuf_cache, 0,
 				     RTE_PKTMBUF_HEADROOM + 128,
 				     (int)rte_socket_id());
-	if (hp == NULL)
+	if (fp == NULL)
 		rte_exit(EXIT_FAILURE,
-			 "cannot create the pool of %u header mbufs: %s\n",
+			 "cannot create the pool of %u fragment mbufs: %s\n",
 			 mp->size, rte_strerror(rte_errno));
-	printf("hb-fwd: header pool of %u mbufs (raw engine, librte_ip_frag)\n",
-	       hp->size);
-	return hp;
+	printf("hb-fwd: fragment pool of %u mbufs, data room %u bytes\n",
+	       fp->size, RTE_PKTMBUF_HEADROOM + 128);
+	return fp;
 }
 
 static void
@@ -716,7 +721,7 @@ main(int argc, char **argv)
 	main_forwards = fwd_lcores[rte_get_main_lcore()].housekeeper;
 
 	fwd_pool = pool_create(nb_fwd_lcores);
-	fwd_hdr_pool = hdr_pool_create(fwd_pool);
+	fwd_frag_pool = frag_pool_create(fwd_pool);
 	fwd_stats_set_pool(fwd_pool);
 	RTE_ETH_FOREACH_DEV(port) {
 		if (fwd_ports[port].enabled)
@@ -728,7 +733,7 @@ main(int argc, char **argv)
 
 		for (s = 0; s < lc->nb_streams; s++)
 			fwd_stream_init(&lc->streams[s], lc, fwd_pool);
-		if (fwd_frag_lcore_init(lc, fwd_hdr_pool) != 0)
+		if (fwd_frag_lcore_init(lc, fwd_frag_pool) != 0)
 			rte_exit(EXIT_FAILURE,
 				 "lcore %u: no memory for the reassembly table (-m)\n",
 				 lcore_id);
@@ -783,9 +788,9 @@ main(int argc, char **argv)
 	/* Every lcore is idle: the count includes the per-lcore caches. */
 	in_use = rte_mempool_in_use_count(fwd_pool);
 	size = fwd_pool->size;
-	if (fwd_hdr_pool != NULL) {
-		in_use += rte_mempool_in_use_count(fwd_hdr_pool);
-		size += fwd_hdr_pool->size;
+	if (fwd_frag_pool != NULL) {
+		in_use += rte_mempool_in_use_count(fwd_frag_pool);
+		size += fwd_frag_pool->size;
 	}
 	fwd_stats_set_exit(in_use, size);
 	printf("mbufs in use after shutdown: %u of %u%s\n", in_use, size,
@@ -799,7 +804,7 @@ main(int argc, char **argv)
 	RTE_LCORE_FOREACH(lcore_id)
 		fwd_frag_lcore_free(&fwd_lcores[lcore_id]);
 	rte_mempool_free(fwd_pool);
-	rte_mempool_free(fwd_hdr_pool);
+	rte_mempool_free(fwd_frag_pool);
 	if (fwd_l3 != NULL)
 		rte_lpm_free(fwd_l3->lpm);
 	hb_fini();
