@@ -295,17 +295,18 @@ fwd_raw_reasm(struct fwd_raw_reasm *t, struct rte_mbuf **mp, uint64_t now,
 {
 	struct rte_mbuf *m = *mp, *s, *mo;
 	uint32_t len = m->pkt_len, from, n;
-	struct rte_ipv4_hdr ibuf, *ip;
+	struct fwd_eth_ip hbuf, *h;
+	struct rte_ipv4_hdr *ip;
 	struct fwd_frag_info fi;
 	bool mine = false;
 	int r;
 
-	if (unlikely(len < RTE_ETHER_HDR_LEN + sizeof(*ip)))
+	if (unlikely(len < sizeof(hbuf)))
 		return FWD_PASS;
-	if (!FWD_IS_IPV4(fwd_raw_ether_type(m)))
+	h = FWD_RAW_HDR(m, 0, struct fwd_eth_ip, &hbuf);
+	if (unlikely(h == NULL) || !FWD_IS_IPV4(h->eth.ether_type))
 		return FWD_PASS;
-	ip = FWD_RAW_HDR(m, RTE_ETHER_HDR_LEN, struct rte_ipv4_hdr, &ibuf);
-	r = fwd_reasm_classify(ip, len, &fi);
+	r = fwd_reasm_classify(&h->ip, len, &fi);
 	if (r != FWD_REASM_FRAG)
 		return r;
 
