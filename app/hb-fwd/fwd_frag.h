@@ -247,6 +247,25 @@ fwd_icmp_frag_needed(uint32_t mtu)
  * The HyperBuf engine: fragmentation
  */
 
+/*
+ * A copy of the @len header bytes at @off into @dst (hb_buf_peek(): a
+ * pointer into the segment, copied once; bytes split across segments are
+ * gathered into @dst directly). Headers only read are reached so, without
+ * a visitor's acquire and release: both modes read them once per packet
+ * and change them through write visitors.
+ */
+static inline int
+fwd_peek(const struct hb_buf *b, uint32_t off, uint32_t len, void *dst)
+{
+	const void *p = hb_buf_peek(b, off, len, dst);
+
+	if (unlikely(p == NULL))
+		return rte_errno == ERANGE ? FWD_DROP_SHORT : FWD_DROP_HB_ERROR;
+	if (p != dst)
+		memcpy(dst, p, len);
+	return FWD_PASS;
+}
+
 /* The headers in front of one fragment. */
 struct fwd_frag_hdrs {
 	struct rte_ether_hdr eth;
@@ -356,23 +375,17 @@ fwd_frag(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc,
 	const struct rte_ipv4_hdr *ip;
 	struct fwd_frag_plan p;
 	struct fwd_frag_hdrs h;
-	struct hb_visitor v;
 	uint32_t qlen;
-	int r, rc;
+	int r;
 
 	*nout = 0;
 	if (likely(len <= RTE_ETHER_HDR_LEN + RTE_MAX(mtu, FWD_FRAG_MIN_MTU)))
 		return FWD_PASS;
 	/* Longer than 82 bytes: the Ethernet and fixed IPv4 headers are in. */
-	rc = hb_visit_read(b, 0, RTE_ETHER_HDR_LEN + sizeof(h.ip), &v);
-	if (unlikely(rc != 0))
-		return fwd_visit_failed(rc);
-	fwd_visit_count(vc, &v);
-	memcpy(&h, v.ptr, RTE_ETHER_HDR_LEN + sizeof(h.ip));
-	ip = &h.ip;
-	r = fwd_visit_done(&v, FWD_PASS);
+	r = fwd_peek(b, 0, RTE_ETHER_HDR_LEN + sizeof(h.ip), &h);
 	if (unlikely(r != FWD_PASS))
 		return r;
+	ip = &h.ip;
 	if (unlikely(!FWD_IS_IPV4(h.eth.ether_type)))
 		return FWD_DROP_NOT_IPV4;
 	r = fwd_frag_decide(ip, len, mtu, &p);
@@ -391,13 +404,8 @@ fwd_frag(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc,
 	if (r != FWD_FRAG_CUT)
 		return r;
 	if (p.hl > sizeof(h.ip)) {
-		rc = hb_visit_read(b, RTE_ETHER_HDR_LEN + sizeof(h.ip),
-				   p.hl - sizeof(h.ip), &v);
-		if (unlikely(rc != 0))
-			return fwd_visit_failed(rc);
-		fwd_visit_count(vc, &v);
-		memcpy(h.opts, v.ptr, p.hl - sizeof(h.ip));
-		r = fwd_visit_done(&v, FWD_PASS);
+		r = fwd_peek(b, RTE_ETHER_HDR_LEN + sizeof(h.ip),
+			     p.hl - sizeof(h.ip), h.opts);
 		if (unlikely(r != FWD_PASS))
 			return r;
 	}
@@ -934,17 +942,11 @@ fwd_reasm(struct fwd_reasm *t, struct hb_buf *b, uint64_t now,
 	uint32_t len = hb_buf_len(b);
 	struct fwd_frag_info fi = { 0, 0, 0, 0, false };
 	struct fwd_eth_ip h;
-	struct hb_visitor v;
-	int r, rc;
+	int r;
 
 	if (unlikely(len < sizeof(h)))
 		goto pass;
-	rc = hb_visit_read(b, 0, sizeof(h), &v);
-	if (unlikely(rc != 0))
-		return fwd_visit_failed(rc);
-	fwd_visit_count(vc, &v);
-	memcpy(&h, v.ptr, sizeof(h));
-	r = fwd_visit_done(&v, FWD_PASS);
+	r = fwd_peek(b, 0, sizeof(h), &h);
 	if (unlikely(r != FWD_PASS))
 		return r;
 	if (!FWD_IS_IPV4(h.eth.ether_type))

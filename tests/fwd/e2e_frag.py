@@ -55,6 +55,9 @@ def run(ctx, mode, frames, tag, engine, app_extra=(), mbuf_size=None):
     check(st["totals"]["rx"] == len(frames), "%s: rx %d of %d" %
           (tag, st["totals"]["rx"], len(frames)))
     check(st["totals"]["tx_dropped"] == 0, "%s: TX drops" % tag)
+    check(st["visits"]["bounced"] == st["hyperbuf"]["visits_bounced"],
+          "%s: app counted %d bounced visits, library %d" %
+          (tag, st["visits"]["bounced"], st["hyperbuf"]["visits_bounced"]))
     return pcapio.read(out), st
 
 
