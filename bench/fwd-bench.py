@@ -19,6 +19,17 @@ fields written); route drops them as not IPv4 and decap as not VXLAN,
 so for those two the comparison is of the per-packet path up to the
 EtherType check and the drop (free in bulk), not of the forwarding.
 
+frag and reasm need real IPv4 packets: port 0 is net_pcap replaying a
+capture in a loop (infinite_rx=1: it copies each packet into a fresh
+mbuf, the same cost for both engines), port 1 net_null (no-rx=1); port
+0's mode is frag or reasm, port 1's io. For each split of --splits
+(SIZE:MTU, default 1500:576 and 9000:1500): frag replays 32 UDP packets
+of SIZE bytes and cuts them to port 1's MTU; reasm replays the fragments
+of 32 such packets, cut to MTU, in order. The rate is of packets
+received: packets fragmented per second, fragments reassembled per
+second. Only hb-fwd's two engines run (testpmd has neither); the target
+is hyperbuf >= 1.2x raw (the raw engine is librte_ip_frag).
+
 While a program runs, its own periodic statistics (testpmd's "NIC
 statistics for port N" blocks, hb-fwd's per-port table), printed every
 second, are passed through, each line tagged with the program, mode, size
@@ -45,8 +56,9 @@ columns, so that bench/plot.sh draws the ratios with hb-bench's; a "time"
 there is ns per packet, 1000 / Mpps.
 
 Usage: fwd-bench.py [--build DIR | --hb-fwd PATH] [--testpmd PATH]
-                    [--modes io,macswap,route,encap,decap]
-                    [--impls testpmd,raw,hyperbuf] [--sizes 64,1500] [--rounds 5]
+                    [--modes io,macswap,route,encap,decap,frag,reasm]
+                    [--impls testpmd,raw,hyperbuf] [--sizes 64,1500]
+                    [--splits 1500:576,9000:1500] [--rounds 5]
                     [--seconds 5] [--warmup 1.5] [--burst 32] [--quiet]
                     [--results DIR] [--csv FILE] [--json FILE]
 """
@@ -72,18 +84,59 @@ TARGET = {"io": 1.0, "macswap": 1.0}
 FLOOR = {"io": 0.98, "macswap": 0.95}
 # hyperbuf / raw, every mode (no floor: the lowest round is reported).
 TARGET_RAW = 0.98
-MODES = ("io", "macswap", "route", "encap", "decap")
+# frag and reasm: hyperbuf / raw (librte_ip_frag).
+TARGET_FRAG = 1.2
+MODES = ("io", "macswap", "route", "encap", "decap", "frag", "reasm")
+FRAG_MODES = ("frag", "reasm")
 TESTPMD_MODES = ("io", "macswap")
 IMPLS = ("testpmd", "raw", "hyperbuf")
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def eal_args(size, prefix):
-    return ["--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-            "--vdev", "net_null0,size=%d" % size,
-            "--vdev", "net_null1,size=%d" % size,
-            "-l", "0-1", "--file-prefix", prefix]
+def eal_args(size, prefix, pcap=None):
+    if pcap is not None:
+        ports = ["--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
+                 "--vdev", "net_null0,no-rx=1"]
+    else:
+        ports = ["--vdev", "net_null0,size=%d" % size,
+                 "--vdev", "net_null1,size=%d" % size]
+    return ["--no-huge", "-m", "512", "--no-pci", "--no-shconf"] + ports + [
+        "-l", "0-1", "--file-prefix", prefix]
+
+
+def label(size):
+    """64 -> "64B"; (1500, 576) -> "1500to576"."""
+    return "%dB" % size if isinstance(size, int) else "%dto%d" % size
+
+
+def frag_pcap(mode, split, workdir):
+    """The capture frag or reasm replays (tests/fwd/gen_pcap.py): 32 UDP
+    packets of SIZE bytes, or their fragments cut to MTU, in order."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "fwd"))
+    import random
+    import gen_pcap
+    import pcapio
+    size, mtu = split
+    rng = random.Random("fwd-bench-%d-%d" % split)
+    frames = [gen_pcap.dgram(rng, size - 34, ident=1000 + i)
+              for i in range(32)]
+    if mode == "reasm":
+        frames = [f for x in frames for f in gen_pcap.cut(
+            x, gen_pcap.even(size - 34, (mtu - 20) & ~7))]
+    path = os.path.join(workdir, "fwd-bench-%s-%d-%d.pcap" % ((mode,) +
+                                                              split))
+    pcapio.write(path, frames)
+    return path
+
+
+def frag_app(mode, split):
+    """hb-fwd options of frag and reasm: port 0's mode, port 1's MTU,
+    mbufs that hold a whole packet (net_pcap's infinite_rx takes no
+    chains)."""
+    size, mtu = split
+    return ["--mode", "0:%s,1:io" % mode, "--mtu", "1:%d" % mtu,
+            "--mbuf-size", str(max(2176, size + 128 + 64))]
 
 
 def telemetry(prefix, cmds):
@@ -223,6 +276,8 @@ def main(argv):
                     help="testpmd (io, macswap only), raw, hyperbuf")
     ap.add_argument("--sizes", default="64,1500",
                     help="packet sizes (net_null size=), bytes")
+    ap.add_argument("--splits", default="1500:576,9000:1500",
+                    help="frag and reasm: packet size and MTU pairs")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--warmup", type=float, default=1.5)
@@ -239,6 +294,11 @@ def main(argv):
     hb_fwd = a.hb_fwd or os.path.join(a.build, "app", "hb-fwd", "hb-fwd")
     modes = a.modes.split(",")
     sizes = [int(s) for s in a.sizes.split(",")]
+    splits = [tuple(int(x) for x in s.split(":"))
+              for s in a.splits.split(",")]
+
+    def sizes_of(mode):
+        return splits if mode in FRAG_MODES else sizes
     impls = a.impls.split(",")
     for m in modes:
         if m not in MODES:
@@ -254,9 +314,14 @@ def main(argv):
     failed = 0
     t_start = time.time()
     for mode in modes:
-        for size in sizes:
+        for size in sizes_of(mode):
             tpp, hbp = "fwdb-tp-%d" % tag_id, "fwdb-hb-%d" % tag_id
             cmds = {}
+            pcap, mode_args = None, ["--mode", mode]
+            if mode in FRAG_MODES:
+                os.makedirs(a.results, exist_ok=True)
+                pcap = frag_pcap(mode, size, a.results)
+                mode_args = frag_app(mode, size)
             if mode in TESTPMD_MODES and "testpmd" in impls:
                 cmds["testpmd"] = ([a.testpmd] + eal_args(size, tpp) + [
                     "--", "--total-num-mbufs=8192", "--mbcache=250",
@@ -264,8 +329,8 @@ def main(argv):
                     "--stats-period", "1"], tpp)
             for eng in ("raw", "hyperbuf"):
                 if eng in impls:
-                    cmds[eng] = ([hb_fwd] + eal_args(size, hbp) + [
-                        "--", "--mode", mode, "--engine", eng,
+                    cmds[eng] = ([hb_fwd] + eal_args(size, hbp, pcap) + [
+                        "--"] + mode_args + ["--engine", eng,
                         "--nb-mbufs", "8192", "--mbuf-cache", "250",
                         "--burst", str(a.burst), "--stats-period", "1"],
                         hbp)
@@ -275,28 +340,31 @@ def main(argv):
                 order = kinds[r % len(kinds):] + kinds[:r % len(kinds)]
                 for kind in order:
                     cmd, prefix = cmds[kind]
-                    tag = "[%s %s %dB r%d/%d]" % (kind, mode, size, r + 1,
-                                                 a.rounds)
+                    tag = "[%s %s %s r%d/%d]" % (kind, mode, label(size),
+                                                r + 1, a.rounds)
                     got = one(tag, cmd, prefix, a.seconds, a.warmup,
                               a.quiet)
                     if got is None:
                         failed = 1
                         continue
                     res.setdefault((mode, size, kind), {})[r] = got
-                    print("== %-8s %-7s %4dB round %d: %6.2f Mpps wall, "
+                    print("== %-8s %-7s %9s round %d: %6.2f Mpps wall, "
                           "%6.2f Mpps per lcore CPU s (lcore had %3.0f%% "
-                          "of a CPU)" % (kind, mode, size, r + 1, got[0],
-                                         got[1], 100 * got[2]), flush=True)
+                          "of a CPU)" % (kind, mode, label(size), r + 1,
+                                         got[0], got[1], 100 * got[2]),
+                          flush=True)
+            if pcap is not None:
+                os.unlink(pcap)
 
     rows = []
     print("\n== hb-fwd (engines raw and hyperbuf) vs dpdk-testpmd, net_null, "
           "1 forwarding lcore, burst %d, %d rounds of %g s (after %g s "
           "warm-up)" % (a.burst, a.rounds, a.seconds, a.warmup))
-    print("%-8s %5s %-8s | %-22s | %-28s | %s" % (
+    print("%-8s %9s %-8s | %-22s | %-28s | %s" % (
         "mode", "size", "impl", "wall Mpps: med   min   max",
         "per lcore CPU s: med   min   max", "lcore CPU"))
     for mode in modes:
-        for size in sizes:
+        for size in sizes_of(mode):
             cur = {}
             for kind in IMPLS:
                 v = res.get((mode, size, kind), {})
@@ -306,9 +374,9 @@ def main(argv):
                 w = stats([x[0] for x in v.values()])
                 c = stats([x[1] for x in v.values()])
                 share = statistics.median([x[2] for x in v.values()])
-                print("%-8s %5d %-8s | %10.2f %5.2f %5.2f | %16.2f %5.2f "
-                      "%5.2f | %3.0f%%" % ((mode, size, kind) + w + c +
-                                           (100 * share,)))
+                print("%-8s %9s %-8s | %10.2f %5.2f %5.2f | %16.2f %5.2f "
+                      "%5.2f | %3.0f%%" % ((mode, label(size), kind) + w +
+                                           c + (100 * share,)))
             if "hyperbuf" not in cur:
                 continue
             hbv = cur["hyperbuf"]
@@ -316,7 +384,8 @@ def main(argv):
                 if base not in cur:
                     continue
                 bv = cur[base]
-                target = TARGET[mode] if base == "testpmd" else TARGET_RAW
+                target = TARGET[mode] if base == "testpmd" else \
+                    TARGET_FRAG if mode in FRAG_MODES else TARGET_RAW
                 floor = FLOOR[mode] if base == "testpmd" else None
                 pair = sorted(set(bv) & set(hbv))
                 for i, meas in ((0, "wall"), (1, "cpu")):
@@ -327,15 +396,15 @@ def main(argv):
                     pmin = min(paired) if paired else float("nan")
                     ok = ratio >= target
                     ok_floor = floor is None or pmin >= floor
-                    print("%-8s %5d ratio hyperbuf/%s (%s): %.3f (target "
+                    print("%-8s %9s ratio hyperbuf/%s (%s): %.3f (target "
                           ">=%.2fx: %s); lowest round %.3f%s" % (
-                              mode, size, base, meas, ratio, target,
+                              mode, label(size), base, meas, ratio, target,
                               "PASS" if ok else "MISS", pmin,
                               "" if floor is None else
                               " (floor %.2fx: %s)" % (
                                   floor, "PASS" if ok_floor else "MISS")))
                     rows.append({
-                        "mode": mode, "size": size, "measure": meas,
+                        "mode": mode, "size": label(size), "measure": meas,
                         "baseline": base,
                         "testpmd" if base == "testpmd" else "raw":
                         [x[i] for x in bv.values()],
@@ -398,7 +467,7 @@ def write_csv(path, rows):
         f.write("workload,implementation,role,op,ops_per_iter,iters,reps,"
                 "median_ns,min_ns,max_ns,ratio,target,result,samples_ns\n")
         for x in rows:
-            wl = "fwd-%s-%dB%s" % (x["mode"], x["size"],
+            wl = "fwd-%s-%s%s" % (x["mode"], x["size"],
                                    "" if x["measure"] == "wall" else "/cpu")
             op = "packet forwarded (%s)" % (
                 "Mpps of wall time" if x["measure"] == "wall" else

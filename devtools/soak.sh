@@ -4,7 +4,7 @@
 #
 # Soak hb-fwd: every mode for N seconds on a capture replayed in a loop.
 #
-#   devtools/soak.sh [--seconds N] [--modes "io macswap route encap decap"]
+#   devtools/soak.sh [--seconds N] [--modes "io macswap route encap decap frag reasm"]
 #                    [--hb-fwd PATH] [--mbuf-size N] [--workdir DIR]
 #
 # Input: tests/fwd/gen_pcap.py's 'mixed' set (valid IPv4 of many sizes,
@@ -15,19 +15,28 @@
 # (infinite_rx=1), port 1 net_null with no-rx=1: everything port 0
 # receives goes to port 1, which drops it. encap runs with --tunnel-depth 3
 # (the third layer chains a new head segment: one mbuf taken per packet),
-# the other modes with depth 1.
+# the other modes with depth 1. frag replays tests/fwd/gen_pcap.py's
+# 'frag' set (frames of one mbuf) cut to port 1's MTU of 576 (--mtu
+# 1:576); reasm replays the well-formed fragment streams of the 'reasm'
+# set (in order, reversed, shuffled, interleaved, with non-fragments),
+# every datagram complete within one pass over the capture.
 #
 # Per mode, N seconds each (--duration), then checks:
 #  - exit status 0, no sanitizer report, "mbufs in use after shutdown: 0",
 #    and mbufs_in_use 0 in --stats-json;
 #  - rx == tx + rx_dropped + tx_dropped, in the totals and per port
-#    (port 0 receives all, port 1 sends all);
+#    (port 0 receives all, port 1 sends all), tx counting each fragment
+#    frag made and each datagram reasm made (rx == tx - fragments +
+#    fragmented - reassembled + joined + drops);
 #  - the ethdev counters agree: port 0 ipackets == rx, port 1 opackets ==
 #    tx, no ierrors, oerrors, rx_nombuf;
 #  - every drop reason counted exactly: the capture replays in order, so
 #    after rx packets the model (tests/fwd/model.py) expects
 #    (rx // n) x (drops of one pass) + (drops of the first rx % n packets);
-#    no_mbuf, bad_mbuf and hb_error are 0;
+#    no_mbuf, bad_mbuf and hb_error are 0; frag's and reasm's counters
+#    (packets fragmented, fragments, datagrams reassembled, fragments
+#    joined) the same way; reasm's fragments still held at the end
+#    counted as reasm_flush;
 #  - encap: one mbuf allocated by HyperBuf per packet (segs_alloc == tx).
 # Prints a table; exit status 0 only if every check of every mode passed.
 # meson test --suite soak runs a 5-second version (devtools/meson.build).
@@ -37,7 +46,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 secs=60
-modes="io macswap route encap decap"
+modes="io macswap route encap decap frag reasm"
 hbfwd=$ROOT/build/app/hb-fwd/hb-fwd
 mbuf_size=2176
 workdir=
@@ -81,15 +90,21 @@ mkdir -p "$workdir" || exit 1
 export PYTHONDONTWRITEBYTECODE=1
 export PYTHONPATH=$ROOT/tests/fwd${PYTHONPATH:+:$PYTHONPATH}
 
-# The capture: frames that fit in one mbuf.
-python3 - "$workdir/in.pcap" "$mbuf_size" <<'EOF' || exit 1
+# The captures: frames that fit in one mbuf.
+python3 - "$workdir" "$mbuf_size" <<'EOF' || exit 1
 import sys
 import gen_pcap, pcapio
-out, room = sys.argv[1], int(sys.argv[2]) - 128
-frames = [f for _, f in gen_pcap.generate("mixed") if len(f) <= room]
-pcapio.write(out, frames)
-print("soak: %s: %d packets (mixed set, frames of at most %d bytes)"
-      % (out, len(frames), room))
+wd, room = sys.argv[1], int(sys.argv[2]) - 128
+keep = ("plain", "inorder", "reversed", "shuffled", "interleaved", "eight",
+        "nine", "tiny", "padded", "options", "not-ipv4", "short")
+for name, set_, pick in (("in", "mixed", lambda n: True),
+                         ("in-frag", "frag", lambda n: True),
+                         ("in-reasm", "reasm", lambda n: n.startswith(keep))):
+    frames = [f for n, f in gen_pcap.generate(set_)
+              if len(f) <= room and pick(n)]
+    pcapio.write("%s/%s.pcap" % (wd, name), frames)
+    print("soak: %s/%s.pcap: %d packets (%s set, frames of at most %d bytes)"
+          % (wd, name, len(frames), set_, room))
 EOF
 
 status=0
@@ -97,21 +112,28 @@ rows=()
 for mode in $modes; do
 	depth=1
 	[ "$mode" = encap ] && depth=3
+	pcap=$workdir/in.pcap
+	extra=()
+	case $mode in
+	frag) pcap=$workdir/in-frag.pcap; extra=(--mode 0:frag,1:io --mtu 1:576) ;;
+	reasm) pcap=$workdir/in-reasm.pcap; extra=(--mode 0:reasm,1:io) ;;
+	esac
 	json=$workdir/$mode.json
 	log=$workdir/$mode.log
 	rm -f "$json"
 	cmd=("$hbfwd" --no-huge -m 512 --no-pci --no-shconf
 		--file-prefix "hbsoak-$$-$mode" --log-level=lib.eal:error -l 0-1
-		"--vdev=net_pcap0,rx_pcap=$workdir/in.pcap,infinite_rx=1"
+		"--vdev=net_pcap0,rx_pcap=$pcap,infinite_rx=1"
 		--vdev=net_null0,no-rx=1 --
 		--mode "$mode" --tunnel-depth "$depth" --mbuf-size "$mbuf_size"
-		--duration "$secs" --stats-period 10 --stats-json "$json")
+		--duration "$secs" --stats-period 10 --stats-json "$json"
+		"${extra[@]}")
 	echo "soak: $mode: ${cmd[*]}"
 	timeout --signal=INT --kill-after=30 $((secs + 60)) "${cmd[@]}" \
 		>"$log" 2>&1
 	rc=$?
 	row=$(python3 - "$mode" "$depth" "$rc" "$json" "$log" \
-		"$workdir/in.pcap" <<'EOF'
+		"$pcap" <<'EOF'
 import json, re, sys
 import model, pcapio
 
@@ -140,13 +162,18 @@ rx = tx = drop = 0
 secs = 0.0
 if st is not None:
     t = st["totals"]
+    fs = st.get("frag", dict.fromkeys(model.FSTATS, 0))
+    # Packets out that were not packets in (frag), or in that were not
+    # out (reasm).
+    made = fs["fragments"] - fs["fragmented"] + fs["reassembled"] - \
+        fs["joined"]
     rx, tx, drop = t["rx"], t["tx"], t["rx_dropped"] + t["tx_dropped"]
     secs = st["seconds"]
     check(st["mbufs_in_use"] == 0, "JSON mbufs_in_use %d" % st["mbufs_in_use"])
     check(rx > 0, "nothing received")
-    check(rx == tx + t["rx_dropped"] + t["tx_dropped"],
-          "rx %d != tx %d + rx_dropped %d + tx_dropped %d"
-          % (rx, tx, t["rx_dropped"], t["tx_dropped"]))
+    check(rx == tx - made + t["rx_dropped"] + t["tx_dropped"],
+          "rx %d != tx %d - %d + rx_dropped %d + tx_dropped %d"
+          % (rx, tx, made, t["rx_dropped"], t["tx_dropped"]))
     # Port 0 receives everything and sends it to port 1 (its peer).
     ports = dict((p["port"], p) for p in st["ports"])
     check(sorted(ports) == [0, 1] and ports[0]["peer"] == 1,
@@ -155,7 +182,8 @@ if st is not None:
         p0, p1 = ports[0], ports[1]
         check(p0["rx"] == rx and p1["rx"] == 0 and p0["tx"] == 0 and
               p1["tx"] == tx and
-              p0["rx"] == p1["tx"] + p0["rx_dropped"] + p1["tx_dropped"],
+              p0["rx"] == p1["tx"] - made + p0["rx_dropped"] +
+              p1["tx_dropped"],
               "port counters disagree: port 0 rx %d rx_dropped %d, "
               "port 1 rx %d tx %d tx_dropped %d" % (
                   p0["rx"], p0["rx_dropped"], p1["rx"], p1["tx"],
@@ -180,12 +208,30 @@ if st is not None:
     # Exact drops: whole passes over the capture, then a prefix of it.
     frames = [r.data for r in pcapio.read(pcap)]
     cfg = model.EncapConfig(src_mac=bytes(6))
-    why = [model.apply(mode, f, cfg, depth)[1] for f in frames]
     n = len(frames)
     exp = dict.fromkeys(model.DROP_REASONS, 0)
-    for i, w in enumerate(why):
-        if w:
-            exp[w] += rx // n + (1 if i < rx % n else 0)
+    if mode in model.FRAG_MODES:
+        # Each pass leaves the reassembly table empty: a pass's counts
+        # times the passes, then those of the prefix (flushed at exit).
+        def counts(fr):
+            if mode == "frag":
+                _, d, _, f = model.expect_frag(fr, 576)
+            else:
+                _, d, f = model.expect_reasm(fr, model.HbReasm())
+            return d, f
+        d1, f1 = counts(frames)
+        d2, f2 = counts(frames[:rx % n])
+        for r_ in exp:
+            exp[r_] = d1[r_] * (rx // n) + d2[r_]
+        check(d1["reasm_flush"] == 0, "the capture leaves datagrams held")
+        for k in model.FSTATS:
+            want = f1[k] * (rx // n) + f2[k]
+            check(fs[k] == want, "%s %d (expected %d)" % (k, fs[k], want))
+    else:
+        why = [model.apply(mode, f, cfg, depth)[1] for f in frames]
+        for i, w in enumerate(why):
+            if w:
+                exp[w] += rx // n + (1 if i < rx % n else 0)
     bad = ["%s %d (expected %d)" % (r, st["drops"].get(r, -1), exp[r])
            for r in model.DROP_REASONS if st["drops"].get(r, -1) != exp[r]]
     check(not bad, "drops: " + ", ".join(bad))
@@ -205,7 +251,7 @@ EOF
 done
 
 echo
-echo "soak: $secs s per mode, capture $workdir/in.pcap replayed in a loop"
+echo "soak: $secs s per mode, the captures of $workdir replayed in a loop"
 printf '%-8s %6s %12s %12s %10s %7s %6s  %s\n' mode secs rx tx dropped Mpps \
 	mbufs check
 printf '%s\n' "${rows[@]}"

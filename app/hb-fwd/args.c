@@ -32,6 +32,8 @@ const char *const fwd_mode_names[FWD_MODE_MAX] = {
 	[FWD_MODE_ROUTE] = "route",
 	[FWD_MODE_ENCAP] = "encap",
 	[FWD_MODE_DECAP] = "decap",
+	[FWD_MODE_FRAG] = "frag",
+	[FWD_MODE_REASM] = "reasm",
 };
 
 const char *const fwd_engine_names[FWD_ENGINE_MAX] = {
@@ -76,6 +78,9 @@ enum {
 	OPT_ROUTE_NUM,
 	OPT_ICMP_RATE_NUM,
 	OPT_IDLE_SLEEP_NUM,
+	OPT_REASM_DGRAMS_NUM,
+	OPT_REASM_MBUFS_NUM,
+	OPT_REASM_TIMEOUT_NUM,
 	OPT_HELP_NUM,
 };
 
@@ -106,6 +111,9 @@ static const struct option long_options[] = {
 	{ "route", required_argument, 0, OPT_ROUTE_NUM },
 	{ "icmp-rate", required_argument, 0, OPT_ICMP_RATE_NUM },
 	{ "idle-sleep", required_argument, 0, OPT_IDLE_SLEEP_NUM },
+	{ "reasm-dgrams", required_argument, 0, OPT_REASM_DGRAMS_NUM },
+	{ "reasm-mbufs", required_argument, 0, OPT_REASM_MBUFS_NUM },
+	{ "reasm-timeout", required_argument, 0, OPT_REASM_TIMEOUT_NUM },
 	{ "help", no_argument, 0, OPT_HELP_NUM },
 	{ NULL, 0, 0, 0 },
 };
@@ -121,9 +129,10 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "Forward packets between DPDK ports, every packet through HyperBuf.\n"
 	       "\n"
 	       "  -p PORTMASK         hexadecimal mask of the ports to use (default: all)\n"
-	       "  --mode MODES        io | macswap | route | encap | decap (default io), for\n"
-	       "                      every port, or per RX port: \"0:encap,1:decap\" (a\n"
-	       "                      MODE alone in the list: the other ports' mode)\n"
+	       "  --mode MODES        io | macswap | route | encap | decap | frag | reasm\n"
+	       "                      (default io), for every port, or per RX port:\n"
+	       "                      \"0:encap,1:decap\" (a MODE alone in the list: the\n"
+	       "                      other ports' mode)\n"
 	       "  --engine E          hyperbuf (default) | raw: the same modes in plain\n"
 	       "                      mbuf code, the baseline without HyperBuf\n"
 	       "  -b, --burst N       packets per RX burst, 1..%u (default %u)\n"
@@ -153,9 +162,11 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "                      the outer source MAC is the TX port's\n"
 	       "  --tunnel-depth N    encap/decap: VXLAN headers added / removed per packet,\n"
 	       "                      1..%u (default 1)\n"
-	       "  --mtu N             every port's MTU, %u..%u (default: the device's);\n"
-	       "                      RX scatter and multi-segment TX where frames pass\n"
-	       "                      one mbuf\n"
+	       "  --mtu MTUS          every port's MTU, %u..%u (default: the device's), or\n"
+	       "                      per port: \"0:9000,1:1500\" (an MTU alone in the\n"
+	       "                      list: the other ports'); RX scatter and multi-segment\n"
+	       "                      TX where frames pass one mbuf; frag cuts to the TX\n"
+	       "                      port's\n"
 	       "  --ip PORT,ADDR/LEN  the port's IPv4 address: route and decap answer ARP\n"
 	       "                      for it, route sends ICMP time exceeded from it\n"
 	       "  --eth-dest PORT,MAC route: the next hop's MAC for packets leaving PORT\n"
@@ -167,6 +178,13 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "                      (default %u, bursts of %u)\n"
 	       "  --idle-sleep US     after %u empty polls, sleep US microseconds between\n"
 	       "                      polls, 1..100000 (default: busy poll, never sleep)\n"
+	       "  --reasm-dgrams N    reasm: datagrams in progress per lcore, 1..%u\n"
+	       "                      (default %u; full: the oldest is dropped)\n"
+	       "  --reasm-mbufs N     reasm, hyperbuf engine: mbufs the table of an lcore\n"
+	       "                      holds, 1..%u (default %u; beyond: the oldest\n"
+	       "                      datagrams are dropped)\n"
+	       "  --reasm-timeout MS  reasm: a datagram not complete MS ms after its first\n"
+	       "                      fragment is dropped, 1..3600000 (default %u)\n"
 	       "  -h, --help          this help\n"
 	       "\n"
 	       "Example: %s --no-pci --vdev net_null0 --vdev net_null1 -l 0-1 -- --mode macswap\n",
@@ -175,7 +193,9 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       RTE_MBUF_DEFAULT_BUF_SIZE, FWD_MIN_MBUFS,
 	       RTE_MEMPOOL_CACHE_MAX_SIZE, FWD_DEF_MBUF_CACHE,
 	       FWD_MAX_TUNNEL_DEPTH, FWD_MIN_MTU, FWD_MAX_MTU,
-	       FWD_DEF_ICMP_RATE, FWD_ICMP_BURST, FWD_IDLE_POLLS, prgname);
+	       FWD_DEF_ICMP_RATE, FWD_ICMP_BURST, FWD_IDLE_POLLS,
+	       FWD_MAX_REASM_DGRAMS, FWD_DEF_REASM_DGRAMS, FWD_MAX_REASM_MBUFS,
+	       FWD_DEF_REASM_MBUFS, FWD_DEF_REASM_TIMEOUT_MS, prgname);
 }
 
 void
@@ -278,8 +298,8 @@ mode_by_name(const char *name, size_t len)
 static int
 parse_mode(const char *arg)
 {
-	const char *expected = "io, macswap, route, encap or decap, or a list "
-			       "like \"0:encap,1:decap\"";
+	const char *expected = "io, macswap, route, encap, decap, frag or "
+			       "reasm, or a list like \"0:encap,1:decap\"";
 	const char *p = arg;
 	bool any_default = false;
 
@@ -323,6 +343,63 @@ parse_mode(const char *arg)
 	return 0;
 bad:
 	bad_value("--mode", arg, expected);
+	return -1;
+}
+
+/* "N" or "PORT:N,...", with at most one N alone (the other ports'). */
+static int
+parse_mtu(const char *arg)
+{
+	char expected[96];
+	const char *p = arg;
+	bool any_default = false;
+
+	snprintf(expected, sizeof(expected),
+		 "an MTU in %u..%u, or a list like \"0:9000,1:1500\"",
+		 FWD_MIN_MTU, FWD_MAX_MTU);
+	do {
+		const char *end = strchr(p, ',');
+		size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
+		const char *colon = memchr(p, ':', n);
+		unsigned long port = RTE_MAX_ETHPORTS, v;
+		char *e;
+
+		if (colon != NULL) {
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			port = strtoul(p, &e, 10);
+			if (e != colon)
+				goto bad;
+			if (port >= RTE_MAX_ETHPORTS) {
+				args_error("--mtu: port id above %u in '%s'",
+					   RTE_MAX_ETHPORTS - 1, arg);
+				return -1;
+			}
+			p = colon + 1;
+		}
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		v = strtoul(p, &e, 10);
+		if (e != (end != NULL ? end : p + strlen(p)) ||
+		    v < FWD_MIN_MTU || v > FWD_MAX_MTU)
+			goto bad;
+		if (colon == NULL) {
+			if (any_default)
+				goto bad;
+			any_default = true;
+			fwd_cfg.mtu = (unsigned int)v;
+		} else if (fwd_cfg.port_mtu[port] != 0) {
+			args_error("--mtu: port %lu appears twice in '%s'", port,
+				   arg);
+			return -1;
+		} else {
+			fwd_cfg.port_mtu[port] = (unsigned int)v;
+		}
+		p = end != NULL ? end + 1 : NULL;
+	} while (p != NULL);
+	return 0;
+bad:
+	bad_value("--mtu", arg, expected);
 	return -1;
 }
 
@@ -548,6 +625,9 @@ config_defaults(void)
 	fwd_cfg.vxlan_mac = (struct rte_ether_addr){
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x02 } };
 	fwd_cfg.tunnel_depth = 1;
+	fwd_cfg.reasm_dgrams = FWD_DEF_REASM_DGRAMS;
+	fwd_cfg.reasm_mbufs = FWD_DEF_REASM_MBUFS;
+	fwd_cfg.reasm_timeout_ms = FWD_DEF_REASM_TIMEOUT_MS;
 }
 
 /*
@@ -688,8 +768,7 @@ fwd_parse_args(int argc, char **argv)
 			}
 			break;
 		case OPT_MTU_NUM:
-			if (parse_uint("--mtu", optarg, FWD_MIN_MTU, FWD_MAX_MTU,
-				       &fwd_cfg.mtu) != 0)
+			if (parse_mtu(optarg) != 0)
 				return -1;
 			break;
 		case OPT_IP_NUM:
@@ -712,6 +791,23 @@ fwd_parse_args(int argc, char **argv)
 		case OPT_IDLE_SLEEP_NUM:
 			if (parse_uint("--idle-sleep", optarg, 1, 100000,
 				       &fwd_cfg.idle_sleep) != 0)
+				return -1;
+			break;
+		case OPT_REASM_DGRAMS_NUM:
+			if (parse_uint("--reasm-dgrams", optarg, 1,
+				       FWD_MAX_REASM_DGRAMS,
+				       &fwd_cfg.reasm_dgrams) != 0)
+				return -1;
+			break;
+		case OPT_REASM_MBUFS_NUM:
+			if (parse_uint("--reasm-mbufs", optarg, 1,
+				       FWD_MAX_REASM_MBUFS,
+				       &fwd_cfg.reasm_mbufs) != 0)
+				return -1;
+			break;
+		case OPT_REASM_TIMEOUT_NUM:
+			if (parse_uint("--reasm-timeout", optarg, 1, 3600000,
+				       &fwd_cfg.reasm_timeout_ms) != 0)
 				return -1;
 			break;
 		case 'h':

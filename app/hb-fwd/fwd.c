@@ -237,16 +237,41 @@ fwd_burst(struct fwd_lcore *lc, struct fwd_stream *fs,
 FWD_BURST_FNS(hb, HYPERBUF)
 FWD_BURST_FNS(raw, RAW)
 
+/* frag and reasm: their own loops (fwd_frag.c), one packet is not one. */
 static const fwd_burst_t fwd_burst_fns[FWD_ENGINE_MAX][FWD_MODE_MAX] = {
 	[FWD_ENGINE_HYPERBUF] = {
 		fwd_burst_hb_io, fwd_burst_hb_macswap, fwd_burst_hb_route,
 		fwd_burst_hb_encap, fwd_burst_hb_decap,
+		fwd_burst_hb_frag, fwd_burst_hb_reasm,
 	},
 	[FWD_ENGINE_RAW] = {
 		fwd_burst_raw_io, fwd_burst_raw_macswap, fwd_burst_raw_route,
 		fwd_burst_raw_encap, fwd_burst_raw_decap,
+		fwd_burst_raw_frag, fwd_burst_raw_reasm,
 	},
 };
+
+void
+fwd_tx_pkts(struct fwd_lcore *lc, uint16_t port, uint16_t txq,
+	    struct rte_mbuf **pkts, uint16_t n)
+{
+	fwd_tx(lc, port, txq, pkts, n);
+}
+
+void
+fwd_tx_built(struct fwd_lcore *lc, struct fwd_stream *fs,
+	     struct rte_mbuf **gen, uint16_t n, const struct fwd_gen_count *gc)
+{
+	if (n != 0)
+		fwd_tx_gen(lc, fs, gen, n);
+	fwd_gen_count_add(fs, gc);
+}
+
+void
+fwd_hb_error_log(const char *what)
+{
+	fwd_hb_error(what);
+}
 
 /* Timer check of a main lcore that forwards alone: every ~1 ms. */
 static inline void
@@ -315,6 +340,7 @@ fwd_stream_init(struct fwd_stream *fs, struct fwd_lcore *lc,
 	fs->ctx.rx_port = fs->rx_port;
 	fs->ctx.tx_port = fs->tx_port;
 	fs->ctx.out_port = fs->tx_port;
+	fs->ctx.mtu = fwd_ports[fs->tx_port].mtu;
 	fs->burst = fwd_cfg.burst;
 	fs->mode = fwd_ports[fs->rx_port].mode;
 	fs->fn = fwd_burst_fns[fwd_cfg.engine][fs->mode];

@@ -58,6 +58,8 @@ enum fwd_mode {
 	FWD_MODE_ROUTE,	  /* IPv4 TTL decrement, RFC 1624 checksum update */
 	FWD_MODE_ENCAP,	  /* VXLAN encapsulation (50 bytes in front) */
 	FWD_MODE_DECAP,	  /* VXLAN decapsulation */
+	FWD_MODE_FRAG,	  /* IPv4 fragmentation to the TX port's MTU */
+	FWD_MODE_REASM,	  /* IPv4 reassembly */
 	FWD_MODE_MAX
 };
 
@@ -84,11 +86,22 @@ enum fwd_drop {
 				 * broadcast, multicast): not forwarded */
 	FWD_DROP_BAD_ARP,	/* router: malformed ARP */
 	FWD_DROP_NO_ROUTE,	/* router: no --route matches the destination */
+	FWD_DROP_FRAG_NEEDED,	/* frag: DF set on a packet over the MTU */
+	FWD_DROP_BAD_FRAGMENT,	/* frag, reasm: not a valid fragment */
+	FWD_DROP_REASM_DUP,	/* reasm: every byte of it held already */
+	FWD_DROP_REASM_OVERLAP, /* reasm: its datagram had overlapping pieces */
+	FWD_DROP_REASM_TIMEOUT, /* reasm: its datagram was not complete in time */
+	FWD_DROP_REASM_TABLE_FULL, /* reasm: oldest datagram, table full */
+	FWD_DROP_REASM_MEM,	/* reasm: oldest datagram, too many mbufs held */
+	FWD_DROP_REASM_FLUSH,	/* reasm: incomplete at exit */
+	FWD_DROP_IP_FRAG,	/* reasm, raw engine: librte_ip_frag dropped it */
 	FWD_DROP_MAX
 };
 
 /* Returned by the per-packet functions for a packet to transmit. */
 #define FWD_PASS (-1)
+/* reasm: the fragment went into the reassembly table (nothing to send). */
+#define FWD_HELD (-2)
 
 /* The 50 bytes VXLAN encapsulation puts in front of a frame. */
 struct fwd_encap_hdr {
@@ -391,7 +404,7 @@ fwd_tb_take(struct fwd_tbucket *tb, uint64_t now)
 /* Packets hb-fwd builds itself, counted per burst. */
 struct fwd_gen_count {
 	uint32_t arp_replies;	  /* ARP replies sent */
-	uint32_t icmp_sent;	  /* ICMP time exceeded sent */
+	uint32_t icmp_sent;	  /* ICMP errors sent (time exceeded, fragmentation needed) */
 	uint32_t icmp_limited;	  /* ... not sent: rate limit */
 	uint32_t icmp_suppressed; /* ... not sent: RFC 1812 rules, no --ip */
 	uint32_t no_mbuf;	  /* not built: the pool was empty */
@@ -406,9 +419,11 @@ struct fwd_pctx {
 	unsigned int depth;		/* encap, decap: VXLAN layers */
 	const struct fwd_l3 *l3;	/* router state; NULL: plain route */
 	struct rte_mempool *mp;		/* built packets come from it */
+	struct rte_mempool *mp_frag;	/* frag: fragments' new mbufs (NULL: mp) */
 	struct fwd_tbucket *tb;		/* this lcore's ICMP bucket */
 	uint16_t rx_port;		/* where the packet came in */
 	uint16_t tx_port;		/* the peer, where it goes by default */
+	uint16_t mtu;			/* frag: the TX port's MTU */
 	/* Out, per packet. */
 	uint16_t out_port;		/* route: where a FWD_PASS packet goes */
 	struct rte_mbuf *gen;		/* a packet built, for rx_port, or NULL */
@@ -433,6 +448,26 @@ struct fwd_icmp_hdrs {
 #define FWD_ICMP_QUOTE_DATA 8
 #define FWD_ICMP_QUOTE_MAX (60 + FWD_ICMP_QUOTE_DATA)
 #define FWD_ICMP_TIME_EXCEEDED 11
+/* Destination unreachable, fragmentation needed and DF set (RFC 792). */
+#define FWD_ICMP_DEST_UNREACH 3
+#define FWD_ICMP_FRAG_NEEDED 4
+
+/*
+ * An ICMP error: type, code, the second 32-bit word of its header (0, or
+ * the next-hop MTU of RFC 1191 in its low 16 bits), and the drop reason
+ * of the packet it answers.
+ */
+struct fwd_icmp_err {
+	uint8_t type;
+	uint8_t code;
+	uint32_t rest;
+	int verdict;
+};
+
+/* route: TTL 0 or 1. */
+static const struct fwd_icmp_err fwd_icmp_ttl = {
+	FWD_ICMP_TIME_EXCEEDED, 0, 0, FWD_DROP_TTL_EXCEEDED
+};
 /* IP precedence "internetwork control" (RFC 1812 4.3.2.5), as Linux. */
 #define FWD_ICMP_TOS 0xc0
 
@@ -594,14 +629,15 @@ fwd_icmp_wanted(const struct rte_ether_hdr *eth, const uint8_t *q,
 }
 
 /*
- * The headers of an ICMP time exceeded (RFC 792) about the frame whose
- * Ethernet header is @eth and whose quote is @q (@qlen bytes), sent back
- * to the previous hop from @mac and @ip_src.
+ * The headers of ICMP error @e (RFC 792) about the frame whose Ethernet
+ * header is @eth and whose quote is @q (@qlen bytes), sent back to the
+ * previous hop from @mac and @ip_src.
  */
 static inline void
-fwd_icmp_build(struct fwd_icmp_hdrs *h, const struct rte_ether_hdr *eth,
-	       const uint8_t *q, uint32_t qlen,
-	       const struct rte_ether_addr *mac, rte_be32_t ip_src)
+fwd_icmp_build(struct fwd_icmp_hdrs *h, const struct fwd_icmp_err *e,
+	       const struct rte_ether_hdr *eth, const uint8_t *q,
+	       uint32_t qlen, const struct rte_ether_addr *mac,
+	       rte_be32_t ip_src)
 {
 	const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)q;
 	uint32_t sum;
@@ -619,7 +655,10 @@ fwd_icmp_build(struct fwd_icmp_hdrs *h, const struct rte_ether_hdr *eth,
 	h->ip.src_addr = ip_src;
 	h->ip.dst_addr = in->src_addr;
 	h->ip.hdr_checksum = rte_ipv4_cksum(&h->ip);
-	h->icmp.icmp_type = FWD_ICMP_TIME_EXCEEDED;
+	h->icmp.icmp_type = e->type;
+	h->icmp.icmp_code = e->code;
+	h->icmp.icmp_ident = rte_cpu_to_be_16((uint16_t)(e->rest >> 16));
+	h->icmp.icmp_seq_nb = rte_cpu_to_be_16((uint16_t)e->rest);
 	/* The ICMP header is 8 bytes: the quote's words start even. */
 	sum = rte_raw_cksum(&h->icmp, sizeof(h->icmp));
 	sum += rte_raw_cksum(q, qlen);
@@ -776,11 +815,14 @@ fwd_arp(struct hb_buf *b, struct fwd_pctx *c, uint32_t len,
 	return r;
 }
 
-/* TTL exceeded: an ICMP time exceeded back to the sender, if due. */
+/*
+ * A packet dropped for @e->verdict (TTL exceeded, fragmentation needed):
+ * ICMP error @e back to the sender, if due. Returns @e->verdict.
+ */
 static inline int
 fwd_icmp(struct hb_buf *b, struct fwd_pctx *c,
 	 const struct rte_ether_hdr *eth, uint32_t qlen,
-	 struct fwd_visit_count *vc)
+	 struct fwd_visit_count *vc, const struct fwd_icmp_err *e)
 {
 	const struct fwd_l3_port *rp = &c->l3->port[c->rx_port];
 	struct fwd_icmp_hdrs h;
@@ -789,7 +831,7 @@ fwd_icmp(struct hb_buf *b, struct fwd_pctx *c,
 
 	if (rp->ip == 0) {
 		c->gc.icmp_suppressed++;
-		return FWD_DROP_TTL_EXCEEDED;
+		return e->verdict;
 	}
 	rc = hb_visit_read(b, RTE_ETHER_HDR_LEN, qlen, &v);
 	if (unlikely(rc != 0))
@@ -800,11 +842,11 @@ fwd_icmp(struct hb_buf *b, struct fwd_pctx *c,
 	} else if (!fwd_tb_take(c->tb, rte_rdtsc())) {
 		c->gc.icmp_limited++;
 	} else {
-		fwd_icmp_build(&h, eth, v.ptr, qlen, &rp->mac, rp->ip);
+		fwd_icmp_build(&h, e, eth, v.ptr, qlen, &rp->mac, rp->ip);
 		fwd_gen_done(c, fwd_build(c->mp, &h, sizeof(h), v.ptr, qlen),
 			     &c->gc.icmp_sent);
 	}
-	return fwd_visit_done(&v, FWD_DROP_TTL_EXCEEDED);
+	return fwd_visit_done(&v, e->verdict);
 }
 
 /* route with router state (--ip, --eth-dest or --route given). */
@@ -844,7 +886,7 @@ fwd_route_l3(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc)
 		qlen = fwd_icmp_quote_len(ip);
 	r = fwd_visit_done(&v, r);
 	if (unlikely(r == FWD_DROP_TTL_EXCEEDED))
-		return fwd_icmp(b, c, &eth, qlen, vc);
+		return fwd_icmp(b, c, &eth, qlen, vc, &fwd_icmp_ttl);
 	if (r != FWD_PASS || !l3->port[c->out_port].has_eth_dest)
 		return r;
 

@@ -359,9 +359,11 @@ fwd_raw_arp(struct rte_mbuf *m, struct fwd_pctx *c)
 	return r;
 }
 
+/* ICMP error @e about @m, if due (fwd_icmp() in fwd_pkt.h). */
 static inline int
 fwd_raw_icmp(struct rte_mbuf *m, struct fwd_pctx *c,
-	     const struct rte_ether_hdr *eth, uint32_t qlen)
+	     const struct rte_ether_hdr *eth, uint32_t qlen,
+	     const struct fwd_icmp_err *e)
 {
 	const struct fwd_l3_port *rp = &c->l3->port[c->rx_port];
 	uint8_t q[FWD_ICMP_QUOTE_MAX];
@@ -369,7 +371,7 @@ fwd_raw_icmp(struct rte_mbuf *m, struct fwd_pctx *c,
 
 	if (rp->ip == 0) {
 		c->gc.icmp_suppressed++;
-		return FWD_DROP_TTL_EXCEEDED;
+		return e->verdict;
 	}
 	fwd_raw_copy(m, RTE_ETHER_HDR_LEN, qlen, q);
 	if (!fwd_icmp_wanted(eth, q, qlen)) {
@@ -377,11 +379,11 @@ fwd_raw_icmp(struct rte_mbuf *m, struct fwd_pctx *c,
 	} else if (!fwd_tb_take(c->tb, rte_rdtsc())) {
 		c->gc.icmp_limited++;
 	} else {
-		fwd_icmp_build(&h, eth, q, qlen, &rp->mac, rp->ip);
+		fwd_icmp_build(&h, e, eth, q, qlen, &rp->mac, rp->ip);
 		fwd_gen_done(c, fwd_raw_build(c->mp, &h, sizeof(h), q, qlen),
 				 &c->gc.icmp_sent);
 	}
-	return FWD_DROP_TTL_EXCEEDED;
+	return e->verdict;
 }
 
 static inline int
@@ -408,7 +410,7 @@ fwd_raw_route_l3(struct rte_mbuf *m, struct fwd_pctx *c)
 	r = fwd_l3_decide(l3, ip, len, c->tx_port, &c->out_port);
 	if (unlikely(r == FWD_DROP_TTL_EXCEEDED)) {
 		qlen = fwd_icmp_quote_len(ip);
-		return fwd_raw_icmp(m, c, &eth, qlen);
+		return fwd_raw_icmp(m, c, &eth, qlen, &fwd_icmp_ttl);
 	}
 	if (r != FWD_PASS)
 		return r;

@@ -23,6 +23,8 @@
 /* The modes, drop reasons and the per-packet code of each engine. */
 #include "fwd_pkt.h"
 #include "fwd_raw.h"
+#include "fwd_frag.h"
+#include "fwd_frag_raw.h"
 
 /* Packets per RX burst: default and largest accepted. */
 #define FWD_DEF_BURST 32
@@ -49,6 +51,12 @@
 #define FWD_ICMP_BURST 10
 /* --idle-sleep: empty polls of all its queues before an lcore sleeps. */
 #define FWD_IDLE_POLLS 64
+/* reasm: datagrams in progress and mbufs held per lcore, time-out (ms). */
+#define FWD_DEF_REASM_DGRAMS 1024
+#define FWD_MAX_REASM_DGRAMS (1u << 20)
+#define FWD_DEF_REASM_MBUFS 4096
+#define FWD_MAX_REASM_MBUFS (1u << 24)
+#define FWD_DEF_REASM_TIMEOUT_MS 1000
 
 /* How packets are handled (--engine). */
 enum fwd_engine {
@@ -94,6 +102,11 @@ struct fwd_config {
 	unsigned int tunnel_depth;
 	/* Ports and the router */
 	unsigned int mtu;	   /* 0: the device's */
+	unsigned int port_mtu[RTE_MAX_ETHPORTS]; /* --mtu PORT:N; 0: mtu */
+	/* reasm */
+	unsigned int reasm_dgrams; /* per lcore */
+	unsigned int reasm_mbufs;  /* per lcore */
+	unsigned int reasm_timeout_ms;
 	rte_be32_t ip[RTE_MAX_ETHPORTS];	/* --ip address, 0: none */
 	uint8_t ip_prefix[RTE_MAX_ETHPORTS];
 	bool has_eth_dest[RTE_MAX_ETHPORTS];
@@ -125,6 +138,17 @@ enum fwd_gen {
 
 extern const char *const fwd_gen_names[FWD_GEN_MAX];
 
+/* frag and reasm: packets cut and joined, counted per stream. */
+enum fwd_fstat {
+	FWD_FSTAT_FRAGMENTED,	/* frag: packets cut */
+	FWD_FSTAT_FRAGMENTS,	/* ... into this many fragments */
+	FWD_FSTAT_REASSEMBLED,	/* reasm: datagrams made whole */
+	FWD_FSTAT_JOINED,	/* ... of this many fragments */
+	FWD_FSTAT_MAX
+};
+
+extern const char *const fwd_fstat_names[FWD_FSTAT_MAX];
+
 /*
  * One RX queue polled by one lcore, and where its packets go. The
  * counters are written by the polling lcore only (relaxed stores) and
@@ -147,7 +171,23 @@ struct fwd_stream {
 	uint64_t rx_pkts __rte_cache_aligned;
 	uint64_t drops[FWD_DROP_MAX];
 	uint64_t gen[FWD_GEN_MAX];
+	uint64_t fstat[FWD_FSTAT_MAX];
 } __rte_cache_aligned;
+
+/*
+ * An lcore's frag and reasm state (fwd_frag.c), for lcores that poll a
+ * port in one of those modes: its reassembly table (one per engine) and
+ * where fragments wait for TX.
+ */
+struct fwd_frag_lcore {
+	struct fwd_reasm *reasm;	 /* --engine hyperbuf */
+	struct fwd_raw_reasm *raw_reasm; /* --engine raw */
+	/* The HyperBuf table's limits and high-water marks, kept when it
+	 * is freed (fwd_frag_lcore_fini()) for the summary. */
+	bool had_reasm;
+	uint32_t dgrams_max, dgrams_limit, mbufs_max, mbufs_limit;
+	struct rte_mbuf *out[FWD_MAX_BURST + FWD_FRAG_MAX_OUT];
+};
 
 /* Per-lcore forwarding state, cache aligned, written by its lcore only. */
 struct fwd_lcore {
@@ -161,6 +201,7 @@ struct fwd_lcore {
 	uint64_t tx[RTE_MAX_ETHPORTS];	     /* handed to each port */
 	uint64_t tx_dropped[RTE_MAX_ETHPORTS]; /* refused by it, freed */
 	struct fwd_stream streams[FWD_MAX_STREAMS];
+	struct fwd_frag_lcore *frag; /* frag, reasm: fwd_frag_lcore_init() */
 } __rte_cache_aligned;
 
 extern struct fwd_lcore fwd_lcores[RTE_MAX_LCORE];
@@ -173,6 +214,7 @@ struct fwd_port {
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
 	bool rss;
+	uint16_t mtu; /* as set up (frag: of the TX port) */
 	struct rte_ether_addr mac;
 };
 
@@ -213,6 +255,23 @@ int fwd_parse_args(int argc, char **argv);
 int fwd_lcore_main(void *arg);
 void fwd_stream_init(struct fwd_stream *fs, struct fwd_lcore *lc,
 		     struct rte_mempool *mp);
+/* For the burst loops of fwd_frag.c: fwd.c's TX, built packets' TX. */
+void fwd_tx_pkts(struct fwd_lcore *lc, uint16_t port, uint16_t txq,
+		 struct rte_mbuf **pkts, uint16_t n);
+void fwd_tx_built(struct fwd_lcore *lc, struct fwd_stream *fs,
+		  struct rte_mbuf **gen, uint16_t n,
+		  const struct fwd_gen_count *gc);
+void fwd_hb_error_log(const char *what);
+
+/* fwd_frag.c: frag and reasm */
+uint16_t fwd_burst_hb_frag(struct fwd_lcore *lc, struct fwd_stream *fs);
+uint16_t fwd_burst_raw_frag(struct fwd_lcore *lc, struct fwd_stream *fs);
+uint16_t fwd_burst_hb_reasm(struct fwd_lcore *lc, struct fwd_stream *fs);
+uint16_t fwd_burst_raw_reasm(struct fwd_lcore *lc, struct fwd_stream *fs);
+bool fwd_frag_mode(enum fwd_mode mode);
+int fwd_frag_lcore_init(struct fwd_lcore *lc, struct rte_mempool *mp_frag);
+void fwd_frag_lcore_fini(struct fwd_lcore *lc);
+void fwd_frag_lcore_free(struct fwd_lcore *lc);
 
 /* main.c: timers (stats, --duration, --max-packets); main lcore only. */
 void fwd_housekeeping(uint64_t now);
@@ -222,6 +281,7 @@ struct fwd_totals {
 	uint64_t rx, tx, rx_dropped, tx_dropped;
 	uint64_t drops[FWD_DROP_MAX];
 	uint64_t gen[FWD_GEN_MAX];
+	uint64_t fstat[FWD_FSTAT_MAX];
 	uint64_t visits, visits_bounced;
 };
 
@@ -229,6 +289,7 @@ struct fwd_port_totals {
 	uint64_t rx, tx, rx_dropped, tx_dropped;
 	uint64_t drops[FWD_DROP_MAX]; /* of packets received on the port */
 	uint64_t gen[FWD_GEN_MAX];    /* built in answer to them */
+	uint64_t fstat[FWD_FSTAT_MAX]; /* of packets received on the port */
 };
 
 /* "io", or "0:encap,1:decap" when the ports differ. */

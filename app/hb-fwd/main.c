@@ -62,6 +62,8 @@ struct fwd_l3 *fwd_l3;
 static struct fwd_l3 l3_state;
 
 static struct rte_mempool *fwd_pool;
+/* frag and reasm: the mbufs fragments take (fwd_frag_pool_create()). */
+static struct rte_mempool *fwd_frag_pool;
 static uint64_t end_tsc;     /* --duration: stop at this TSC, 0: never */
 static uint64_t next_sample; /* next once-a-second statistics sample */
 static unsigned int samples;
@@ -162,6 +164,10 @@ ports_select(void)
 				 i);
 		fwd_ports[i].mode = fwd_cfg.port_mode[i] >= 0 ?
 			(enum fwd_mode)fwd_cfg.port_mode[i] : fwd_cfg.mode;
+		if (fwd_cfg.port_mtu[i] != 0 && !fwd_ports[i].enabled)
+			rte_exit(EXIT_FAILURE,
+				 "--mtu names port %u, which is not in use (check -p and the devices)\n",
+				 i);
 	}
 
 	/* --portmap pairs first, both ends must be in use. */
@@ -264,8 +270,8 @@ streams_assign(unsigned int nb_ports)
 			fs->rx_queue = q;
 			fs->tx_port = peer;
 			fs->tx_queue = lcore_txq(lc, peer);
-			if ((mode == FWD_MODE_ROUTE || mode == FWD_MODE_DECAP) &&
-			    fwd_cfg.ip[port] != 0)
+			if ((mode == FWD_MODE_ROUTE || mode == FWD_MODE_DECAP ||
+			     mode == FWD_MODE_FRAG) && fwd_cfg.ip[port] != 0)
 				lcore_txq(lc, port);
 			if (mode == FWD_MODE_ROUTE && fwd_cfg.nb_routes != 0)
 				FWD_FOREACH_PORT(p2)
@@ -285,8 +291,11 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 	struct rte_eth_txconf txconf;
 	uint16_t rxd = fwd_cfg.rxd, txd = fwd_cfg.txd, q;
 	int socket = rte_eth_dev_socket_id(port);
+	/* --mtu PORT:N, else --mtu N, else the device's. */
+	unsigned int want_mtu = fwd_cfg.port_mtu[port] != 0 ?
+				fwd_cfg.port_mtu[port] : fwd_cfg.mtu;
 	/* The longest frame: MTU, Ethernet header, CRC. */
-	uint32_t frame = (fwd_cfg.mtu != 0 ? fwd_cfg.mtu : RTE_ETHER_MTU) +
+	uint32_t frame = (want_mtu != 0 ? want_mtu : RTE_ETHER_MTU) +
 			 RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
 	uint32_t room = fwd_cfg.mbuf_size - RTE_PKTMBUF_HEADROOM;
 	int ret;
@@ -318,7 +327,7 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 	}
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	if (fwd_cfg.mtu != 0) {
+	if (want_mtu != 0) {
 		/* ethdev's own check, said in the option's terms. */
 		uint32_t over = info.max_mtu != UINT16_MAX &&
 				info.max_rx_pktlen > info.max_mtu ?
@@ -328,23 +337,23 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 				       info.max_rx_pktlen > over ?
 				       info.max_rx_pktlen - over : 0);
 
-		if (fwd_cfg.mtu < info.min_mtu || fwd_cfg.mtu > max)
+		if (want_mtu < info.min_mtu || want_mtu > max)
 			rte_exit(EXIT_FAILURE,
 				 "port %u (%s): --mtu %u is outside the device's range %u..%u (largest frame %u bytes)%s\n",
-				 port, info.driver_name, fwd_cfg.mtu,
+				 port, info.driver_name, want_mtu,
 				 info.min_mtu, max, info.max_rx_pktlen,
 				 strcmp(info.driver_name, "net_tap") == 0 ?
 				 "; net_tap takes jumbo frames from DPDK 23.03 on" : "");
-		conf.rxmode.mtu = fwd_cfg.mtu;
+		conf.rxmode.mtu = want_mtu;
 	}
 	/* Frames longer than one mbuf: scatter them over several at RX. */
 	if (frame > room) {
 		if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
 			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
-		else if (fwd_cfg.mtu != 0)
+		else if (want_mtu != 0)
 			/* Some chain anyway (net_pcap); others drop them. */
 			printf("hb-fwd: port %u (%s) does not offer RX scatter: it may drop frames over %u bytes (--mtu %u makes %u); --mbuf-size %u avoids it\n",
-			       port, info.driver_name, room, fwd_cfg.mtu, frame,
+			       port, info.driver_name, room, want_mtu, frame,
 			       frame + RTE_PKTMBUF_HEADROOM);
 	}
 
@@ -358,11 +367,11 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 	 * one without (net_null, net_pcap, net_ring) has none to set, and
 	 * what configure recorded stands.
 	 */
-	if (fwd_cfg.mtu != 0) {
-		ret = rte_eth_dev_set_mtu(port, (uint16_t)fwd_cfg.mtu);
+	if (want_mtu != 0) {
+		ret = rte_eth_dev_set_mtu(port, (uint16_t)want_mtu);
 		if (ret != 0 && ret != -ENOTSUP)
 			rte_exit(EXIT_FAILURE, "port %u (%s): cannot set MTU %u: %s\n",
-				 port, info.driver_name, fwd_cfg.mtu,
+				 port, info.driver_name, want_mtu,
 				 strerror(-ret));
 	}
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd);
@@ -412,12 +421,11 @@ port_setup(uint16_t port, struct rte_mempool *mp)
 	       ", RX scatter" : "",
 	       conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_MULTI_SEGS ?
 	       ", multi-segment TX" : "");
-	if (fwd_cfg.mtu != 0) {
-		uint16_t mtu = 0;
-
-		rte_eth_dev_get_mtu(port, &mtu);
-		printf("hb-fwd: port %u: MTU %u\n", port, mtu);
-	}
+	if (rte_eth_dev_get_mtu(port, &fp->mtu) != 0)
+		fp->mtu = RTE_ETHER_MTU;
+	if (want_mtu != 0 || fwd_frag_mode(fp->mode) ||
+	    fwd_frag_mode(fwd_ports[fp->peer].mode))
+		printf("hb-fwd: port %u: MTU %u\n", port, fp->mtu);
 }
 
 /* Wait up to 3 s for the links to come up (real NICs take a moment). */
@@ -575,6 +583,14 @@ pool_create(unsigned int nb_fwd_lcores)
 	/* Per lcore: its cache, and a burst in flight (plus new heads). */
 	n += (uint64_t)nb_fwd_lcores *
 	     (fwd_cfg.mbuf_cache + 2u * fwd_cfg.burst * (1 + fwd_cfg.tunnel_depth));
+	/* reasm: the fragments each lcore's table may hold. */
+	RTE_ETH_FOREACH_DEV(port) {
+		if (fwd_ports[port].enabled &&
+		    fwd_ports[port].mode == FWD_MODE_REASM) {
+			n += (uint64_t)nb_fwd_lcores * fwd_cfg.reasm_mbufs;
+			break;
+		}
+	}
 	n = RTE_MAX(n, (uint64_t)FWD_MIN_MBUFS);
 	if (fwd_cfg.nb_mbufs != 0)
 		n = fwd_cfg.nb_mbufs;
@@ -598,6 +614,42 @@ pool_create(unsigned int nb_fwd_lcores)
 	       mp->size, fwd_cfg.mbuf_size, RTE_PKTMBUF_HEADROOM,
 	       fwd_cfg.mbuf_cache);
 	return mp;
+}
+
+/*
+ * frag and reasm: the mbufs a fragment takes (a header segment, indirect
+ * segments on the payload; the raw engine's pullups) come from a pool of
+ * small mbufs of their own, as many as the main pool's, for both engines:
+ * librte_ip_frag's "direct" and "indirect" pools of DPDK's
+ * ip_fragmentation example (the headers need room for an IPv4 header
+ * behind the headroom; librte_ip_frag writes it there without a check),
+ * and HyperBuf's pool for the segments it takes. Taken from the main
+ * pool, with large mbufs (jumbo frames) every fragment would touch cold
+ * memory.
+ */
+static struct rte_mempool *
+frag_pool_create(const struct rte_mempool *mp)
+{
+	struct rte_mempool *fp;
+	uint16_t port;
+	bool need = false;
+
+	RTE_ETH_FOREACH_DEV(port)
+		need |= fwd_ports[port].enabled &&
+			fwd_frag_mode(fwd_ports[port].mode);
+	if (!need)
+		return NULL;
+	fp = rte_pktmbuf_pool_create("hb_fwd_frag_pool", mp->size,
+				     fwd_cfg.mbuf_cache, 0,
+				     RTE_PKTMBUF_HEADROOM + 128,
+				     (int)rte_socket_id());
+	if (fp == NULL)
+		rte_exit(EXIT_FAILURE,
+			 "cannot create the pool of %u fragment mbufs: %s\n",
+			 mp->size, rte_strerror(rte_errno));
+	printf("hb-fwd: fragment pool of %u mbufs, data room %u bytes\n",
+	       fp->size, RTE_PKTMBUF_HEADROOM + 128);
+	return fp;
 }
 
 static void
@@ -669,6 +721,7 @@ main(int argc, char **argv)
 	main_forwards = fwd_lcores[rte_get_main_lcore()].housekeeper;
 
 	fwd_pool = pool_create(nb_fwd_lcores);
+	fwd_frag_pool = frag_pool_create(fwd_pool);
 	fwd_stats_set_pool(fwd_pool);
 	RTE_ETH_FOREACH_DEV(port) {
 		if (fwd_ports[port].enabled)
@@ -680,6 +733,10 @@ main(int argc, char **argv)
 
 		for (s = 0; s < lc->nb_streams; s++)
 			fwd_stream_init(&lc->streams[s], lc, fwd_pool);
+		if (fwd_frag_lcore_init(lc, fwd_frag_pool) != 0)
+			rte_exit(EXIT_FAILURE,
+				 "lcore %u: no memory for the reassembly table (-m)\n",
+				 lcore_id);
 	}
 	ports_wait_link();
 	print_layout();
@@ -705,6 +762,9 @@ main(int argc, char **argv)
 	}
 	force_quit = true;
 	rte_eal_mp_wait_lcore();
+	/* Incomplete datagrams: dropped and counted before the summary. */
+	RTE_LCORE_FOREACH(lcore_id)
+		fwd_frag_lcore_fini(&fwd_lcores[lcore_id]);
 	if (quit_signal != 0)
 		printf("\nhb-fwd: signal %d received, stopping\n", quit_signal);
 	else
@@ -728,6 +788,10 @@ main(int argc, char **argv)
 	/* Every lcore is idle: the count includes the per-lcore caches. */
 	in_use = rte_mempool_in_use_count(fwd_pool);
 	size = fwd_pool->size;
+	if (fwd_frag_pool != NULL) {
+		in_use += rte_mempool_in_use_count(fwd_frag_pool);
+		size += fwd_frag_pool->size;
+	}
 	fwd_stats_set_exit(in_use, size);
 	printf("mbufs in use after shutdown: %u of %u%s\n", in_use, size,
 	       in_use == 0 ? "" : " (LEAK)");
@@ -737,7 +801,10 @@ main(int argc, char **argv)
 		status = EXIT_FAILURE;
 
 	fwd_stats_set_pool(NULL);
+	RTE_LCORE_FOREACH(lcore_id)
+		fwd_frag_lcore_free(&fwd_lcores[lcore_id]);
 	rte_mempool_free(fwd_pool);
+	rte_mempool_free(fwd_frag_pool);
 	if (fwd_l3 != NULL)
 		rte_lpm_free(fwd_l3->lpm);
 	hb_fini();

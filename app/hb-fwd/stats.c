@@ -48,6 +48,22 @@ const char *const fwd_drop_names[FWD_DROP_MAX] = {
 	[FWD_DROP_LOCAL] = "local",
 	[FWD_DROP_BAD_ARP] = "bad_arp",
 	[FWD_DROP_NO_ROUTE] = "no_route",
+	[FWD_DROP_FRAG_NEEDED] = "frag_needed",
+	[FWD_DROP_BAD_FRAGMENT] = "bad_fragment",
+	[FWD_DROP_REASM_DUP] = "reasm_duplicate",
+	[FWD_DROP_REASM_OVERLAP] = "reasm_overlap",
+	[FWD_DROP_REASM_TIMEOUT] = "reasm_timeout",
+	[FWD_DROP_REASM_TABLE_FULL] = "reasm_table_full",
+	[FWD_DROP_REASM_MEM] = "reasm_mem",
+	[FWD_DROP_REASM_FLUSH] = "reasm_flush",
+	[FWD_DROP_IP_FRAG] = "ip_frag_drop",
+};
+
+const char *const fwd_fstat_names[FWD_FSTAT_MAX] = {
+	[FWD_FSTAT_FRAGMENTED] = "fragmented",
+	[FWD_FSTAT_FRAGMENTS] = "fragments",
+	[FWD_FSTAT_REASSEMBLED] = "reassembled",
+	[FWD_FSTAT_JOINED] = "joined",
 };
 
 const char *const fwd_gen_names[FWD_GEN_MAX] = {
@@ -105,10 +121,12 @@ static unsigned int exit_in_use, exit_pool_size;
 
 static void
 stream_add_drops(const struct fwd_stream *fs, uint64_t *drops,
-		 uint64_t *total, uint64_t *gen)
+		 uint64_t *total, uint64_t *gen, uint64_t *fstat)
 {
 	unsigned int r;
 
+	for (r = 0; r < FWD_FSTAT_MAX; r++)
+		fstat[r] += fwd_ctr_read(&fs->fstat[r]);
 	for (r = 0; r < FWD_DROP_MAX; r++) {
 		uint64_t n = fwd_ctr_read(&fs->drops[r]);
 
@@ -137,7 +155,8 @@ fwd_stats_port(uint16_t port, struct fwd_port_totals *pt)
 			if (fs->rx_port == port) {
 				pt->rx += fwd_ctr_read(&fs->rx_pkts);
 				stream_add_drops(fs, pt->drops,
-						 &pt->rx_dropped, pt->gen);
+						 &pt->rx_dropped, pt->gen,
+						 pt->fstat);
 			}
 		}
 		pt->tx += fwd_ctr_read(&lc->tx[port]);
@@ -158,7 +177,8 @@ fwd_stats_lcore(unsigned int lcore_id, struct fwd_totals *t)
 		const struct fwd_stream *fs = &lc->streams[s];
 
 		t->rx += fwd_ctr_read(&fs->rx_pkts);
-		stream_add_drops(fs, t->drops, &t->rx_dropped, t->gen);
+		stream_add_drops(fs, t->drops, &t->rx_dropped, t->gen,
+				 t->fstat);
 	}
 	FWD_FOREACH_PORT(port) {
 		t->tx += fwd_ctr_read(&lc->tx[port]);
@@ -190,7 +210,57 @@ fwd_stats_totals(struct fwd_totals *t)
 			t->drops[r] += l.drops[r];
 		for (r = 0; r < FWD_GEN_MAX; r++)
 			t->gen[r] += l.gen[r];
+		for (r = 0; r < FWD_FSTAT_MAX; r++)
+			t->fstat[r] += l.fstat[r];
 	}
+}
+
+/* Whether any port forwards in frag or reasm mode. */
+static bool
+any_frag_mode(void)
+{
+	uint16_t port;
+
+	FWD_FOREACH_PORT(port)
+		if (fwd_frag_mode(fwd_ports[port].mode))
+			return true;
+	return false;
+}
+
+/* An lcore's reassembly table, now and at most (relaxed loads). */
+struct reasm_state {
+	bool present;
+	uint32_t dgrams, dgrams_max, dgrams_limit;
+	uint32_t mbufs, mbufs_max, mbufs_limit;
+	uint64_t bytes;
+};
+
+static void
+reasm_state(unsigned int lcore_id, struct reasm_state *rs)
+{
+	const struct fwd_frag_lcore *f = fwd_lcores[lcore_id].frag;
+	const struct fwd_reasm *t = f != NULL ? f->reasm : NULL;
+
+	memset(rs, 0, sizeof(*rs));
+	if (t == NULL) {
+		/* Freed at exit: what it held at most (nothing is left). */
+		if (f == NULL || !f->had_reasm)
+			return;
+		rs->present = true;
+		rs->dgrams_max = f->dgrams_max;
+		rs->dgrams_limit = f->dgrams_limit;
+		rs->mbufs_max = f->mbufs_max;
+		rs->mbufs_limit = f->mbufs_limit;
+		return;
+	}
+	rs->present = true;
+	rs->dgrams = __atomic_load_n(&t->used, __ATOMIC_RELAXED);
+	rs->dgrams_max = __atomic_load_n(&t->used_max, __ATOMIC_RELAXED);
+	rs->dgrams_limit = t->max_dgrams;
+	rs->mbufs = __atomic_load_n(&t->segs, __ATOMIC_RELAXED);
+	rs->mbufs_max = __atomic_load_n(&t->segs_max, __ATOMIC_RELAXED);
+	rs->mbufs_limit = t->max_segs;
+	rs->bytes = __atomic_load_n(&t->bytes, __ATOMIC_RELAXED);
 }
 
 uint64_t
@@ -346,6 +416,13 @@ fwd_stats_print_final(void)
 		any = true;
 	}
 	printf("%s\n", any ? "" : " none");
+	if (any_frag_mode()) {
+		printf("  frag/reasm:");
+		for (r = 0; r < FWD_FSTAT_MAX; r++)
+			printf("%s %s %" PRIu64, r != 0 ? "," : "",
+			       fwd_fstat_names[r], t.fstat[r]);
+		printf("\n");
+	}
 	if (fwd_l3 != NULL) {
 		printf("  built by hb-fwd:");
 		for (r = 0; r < FWD_GEN_MAX; r++)
@@ -369,6 +446,16 @@ fwd_stats_print_final(void)
 		       ", visits %" PRIu64 " direct, %" PRIu64 " bounced\n",
 		       lcore_id, l.rx, l.tx, l.visits - l.visits_bounced,
 		       l.visits_bounced);
+	}
+	RTE_LCORE_FOREACH(lcore_id) {
+		struct reasm_state rs;
+
+		reasm_state(lcore_id, &rs);
+		if (rs.present)
+			printf("    lcore %u reassembly table: %u datagrams (most %u of %u), %u mbufs (most %u of %u), %" PRIu64 " bytes\n",
+			       lcore_id, rs.dgrams, rs.dgrams_max,
+			       rs.dgrams_limit, rs.mbufs, rs.mbufs_max,
+			       rs.mbufs_limit, rs.bytes);
 	}
 	print_hb_library(stdout);
 
@@ -469,7 +556,9 @@ fwd_stats_write_json(const char *path)
 		json_drops(f, pt.drops);
 		fprintf(f, ",\n     \"built\": ");
 		json_counts(f, fwd_gen_names, pt.gen, FWD_GEN_MAX);
-		fprintf(f, "}");
+		fprintf(f, ",\n     \"frag\": ");
+		json_counts(f, fwd_fstat_names, pt.fstat, FWD_FSTAT_MAX);
+		fprintf(f, ", \"mtu\": %u}", fwd_ports[port].mtu);
 		first = false;
 	}
 	fprintf(f, "\n  ],\n  \"totals\": {\"rx\": %" PRIu64 ", \"tx\": %" PRIu64
@@ -479,22 +568,32 @@ fwd_stats_write_json(const char *path)
 	json_drops(f, t.drops);
 	fprintf(f, ",\n  \"built\": ");
 	json_counts(f, fwd_gen_names, t.gen, FWD_GEN_MAX);
+	fprintf(f, ",\n  \"frag\": ");
+	json_counts(f, fwd_fstat_names, t.fstat, FWD_FSTAT_MAX);
 	fprintf(f, ",\n  \"visits\": {\"total\": %" PRIu64 ", \"direct\": %" PRIu64
 		", \"bounced\": %" PRIu64 "},\n  \"lcores\": [",
 		t.visits, t.visits - t.visits_bounced, t.visits_bounced);
 	first = true;
 	RTE_LCORE_FOREACH(lcore_id) {
 		struct fwd_totals l;
+		struct reasm_state rs;
 
 		if (fwd_lcores[lcore_id].nb_streams == 0)
 			continue;
 		fwd_stats_lcore(lcore_id, &l);
 		fprintf(f, "%s\n    {\"lcore\": %u, \"streams\": %u, \"rx\": %" PRIu64
 			", \"tx\": %" PRIu64 ", \"visits_direct\": %" PRIu64
-			", \"visits_bounced\": %" PRIu64 "}",
+			", \"visits_bounced\": %" PRIu64,
 			first ? "" : ",", lcore_id,
 			fwd_lcores[lcore_id].nb_streams, l.rx, l.tx,
 			l.visits - l.visits_bounced, l.visits_bounced);
+		reasm_state(lcore_id, &rs);
+		if (rs.present)
+			fprintf(f, ",\n     \"reasm\": {\"dgrams\": %u, \"dgrams_max\": %u, \"dgrams_limit\": %u, \"mbufs\": %u, \"mbufs_max\": %u, \"mbufs_limit\": %u, \"bytes\": %" PRIu64 "}",
+				rs.dgrams, rs.dgrams_max, rs.dgrams_limit,
+				rs.mbufs, rs.mbufs_max, rs.mbufs_limit,
+				rs.bytes);
+		fprintf(f, "}");
 		first = false;
 	}
 	memset(&st, 0, sizeof(st));
@@ -552,10 +651,11 @@ tel_add_counts(struct rte_tel_data *d, const char *name,
 
 static void
 tel_add_drops(struct rte_tel_data *d, const uint64_t *drops,
-	      const uint64_t *gen)
+	      const uint64_t *gen, const uint64_t *fstat)
 {
 	tel_add_counts(d, "drops", fwd_drop_names, drops, FWD_DROP_MAX);
 	tel_add_counts(d, "built", fwd_gen_names, gen, FWD_GEN_MAX);
+	tel_add_counts(d, "frag", fwd_fstat_names, fstat, FWD_FSTAT_MAX);
 }
 
 static int
@@ -595,7 +695,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(d, "mbufs_total", exit_pool_size);
 	}
 	rte_spinlock_unlock(&pool_lock);
-	tel_add_drops(d, t.drops, t.gen);
+	tel_add_drops(d, t.drops, t.gen, t.fstat);
 
 	c = rte_tel_data_alloc();
 	if (c != NULL && hb_stats_get(&st) == 0) {
@@ -637,7 +737,7 @@ tel_port_stats(const char *cmd __rte_unused, const char *params,
 				  __atomic_load_n(&rate_rx[port], __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "tx_pps",
 				  __atomic_load_n(&rate_tx[port], __ATOMIC_RELAXED));
-	tel_add_drops(d, pt.drops, pt.gen);
+	tel_add_drops(d, pt.drops, pt.gen, pt.fstat);
 	return 0;
 }
 

@@ -42,6 +42,22 @@
  * the input with its first bytes made Ethernet/IPv4 or ARP addressed to
  * the router: same verdict, bytes, built packet and counters.
  *
+ * frag and reasm (fwd_frag.h, fwd_frag_raw.h): the input is cut to an MTU
+ * of 68..1567 bytes (from the seed; raised so that at most 256 fragments
+ * come out) by both engines, each on its own chain: the verdict and every
+ * fragment's bytes are those of a C model of docs/hb-fwd.md's frag (RFC
+ * 791: 8-byte units, MF, the copied options after the first fragment,
+ * DF, the 65515-byte end), every fragment within 14 + MTU bytes; with a
+ * failure injected at the k-th allocation of the fragment pool, no_mbuf
+ * (or success past the last) and nothing leaked. The HyperBuf engine's
+ * fragments, in an order from the seed (in order, reversed, pairs
+ * swapped, rotated), go through the HyperBuf reassembly table: a packet
+ * that was not a fragment comes back as it was (its header checksum
+ * recomputed); the raw engine's fragments through librte_ip_frag the same
+ * way (in order, where it holds them: 8 at most). The input itself goes
+ * into both tables (fresh): held if it is a fragment (then flushed and
+ * counted), unchanged otherwise, the same verdicts.
+ *
  * FUZZ_PKT_TRACE=1 in the environment prints each case and result.
  */
 
@@ -65,6 +81,8 @@
 #include "fuzz_input.h"
 #include "fwd_pkt.h"
 #include "fwd_raw.h"
+#include "fwd_frag.h"
+#include "fwd_frag_raw.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -83,6 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 static const uint16_t rooms[NPOOL] = { 40, 99, 100, 192, 2176, 65535 };
 static struct rte_mempool *pools[NPOOL];
+/* frag: the fragments' mbufs (hb-fwd's fragment pool); 256 fragments. */
+#define FRAG_MAX 256
+#define FRAG_POOL_N (2 * FRAG_MAX + 64)
+static struct rte_mempool *frag_pool;
 
 enum seg_kind {
 	SK_DIRECT,	  /* plain mbuf: headroom usable */
@@ -102,6 +124,9 @@ static const char *const drop_names[FWD_DROP_MAX] = {
 	"short", "not_ipv4", "bad_version", "bad_ihl", "bad_total_len",
 	"ttl_exceeded", "not_vxlan", "fragment", "bad_udp_len", "too_big",
 	"no_mbuf", "bad_mbuf", "hb_error", "local", "bad_arp", "no_route",
+	"frag_needed", "bad_fragment", "reasm_duplicate", "reasm_overlap",
+	"reasm_timeout", "reasm_table_full", "reasm_mem", "reasm_flush",
+	"ip_frag_drop",
 };
 
 /* The case decoded from the input. */
@@ -462,6 +487,9 @@ release_held(void)
 		FZ_ASSERT(rte_mempool_in_use_count(pools[i]) == 0,
 			  "pool %u (room %u): %u mbufs in use", i, rooms[i],
 			  rte_mempool_in_use_count(pools[i]));
+	FZ_ASSERT(rte_mempool_in_use_count(frag_pool) == 0,
+		  "fragment pool: %u mbufs in use",
+		  rte_mempool_in_use_count(frag_pool));
 }
 
 /* ---------------------------------------------------------------------
@@ -1149,6 +1177,373 @@ check_router(void)
 }
 
 /* ---------------------------------------------------------------------
+ * frag and reasm, both engines
+ */
+
+static uint8_t frag_exp[OUT_MAX];	/* the model's fragments, flat */
+static uint32_t frag_exp_len[FRAG_MAX];
+static struct rte_mbuf *frag_out[2][FWD_FRAG_MAX_OUT];
+static uint32_t frag_n[2];
+
+/* The IPv4 header of the fragments after the first (RFC 791 3.1). */
+static uint32_t
+model_later_hdr(const uint8_t *h, uint32_t hl, uint8_t *o)
+{
+	uint32_t i = 20, n = 20, ol;
+
+	memcpy(o, h, 20);
+	while (i < hl && h[i] != 0) {
+		if (h[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl || h[i + 1] < 2 || h[i + 1] > hl - i)
+			break;
+		ol = h[i + 1];
+		if (h[i] & 0x80) {
+			memcpy(o + n, h + i, ol);
+			n += ol;
+		}
+		i += ol;
+	}
+	while (n % 4)
+		o[n++] = 0;
+	o[0] = (uint8_t)((h[0] & 0xf0) | (n / 4));
+	return n;
+}
+
+static void
+model_cksum(uint8_t *ip)
+{
+	put16(ip + 10, 0);
+	put16(ip + 10, (uint16_t)~oc_sum(ip, (ip[0] & 15u) * 4));
+}
+
+/*
+ * docs/hb-fwd.md frag: the verdict; frag_exp[] the fragments' bytes
+ * (frag_exp_len[] each, *n of them; 0 when the packet passes, in
+ * frag_exp, as it goes out).
+ */
+static int
+model_frag(uint32_t mtu, uint32_t *n, uint32_t *plen_out)
+{
+	uint32_t len = pkt_len, hl, tl, fo, off, plen, fs, done = 0, k;
+	uint8_t later[60];
+	uint32_t lhl;
+	int r;
+
+	*n = 0;
+	*plen_out = len;
+	memcpy(frag_exp, pkt, len);
+	if (len <= 14 + mtu)
+		return FWD_PASS;
+	r = model_ipv4(pkt, len, FWD_DROP_NOT_IPV4);
+	if (r != FWD_PASS)
+		return r;
+	hl = (pkt[14] & 15u) * 4;
+	tl = be16(pkt + 16);
+	if (tl <= mtu) {
+		*plen_out = 14 + tl;
+		return FWD_PASS;
+	}
+	fo = be16(pkt + 20);
+	if (fo & 0x4000)
+		return FWD_DROP_FRAG_NEEDED;
+	off = (fo & 0x1fff) * 8;
+	plen = tl - hl;
+	if (off + plen > 65515)
+		return FWD_DROP_BAD_FRAGMENT;
+	fs = (mtu - hl) & ~7u;
+	if (off == 0 && hl > 20)
+		lhl = model_later_hdr(pkt + 14, hl, later);
+	else
+		memcpy(later, pkt + 14, lhl = hl);
+	*plen_out = 0;
+	while (done < plen) {
+		uint8_t *f = frag_exp + *plen_out, *ip = f + 14;
+		uint32_t h = *n == 0 ? hl : lhl;
+
+		k = RTE_MIN(fs, plen - done);
+		memcpy(f, pkt, 14);
+		memcpy(ip, *n == 0 ? pkt + 14 : later, h);
+		put16(ip + 6, (fo + done / 8) | (done + k < plen ? 0x2000 : 0));
+		put16(ip + 2, h + k);
+		model_cksum(ip);
+		memcpy(ip + h, pkt + 14 + hl + done, k);
+		frag_exp_len[(*n)++] = 14 + h + k;
+		*plen_out += 14 + h + k;
+		done += k;
+	}
+	return FWD_PASS;
+}
+
+/* Flatten @n fragments (or the passing chain *m) into out[]. */
+static void
+frag_flatten(struct rte_mbuf **v, uint32_t n, uint32_t mtu)
+{
+	uint32_t i, total = 0;
+
+	for (i = 0; i < n; i++) {
+		flatten(v[i]);
+		FZ_ASSERT(out_len <= 14 + mtu, "fragment %u: %u bytes, MTU %u",
+			  i, out_len, mtu);
+		FZ_ASSERT(out_len == frag_exp_len[i],
+			  "fragment %u: %u bytes, model %u", i, out_len,
+			  frag_exp_len[i]);
+		FZ_ASSERT(memcmp(out, frag_exp + total, out_len) == 0,
+			  "fragment %u differs from the model's", i);
+		total += out_len;
+	}
+}
+
+/*
+ * Cut the input with engine @eng (0 HyperBuf, 1 raw), the k-th allocation
+ * of the fragment pool failing if @fail >= 0: the verdict; the fragments
+ * kept in frag_out[eng] (the passing packet flattened into out[]).
+ */
+static int
+frag_engine(int eng, uint32_t mtu, int fail, uint32_t *calls)
+{
+	struct fwd_visit_count vc = { 0, 0 };
+	struct hb_fault_stats st0, st1;
+	struct rte_mbuf *m = build();
+	struct fwd_pctx c;
+	struct hb_buf b;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.mtu = (uint16_t)mtu;
+	c.mp = pools[lay.pool];
+	c.mp_frag = frag_pool;
+	RTE_VERIFY(hb_fault_stats(frag_pool, &st0) == 0);
+	if (fail >= 0)
+		RTE_VERIFY(hb_fault_fail_call(frag_pool, (uint64_t)fail) == 0);
+	frag_n[eng] = 0;
+	if (eng == 0) {
+		FZ_ASSERT(hb_buf_attach(&b, m) == 0, "attach");
+		r = fwd_frag(&b, &c, &vc, frag_out[eng], &frag_n[eng]);
+		m = hb_buf_nb_segs(&b) != 0 ? hb_buf_detach(&b) : NULL;
+	} else {
+		r = fwd_raw_frag(&m, &c, frag_out[eng], &frag_n[eng]);
+	}
+	hb_fault_disarm(frag_pool);
+	RTE_VERIFY(hb_fault_stats(frag_pool, &st1) == 0);
+	*calls = (uint32_t)(st1.calls - st0.calls);
+	FZ_ASSERT(r == FWD_PASS || (r >= 0 && r < FWD_DROP_MAX &&
+				    r != FWD_DROP_HB_ERROR),
+		  "%s engine: result %s", eng ? "raw" : "hyperbuf",
+		  res_name(r));
+	if (r == FWD_PASS && frag_n[eng] == 0) {
+		FZ_ASSERT(m != NULL, "no packet");
+		flatten(m);
+	}
+	if (m != NULL)
+		rte_pktmbuf_free(m);
+	return r;
+}
+
+static void
+frag_free(int eng)
+{
+	if (frag_n[eng] != 0)
+		rte_pktmbuf_free_bulk(frag_out[eng], frag_n[eng]);
+	frag_n[eng] = 0;
+}
+
+/* Fragment i of @n in the order of the seed. */
+static uint32_t
+frag_order(uint32_t i, uint32_t n)
+{
+	switch (lay.meta >> 6) {
+	case 1:
+		return n - 1 - i;
+	case 2:
+		return (i ^ 1) < n ? i ^ 1 : i;
+	case 3:
+		return (i + 1) % n;
+	default:
+		return i;
+	}
+}
+
+/* Reassemble frag_out[eng] with engine @eng; the input, as cut, back? */
+static void
+reasm_back(int eng, bool whole, uint32_t tl)
+{
+	struct fwd_visit_count vc = { 0, 0 };
+	struct rte_mbuf *m = NULL, *o;
+	struct fwd_reasm *t = NULL;
+	struct fwd_raw_reasm *rt = NULL;
+	uint32_t i, n = frag_n[eng], k;
+	bool raw_holds = n <= RTE_LIBRTE_IP_FRAG_MAX_FRAG;
+	int r = FWD_HELD;
+
+	if (eng == 0)
+		t = fwd_reasm_create(4, FRAG_POOL_N, UINT64_MAX / 2,
+				     SOCKET_ID_ANY);
+	else
+		rt = fwd_raw_reasm_create(4, UINT64_MAX / 2, frag_pool,
+					  SOCKET_ID_ANY);
+	FZ_ASSERT(t != NULL || rt != NULL, "table");
+	for (i = 0; i < n; i++) {
+		k = eng == 0 ? frag_order(i, n) : i;
+		o = frag_out[eng][k];
+		if (eng == 0) {
+			struct hb_buf b;
+
+			FZ_ASSERT(hb_buf_attach(&b, o) == 0, "attach");
+			r = fwd_reasm(t, &b, 0, 0, &vc, &m);
+			FZ_ASSERT(hb_buf_nb_segs(&b) == 0 || r != FWD_PASS,
+				  "buffer left");
+			if (r != FWD_PASS && r != FWD_HELD &&
+			    hb_buf_nb_segs(&b) != 0)
+				rte_pktmbuf_free(hb_buf_detach(&b));
+		} else {
+			m = o;
+			r = fwd_raw_reasm(rt, &m, 0, 0);
+			fwd_raw_dr_free(rt);
+			if (r != FWD_PASS && r != FWD_HELD && m != NULL)
+				rte_pktmbuf_free(m);
+		}
+		if (eng == 1 && !raw_holds)
+			/* More than librte_ip_frag holds: never whole. */
+			FZ_ASSERT(r == FWD_HELD || r == FWD_DROP_IP_FRAG ||
+				  r == FWD_DROP_BAD_FRAGMENT,
+				  "raw reassembly: fragment %u of %u: %s", i,
+				  n, res_name(r));
+		else if (!whole)
+			/* A fragment cut again: its pieces wait for the rest
+			 * (the input may not be a valid fragment: MF with a
+			 * payload that is not a multiple of 8); librte_ip_frag
+			 * holds 6 pieces between a first and a last. */
+			FZ_ASSERT(r == FWD_HELD || r == FWD_DROP_BAD_FRAGMENT ||
+				  (eng == 1 && r == FWD_DROP_IP_FRAG),
+				  "%s reassembly: fragment %u of %u: %s",
+				  eng ? "raw" : "hyperbuf", i, n, res_name(r));
+		else
+			FZ_ASSERT(r == (i + 1 < n || !whole ? FWD_HELD :
+					FWD_PASS),
+				  "%s reassembly: fragment %u of %u: %s",
+				  eng ? "raw" : "hyperbuf", i, n, res_name(r));
+	}
+	frag_n[eng] = 0;
+	if (r == FWD_PASS) {
+		/* The input, its padding cut off, its checksum recomputed. */
+		memcpy(exp_buf[1], pkt, 14 + tl);
+		put16(exp_buf[1] + 20, be16(pkt + 20) & 0x4000);
+		model_cksum(exp_buf[1] + 14);
+		flatten(m);
+		assert_bytes(exp_buf[1], 14 + tl, eng ? "raw reassembly" :
+			     "hyperbuf reassembly");
+		rte_pktmbuf_free(m);
+	}
+	if (eng == 0)
+		fwd_reasm_free(t);
+	else
+		fwd_raw_reasm_free(rt);
+	release_held();
+}
+
+static void
+check_frag(void)
+{
+	uint32_t mtu = 68 + (prm.vni % 1500), n, plen, calls[2], tl = 0, hl, k;
+	bool whole;
+	int r, eng, rr;
+
+	cur_mode = "frag";
+	/* At most FRAG_MAX fragments: a larger MTU for large packets. */
+	if (pkt_len >= 34 && be16(pkt + 12) == 0x0800) {
+		hl = (pkt[14] & 15u) * 4;
+		tl = be16(pkt + 16);
+		if (hl >= 20 && tl > hl)
+			mtu = RTE_MAX(mtu, hl + 8 + (tl - hl) / FRAG_MAX);
+	}
+	mtu = RTE_MIN(mtu, 65000u);
+	r = model_frag(mtu, &n, &plen);
+	FZ_ASSERT(n <= FRAG_MAX, "%u fragments", n);
+	whole = n > 0 && (be16(pkt + 20) & 0x3fff) == 0;
+	for (eng = 0; eng < 2; eng++) {
+		cur_mode = eng ? "frag, raw engine" : "frag";
+		rr = frag_engine(eng, mtu, -1, &calls[eng]);
+		FZ_ASSERT(rr == r, "%s, model %s", res_name(rr), res_name(r));
+		FZ_ASSERT(frag_n[eng] == n, "%u fragments, model %u",
+			  frag_n[eng], n);
+		if (r == FWD_PASS && n == 0)
+			assert_bytes(frag_exp, plen, cur_mode);
+		else
+			frag_flatten(frag_out[eng], n, mtu);
+		cur_mode = eng ? "frag then reasm, raw engine" :
+				 "frag then reasm";
+		if (n != 0)
+			reasm_back(eng, whole, tl);
+		frag_free(eng);
+		release_held();
+		if (!lay.fault || calls[eng] == 0)
+			continue;
+		/* The k-th allocation fails (or the one past the last). */
+		cur_mode = eng ? "frag fault, raw engine" : "frag fault";
+		k = lay.fault_k % (calls[eng] + 1);
+		rr = frag_engine(eng, mtu, (int)k, &calls[eng]);
+		FZ_ASSERT(rr == (k < calls[eng] ? FWD_DROP_NO_MBUF : r),
+			  "failing allocation %u of %u: %s", k, calls[eng],
+			  res_name(rr));
+		frag_free(eng);
+		release_held();
+	}
+}
+
+/* The input as one packet through both reassembly tables (fresh). */
+static void
+check_reasm(void)
+{
+	struct fwd_visit_count vc = { 0, 0 };
+	struct fwd_reasm *t = fwd_reasm_create(4, 64, UINT64_MAX / 2,
+					       SOCKET_ID_ANY);
+	struct fwd_raw_reasm *rt = fwd_raw_reasm_create(4, UINT64_MAX / 2,
+							frag_pool,
+							SOCKET_ID_ANY);
+	struct rte_mbuf *m = NULL;
+	struct hb_buf b;
+	int r, r2;
+
+	cur_mode = "reasm";
+	FZ_ASSERT(t != NULL && rt != NULL, "tables");
+	FZ_ASSERT(hb_buf_attach(&b, build()) == 0, "attach");
+	r = fwd_reasm(t, &b, 0, 0, &vc, &m);
+	FZ_ASSERT(r == FWD_PASS || r == FWD_HELD ||
+		  (r >= 0 && r < FWD_DROP_MAX && r != FWD_DROP_HB_ERROR),
+		  "result %s", res_name(r));
+	if (r == FWD_PASS) {
+		/* Not a fragment: as it came. */
+		flatten(m);
+		assert_bytes(pkt, pkt_len, "reasm");
+		rte_pktmbuf_free(m);
+	} else if (hb_buf_nb_segs(&b) != 0) {
+		rte_pktmbuf_free(hb_buf_detach(&b));
+	}
+	fwd_reasm_flush(t);
+	FZ_ASSERT(t->acct[0].drops[FWD_DROP_REASM_FLUSH] ==
+		  (r == FWD_HELD ? 1u : 0u), "flush");
+	fwd_reasm_free(t);
+	release_held();
+
+	cur_mode = "reasm, raw engine";
+	m = build();
+	r2 = fwd_raw_reasm(rt, &m, 0, 0);
+	FZ_ASSERT(r2 == r || (r == FWD_DROP_HB_ERROR), "raw %s, hyperbuf %s",
+		  res_name(r2), res_name(r));
+	if (m != NULL) {
+		flatten(m);
+		if (r2 == FWD_PASS)
+			assert_bytes(pkt, pkt_len, "raw reasm");
+		rte_pktmbuf_free(m);
+	}
+	fwd_raw_reasm_free(rt);
+	release_held();
+}
+
+/* ---------------------------------------------------------------------
  * libFuzzer entry points
  */
 
@@ -1184,6 +1579,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 						SOCKET_ID_ANY);
 		RTE_VERIFY(pools[i] != NULL);
 	}
+	frag_pool = hb_fault_pool_create("fpfrag", FRAG_POOL_N,
+					 RTE_PKTMBUF_HEADROOM + 128,
+					 SOCKET_ID_ANY);
+	RTE_VERIFY(frag_pool != NULL);
 	warm_up();
 	rte_malloc_get_socket_stats((int)rte_socket_id(), &heap_base);
 	return 0;
@@ -1211,6 +1610,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_encap_fault();
 	check_decap();
 	check_router();
+	check_frag();
+	check_reasm();
 
 	rte_malloc_get_socket_stats((int)rte_socket_id(), &heap);
 	FZ_ASSERT(heap.heap_allocsz_bytes == heap_base.heap_allocsz_bytes,

@@ -11,7 +11,10 @@ broken VXLAN) and 'huge' set, each in a layout of its own (pools from 40 to
 and VXLAN headers, direct, shared, indirect and external-buffer segments,
 headroom with and without room for 50 bytes, VXLAN depth 1..8, injected
 allocation failures), plus layouts chosen for encap's allocation points
-and the 65499-byte encap limit.
+and the 65499-byte encap limit; and for frag and reasm the packets of the
+'frag' and 'reasm' sets (large IPv4 packets, DF, options, fragments of
+every kind), with MTUs and reassembly orders from the seed (the MTU is 68
++ the VXLAN seed's VNI % 1500, the order the metadata seed's top bits).
 
 Input format (see decode() in fuzz_pkt.c): [0] pool | extend << 3 |
 fault << 4 | (depth - 1) << 5; [1] (segments - 1) | fault_k << 3; [2]
@@ -132,6 +135,23 @@ def seeds():
                     case(udp, P65535, ((EXT, 0, 20), (INDIRECT, 0, 30000),
                                        (DIRECT, 0, 0)), depth=d,
                          target=t)))
+    # frag and reasm: big packets, DF, options, fragments; MTUs from 68
+    # up, the four reassembly orders, failures in the fragment pool.
+    fr = gen_pcap.generate("frag") + gen_pcap.generate("reasm")
+    for i, (name, f) in enumerate(fr):
+        target = None
+        if len(f) > MAX_DATA:
+            target, f = len(f), f[:MAX_DATA]
+        pool = (P2176, P65535, P192)[i % 3]
+        if target is not None or len(f) > 8 * ROOMS[pool]:
+            pool = P65535
+        segs = ((DIRECT, 128, 0),)
+        if i % 3 == 2:
+            segs = split_layout(rng, target or len(f), ROOMS[pool]) or segs
+        out.append(("seed-frag-%03d-%s" % (i, name),
+                    case(f, pool, segs, fault=(i % 7) if i % 4 == 0 else
+                         None, meta=(i % 4) << 6,
+                         seed=rng.randrange(1 << 32), target=target)))
     # VXLAN headers cut at every byte across two segments, depth 1 and 2.
     for cut in range(1, 50, 3):
         out.append(("seed-vxlan-cut%02d" % cut,

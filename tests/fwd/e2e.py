@@ -855,6 +855,10 @@ CASES.update({
     "bad-args": case_bad_args,
 })
 
+# frag and reasm: tests/fwd/e2e_frag.py.
+import e2e_frag  # noqa: E402
+CASES.update(e2e_frag.register(sys.modules[__name__]))
+
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -9,6 +9,16 @@ Sets (deterministic for a given seed):
          frames (truncated Ethernet/IPv4/UDP, bad version, bad IHL, bad
          total length, TTL 0/1, non-IPv4); VXLAN and non-VXLAN for decap.
   huge   frames around the largest size VXLAN can encapsulate.
+  router route with --ip: ARP, TTL expiry, ICMP rules.
+  frag   for frag mode at MTU 576 and 1500: packets that fit, UDP and
+         ICMP (valid checksums) of 1 to 20 kB, DF, IPv4 options copied or
+         not, packets that are fragments already, Ethernet padding,
+         malformed and non-IPv4 frames over the MTU.
+  reasm  fragment streams (cut here, not by hb-fwd or the model): in
+         order, reversed, shuffled, duplicated, overlapping, missing a
+         piece, oversize, tiny, multi-segment, interleaved, more than 8,
+         same id with another protocol, padded, with options, malformed;
+         and packets that are not fragments.
 
 Usage: gen_pcap.py SET OUT.pcap [--seed N] [--names OUT.txt]
 """
@@ -284,7 +294,225 @@ def set_router(rng):
     return pk
 
 
-SETS = {"mixed": set_mixed, "huge": set_huge, "router": set_router}
+def l4_checksum(src, dst, proto, seg):
+    """TCP/UDP checksum (RFC 768) over the pseudo header and @seg."""
+    c = model.checksum(src + dst + struct.pack("!BBH", 0, proto, len(seg)) +
+                       seg)
+    return c or 0xFFFF
+
+
+def ip_addr(rng, net):
+    return bytes([net, rng.randrange(256), rng.randrange(256),
+                  rng.randrange(1, 255)])
+
+
+def dgram(rng, size, proto=17, ident=None, df=False, opts=b"", src=None,
+          dst=None, frag=0):
+    """A valid IPv4 datagram in Ethernet (@size bytes of IP payload, UDP
+    or ICMP echo with correct checksums, @opts as IPv4 options)."""
+    src = src or ip_addr(rng, 10)
+    dst = dst or ip_addr(rng, 10)
+    body = payload(rng, size - 8)
+    if proto == 17:
+        hdr = struct.pack("!HHHH", rng.randrange(1024, 65536),
+                          rng.randrange(1, 65536), size, 0)
+        c = l4_checksum(src, dst, 17, hdr + body)
+        l4 = hdr[:6] + struct.pack("!H", c) + body
+    else:
+        hdr = struct.pack("!BBHHH", 8, 0, 0, rng.randrange(65536), 1)
+        c = model.checksum(hdr + body)
+        l4 = hdr[:2] + struct.pack("!H", c) + hdr[4:] + body
+    hl = 20 + len(opts)
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x40 | (hl // 4), 0,
+                               hl + size, rng.randrange(65536)
+                               if ident is None else ident,
+                               (0x4000 if df else 0) | frag, 64, proto, 0,
+                               src, dst)) + opts
+    ip[10:12] = struct.pack("!H", model.checksum(bytes(ip)))
+    return eth(rng, 0x0800) + bytes(ip) + l4
+
+
+def cut(frame, sizes, pad=0, plain_later=False):
+    """Fragments of the datagram in @frame: payload pieces of @sizes
+    bytes (the rest in a last piece), each with the header (options
+    too, unless @plain_later) of the datagram, offset, MF and checksum;
+    @pad bytes of Ethernet padding after each."""
+    hl = (frame[14] & 15) * 4
+    tl = struct.unpack("!H", frame[16:18])[0]
+    fo0 = struct.unpack("!H", frame[20:22])[0]
+    data = frame[14 + hl:14 + tl]
+    out, pos, i = [], 0, 0
+    while pos < len(data):
+        n = sizes[i] if i < len(sizes) else len(data) - pos
+        n = min(n, len(data) - pos)
+        h = bytearray(frame[14:14 + hl])
+        if plain_later and pos:
+            h = bytearray(h[:20])
+            h[0] = 0x45
+        more = pos + n < len(data) or bool(fo0 & 0x2000)
+        h[6:8] = struct.pack("!H", (fo0 & 0x4000) | ((fo0 & 0x1FFF) +
+                                                      pos // 8) |
+                             (0x2000 if more else 0))
+        h[2:4] = struct.pack("!H", len(h) + n)
+        h[10:12] = b"\0\0"
+        h[10:12] = struct.pack("!H", model.checksum(bytes(h)))
+        out.append(frame[:14] + bytes(h) + data[pos:pos + n] + bytes(pad))
+        pos += n
+        i += 1
+    return out
+
+
+def even(total, each):
+    """Piece sizes of @each bytes for a payload of @total."""
+    return [each] * (total // each)
+
+
+# A router alert (copied flag set) and a timestamp option (not copied),
+# with a NOP between: 4 + 1 + 3 + 12 bytes... padded to 20.
+OPTS_MIXED = bytes([0x94, 4, 0, 0, 1, 0x44, 12, 5]) + bytes(8) + b"\0" * 4
+OPTS_COPIED = bytes([0x94, 4, 0, 0])
+
+
+def set_frag(rng):
+    """For frag mode (MTU 576 or 1500, the tests run both)."""
+    pk = []
+
+    def add(name, frame):
+        pk.append((name, frame))
+
+    for n in (60, 500, 562, 576, 577):
+        add("udp-ip-%d" % n, dgram(rng, n - 20))
+    for n in (1500, 1501, 2000, 4000, 8972, 9000, 20000):
+        add("udp-%d" % n, dgram(rng, n - 20))
+    add("icmp-echo-8028", dgram(rng, 8008, proto=1))
+    add("icmp-echo-1500", dgram(rng, 1480, proto=1))
+    add("df-3000", dgram(rng, 2980, df=True))
+    add("df-1500", dgram(rng, 1480, df=True))
+    add("options-copied-3000", dgram(rng, 2976, opts=OPTS_COPIED))
+    add("options-mixed-3000", dgram(rng, 2960, opts=OPTS_MIXED))
+    add("options-40-5000", dgram(rng, 4940, opts=OPTS_MIXED * 2))
+    add("fragment-first-3000", dgram(rng, 2976, frag=0x2000))
+    add("fragment-middle-3000", dgram(rng, 2976, frag=0x2000 | 100))
+    add("fragment-last-3000", dgram(rng, 2976, frag=200,
+                                    opts=OPTS_MIXED))
+    add("fragment-end-past-65515", dgram(rng, 2000, frag=8000))
+    f = dgram(rng, 540)
+    add("padded-to-700", f + bytes(700 - len(f)))
+    f = dgram(rng, 1480)
+    add("padded-1500-to-1600", f + bytes(100))
+    add("not-ipv4-2000", eth(rng, 0x86DD) + payload(rng, 1986))
+    f = bytearray(dgram(rng, 2000))
+    f[14] = 0x65
+    add("bad-version-2020", bytes(f))
+    f = bytearray(dgram(rng, 2000))
+    f[16:18] = struct.pack("!H", 2500)
+    add("bad-total-len-2020", bytes(f))
+    f = bytearray(dgram(rng, 2000))
+    f[14] = 0x44
+    add("bad-ihl-2020", bytes(f))
+    return pk
+
+
+def set_reasm(rng):
+    """Fragment streams for reasm; every datagram its own id."""
+    pk = []
+    ids = iter(range(1000, 60000, 7))
+
+    def d(size, **kw):
+        return dgram(rng, size, ident=next(ids), **kw)
+
+    def add(name, frames):
+        pk.extend(("%s-%d" % (name, i), f) for i, f in enumerate(frames))
+
+    add("plain-100", [d(80)])
+    add("inorder-1500-576", cut(d(1480), even(1480, 552)))
+    add("inorder-9000-1500", cut(d(8980), even(8980, 1480)))
+    add("reversed-9000-1500", cut(d(8980), even(8980, 1480))[::-1])
+    fr = cut(d(8980), even(8980, 1480))
+    rng.shuffle(fr)
+    add("shuffled-9000-1500", fr)
+    fr = cut(d(4000, proto=1), even(4000, 1480))
+    add("duplicate-middle", [fr[0], fr[1], fr[1], fr[2]])
+    fr = cut(d(4000), even(4000, 1480))
+    add("duplicate-after", fr + [fr[1]])
+    f = d(1800)
+    fr = cut(f, [552, 552])
+    over = cut(f, [544, 560])[1]
+    add("overlap", [fr[0], over, fr[1], fr[2]])
+    fr = cut(d(4000), even(4000, 1480))
+    add("missing-middle", [fr[0], fr[2]])
+    fr = cut(d(3000), even(3000, 1480))
+    add("missing-first", fr[1:])
+    fr = cut(d(3000), [1480, 1480])
+    add("missing-last", fr[:2])
+    # Ping of death: a last fragment that would end past 65535.
+    f = d(2000)
+    fr = cut(f, [1000])
+    h = bytearray(fr[1])
+    h[20:22] = struct.pack("!H", 8100)
+    h[24:26] = b"\0\0"
+    h[24:26] = struct.pack("!H", model.checksum(bytes(h[14:34])))
+    add("oversize-end", [fr[0], bytes(h)])
+    # 65512 payload bytes behind a 60-byte first header: 65572 bytes.
+    fr = cut(d(65475, opts=OPTS_MIXED * 2), even(65475, 8880))
+    h = bytearray(fr[-1]) + payload(rng, 37)
+    h[16:18] = struct.pack("!H", len(h) - 14)
+    h[24:26] = b"\0\0"
+    h[24:26] = struct.pack("!H", model.checksum(bytes(h[14:74])))
+    add("oversize-options", fr[:-1] + [bytes(h)])
+    add("tiny-8", cut(d(200), even(200, 8)))
+    fr = cut(d(200), even(200, 8))
+    add("tiny-8-reversed", fr[::-1])
+    fr = cut(d(19980), even(19980, 8976))
+    rng.shuffle(fr)
+    add("multiseg-20000", fr)
+    add("nine-fragments", cut(d(1200), even(1200, 128)))
+    add("eight-fragments", cut(d(1000), even(1000, 128)))
+    streams = [cut(d(3000 + 500 * i), even(3000 + 500 * i, 1016))
+               for i in range(3)]
+    inter = []
+    for i in range(max(len(x) for x in streams)):
+        inter += [x[i] for x in streams if i < len(x)]
+    add("interleaved", inter)
+    src, dst, ident = ip_addr(rng, 10), ip_addr(rng, 10), next(ids)
+    a = cut(dgram(rng, 2000, proto=17, ident=ident, src=src, dst=dst),
+            [1480])
+    b = cut(dgram(rng, 2000, proto=1, ident=ident, src=src, dst=dst),
+            [1480])
+    add("same-id-other-proto", [a[0], b[0], a[1], b[1]])
+    fr = cut(d(3000), even(3000, 1480))
+    alt = cut(d(3200), even(3200, 1480))[2]
+    h = bytearray(alt)
+    h[18:20] = fr[0][18:20]
+    h[26:34] = fr[0][26:34]
+    h[24:26] = b"\0\0"
+    h[24:26] = struct.pack("!H", model.checksum(bytes(h[14:34])))
+    add("two-last", [fr[0], fr[2], bytes(h), fr[1]])
+    add("padded-last", cut(d(1500), [1480], pad=30))
+    add("options-first", cut(d(2960, opts=OPTS_MIXED), even(2960, 1464),
+                             plain_later=True))
+    f = d(1000)
+    fr = cut(f, [496])
+    z = bytearray(fr[0][:34])
+    z[16:18] = struct.pack("!H", 20)
+    z[24:26] = b"\0\0"
+    z[24:26] = struct.pack("!H", model.checksum(bytes(z[14:34])))
+    add("bad-empty-payload", [bytes(z)])
+    add("bad-middle-not-8", cut(d(1000), [500, 12])[:2])
+    z = bytearray(cut(d(1000), [496])[0])
+    z[14] = 0x44
+    add("bad-ihl", [bytes(z)])
+    z = bytearray(cut(d(1000), [496])[1])
+    z[16:18] = struct.pack("!H", 1200)
+    add("bad-total-len", [bytes(z)])
+    add("not-ipv4", [eth(rng, 0x88B5) + payload(rng, 100)])
+    add("short", [payload(rng, 20)])
+    add("plain-df-1400", [d(1380, df=True)])
+    return pk
+
+
+SETS = {"mixed": set_mixed, "huge": set_huge, "router": set_router,
+        "frag": set_frag, "reasm": set_reasm}
 
 
 def generate(name, seed=1):

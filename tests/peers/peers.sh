@@ -25,16 +25,27 @@
 #   jumbo-route through route: net_pcap on veth pairs (net_tap in DPDK
 #               22.11 refuses frames over 1522 bytes), hb-fwd in a third
 #               namespace
+#   frag-reasm  A on net_tap with MTU 1500, B on a veth pair with MTU 9000
+#               (net_pcap: net_tap in 22.11 cannot do 9000), one subnet;
+#               port 0 (A's) in reasm, port 1 (B's) in frag with --ip:
+#               A's ping -s 8000 goes out of A in fragments, reaches B
+#               whole, B's reply is cut to 1500 for A; B's ping -s 8000
+#               without DF is cut for A, A's fragmented reply joined for
+#               B; B's ping -M do -s 8000 gets ICMP fragmentation needed
+#               (MTU 1500) from hb-fwd and B's kernel takes the MTU
+#   frag-reasm-raw  the same with --engine raw (librte_ip_frag)
 #
 # Every run ends with hb-fwd stopped by SIGINT, exit status 0 and zero
 # mbufs in use. Namespaces (hbp-<role>-<pid>), interfaces (hbp<pid>...)
 # and processes are this script's own, removed and killed by pid on any
 # exit (trap). Exit 77 (skip) where namespaces, TAP or the tools are
-# missing; 1 on failure, with hb-fwd's log.
+# missing; 1 on failure, with hb-fwd's log. HB_PEERS_PREFIX (default hbp)
+# names the namespaces and interfaces.
 
 set -uo pipefail
 
 CASES="io route route-raw vxlan vxlan-1500 jumbo-io jumbo-route"
+CASES="$CASES frag-reasm frag-reasm-raw"
 
 if [ "${1:-}" = --list ]; then
 	for c in $CASES; do echo "$c"; done
@@ -53,12 +64,13 @@ esac
 
 ID=$$
 WORK=$2/$CASE
-NS_A=hbp-a-$ID
-NS_B=hbp-b-$ID
-NS_R=hbp-r-$ID
+P=${HB_PEERS_PREFIX:-hbp}
+NS_A=$P-a-$ID
+NS_B=$P-b-$ID
+NS_R=$P-r-$ID
 # Interface names: at most 15 characters.
-IF_A=hbp${ID}a
-IF_B=hbp${ID}b
+IF_A=$P${ID}a
+IF_B=$P${ID}b
 # The kernel hosts' MACs (never the DPDK ports': a TAP port and its
 # interface share one MAC unless changed).
 MAC_A=02:68:62:70:00:0a
@@ -477,6 +489,74 @@ case_jumbo_io()
 	ping_ok "$NS_A" 192.0.2.2 -M do -s 8972
 	tcp_ok "$NS_A" "$NS_B" 192.0.2.2 8
 	stop_hbfwd
+}
+
+# frag-reasm: A (tap, MTU 1500) and B (veth, MTU 9000) on 192.0.2.0/24.
+case_frag_reasm()
+{
+	local out mtu
+
+	need_tools ethtool
+	ns_add "$NS_R"
+	ns_add "$NS_A"
+	ns_add "$NS_B"
+	no_ipv6 "$NS_A"
+	no_ipv6 "$NS_B"
+	ip -n "$NS_R" link add "$IF_B" mtu 9000 type veth peer \
+		name "${IF_B}h" netns "$NS_B" mtu 9000 ||
+		fail "cannot create veth $IF_B"
+	in_ns "$NS_B" ethtool -K "${IF_B}h" tx off tso off gso off gro off \
+		>/dev/null 2>&1
+	in_ns "$NS_R" ethtool -K "$IF_B" tx off tso off gso off gro off \
+		>/dev/null 2>&1
+	in_ns "$NS_R" sysctl -qw "net.ipv6.conf.$IF_B.disable_ipv6=1"
+	ip -n "$NS_R" link set "$IF_B" up
+	start_hbfwd ip netns exec "$NS_R" -- -l 0-1 \
+		--vdev "net_tap0,iface=$IF_A" \
+		--vdev "net_pcap1,rx_iface_in=$IF_B,tx_iface=$IF_B" -- \
+		--mode 0:reasm,1:frag --mtu 0:1500,1:9000 \
+		--ip 1,192.0.2.254/24 "${APP_COMMON[@]}" \
+		--stats-json "$WORK/stats.json" "$@"
+	ip -n "$NS_R" link set "$IF_A" netns "$NS_A" ||
+		fail "cannot move $IF_A into $NS_A"
+	ip -n "$NS_A" link set "$IF_A" mtu 1500
+	host "$NS_A" "$IF_A" "$MAC_A" 192.0.2.1/24
+	host "$NS_B" "${IF_B}h" "$MAC_B" 192.0.2.2/24
+	ping_ok "$NS_A" 192.0.2.2
+	# A's 8028-byte datagrams leave A in fragments (MTU 1500), are
+	# joined by port 0's reasm for B's 9000-byte link; B's whole
+	# replies are cut by port 1's frag for A.
+	ping_ok "$NS_A" 192.0.2.2 -s 8000
+	# B's, without DF: cut for A, A's fragmented replies joined.
+	ping_ok "$NS_B" 192.0.2.1 -s 8000 -M dont
+	# With DF: hb-fwd drops it and says fragmentation needed, MTU 1500.
+	out=$(in_ns "$NS_B" ping -n -c 2 -i 0.3 -W 2 -M do -s 8000 \
+		192.0.2.1 2>&1)
+	echo "$out" | grep -i -m 1 "frag\|mtu"
+	mtu=$(ip -n "$NS_B" route get 192.0.2.1 | grep -o 'mtu [0-9]*')
+	[ "$mtu" = "mtu 1500" ] ||
+		fail "B did not take the MTU of hb-fwd's ICMP ('$mtu'):
+$out"
+	log "B's route to A: $mtu (ICMP fragmentation needed from hb-fwd)"
+	stop_hbfwd
+	[ "$(json_get 'd["ports"][0]["frag"]["reassembled"] >= 10')" = True ] ||
+		fail "port 0 reassembled $(json_get 'd["ports"][0]["frag"]')"
+	[ "$(json_get 'd["ports"][1]["frag"]["fragmented"] >= 10')" = True ] ||
+		fail "port 1 fragmented $(json_get 'd["ports"][1]["frag"]')"
+	[ "$(json_get 'd["drops"]["frag_needed"] >= 1')" = True ] ||
+		fail "no frag_needed drop"
+	[ "$(json_get 'd["built"]["icmp_sent"] >= 1')" = True ] ||
+		fail "no ICMP sent"
+	[ "$(json_get 'd["totals"]["tx_dropped"]')" -eq 0 ] ||
+		fail "TX drops"
+	log "port 0 (reasm): $(json_get 'd["ports"][0]["frag"]'); port 1" \
+		"(frag): $(json_get 'd["ports"][1]["frag"]'); drops:" \
+		"$(json_get '{k: v for k, v in d["drops"].items() if v}')"
+}
+
+case_frag_reasm_raw()
+{
+	case_frag_reasm --engine raw
 }
 
 case_jumbo_route()
