@@ -239,7 +239,8 @@ visit_grow_empty(struct hb_buf *b, uint32_t off, uint32_t len, uint32_t grow,
 	char *p;
 
 	v->state = 0; /* not live until granted */
-	if (off != 0 || len > grow)
+	/* Longer than bounce memory: the general path refuses it (-E2BIG). */
+	if (off != 0 || len > grow || len > HB_VISIT_BOUNCE_SIZE)
 		return 1;
 	m = rte_pktmbuf_alloc(b->mp);
 	if (m == NULL) {

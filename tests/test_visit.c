@@ -1989,6 +1989,11 @@ test_release_errors(void **state)
 		vis_garbage(&v);
 		assert_int_equal(hb_visit_write(&u, 0, 10, 10, &v), -ENOMEM);
 		assert_not_granted(&v);
+		/* Never mappable: -E2BIG before any mbuf is asked for. */
+		assert_int_equal(hb_visit_write(&u, 0, HB_VISIT_BOUNCE_SIZE + 1,
+						UINT32_MAX, &v),
+				 -E2BIG);
+		assert_not_granted(&v);
 		rte_pktmbuf_free_bulk(hog, n);
 	}
 	hb_assert_pool_at(exh_pool, base_e);
