@@ -582,7 +582,7 @@ int hb_buf_trim(struct hb_buf *b, uint32_t len);
  *   On failure @p b is unchanged.
  */
 __rte_experimental
-int hb_buf_adj(struct hb_buf *b, uint32_t len);
+static inline int hb_buf_adj(struct hb_buf *b, uint32_t len);
 
 /**
  * Move the bytes [@p at, len) of @p b into @p tail, without copying.
@@ -1061,13 +1061,7 @@ hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 		   b->idx == NULL && (h = b->head) != NULL && len != 0 &&
 		   h->pkt_len != 0 && len <= rte_pktmbuf_headroom(h) &&
 		   __hb_seg_exclusive(h) && h->pkt_len <= UINT32_MAX - len &&
-		   (b->tail != NULL ||
-		    (h->nb_segs == 1 && h->data_len == h->pkt_len &&
-		     h->next == NULL)))) {
-		if (b->tail == NULL) { /* resolved: as buf_resolve() does */
-			b->tail = h;
-			b->mp = h->pool;
-		}
+		   __hb_buf_chain_ok(b, h))) {
 		h->data_off = (uint16_t)(h->data_off - len);
 		h->data_len = (uint16_t)(h->data_len + len);
 		h->pkt_len += len;
@@ -1079,6 +1073,28 @@ hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len)
 		return 0;
 	}
 	return __hb_buf_prepend(b, src, len);
+}
+
+__rte_experimental
+static inline int
+hb_buf_adj(struct hb_buf *b, uint32_t len)
+{
+	struct rte_mbuf *h;
+
+	/* Inside the head (no index): a header stripped off a packet. */
+	if (likely(b != NULL && b->state == __HB_STATE_IDLE &&
+		   b->idx == NULL && (h = b->head) != NULL && len != 0 &&
+		   len < h->data_len && __hb_buf_chain_ok(b, h))) {
+		h->data_off = (uint16_t)(h->data_off + len);
+		h->data_len = (uint16_t)(h->data_len - len);
+		h->pkt_len -= len;
+		/* Offsets moved: caches and cursors are stale. */
+		b->pos_seg = h;
+		b->pos_off = 0;
+		b->gen = __hb_gen_next(b->gen);
+		return 0;
+	}
+	return __hb_buf_adj(b, len);
 }
 
 __rte_experimental

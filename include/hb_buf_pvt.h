@@ -174,10 +174,32 @@ __hb_buf_reset(struct hb_buf *b, struct rte_mempool *mp)
 	b->sh = NULL;
 }
 
+/**
+ * @internal Is the chain of @p b known to be consistent, so that a call may
+ * use it beyond the head? Yes once checked (its tail found); an adopted
+ * chain of one segment is checked here, in the head alone (nb_segs,
+ * data_len against pkt_len, next), as its first use would: the tail and
+ * pool are then known. Else false: the caller takes the slow path, which
+ * checks a longer adopted chain.
+ */
+static inline bool
+__hb_buf_chain_ok(struct hb_buf *b, struct rte_mbuf *h)
+{
+	if (likely(b->tail != NULL))
+		return true;
+	if (h->nb_segs != 1 || h->data_len != h->pkt_len || h->next != NULL)
+		return false;
+	b->tail = h;
+	b->mp = h->pool;
+	return true;
+}
+
 /* Out-of-line slow paths ("rare case") of the inline calls. */
 
 /** @internal Slow path of hb_buf_free(). */
 int __hb_buf_free(struct hb_buf *b);
+/** @internal Slow path of hb_buf_adj(). */
+int __hb_buf_adj(struct hb_buf *b, uint32_t len);
 /** @internal Slow path of hb_buf_prepend(). */
 int __hb_buf_prepend(struct hb_buf *b, const void *src, uint32_t len);
 /** @internal Slow path of hb_buf_detach(). */

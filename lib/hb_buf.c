@@ -168,6 +168,9 @@ hb_buf_resolve(const struct hb_buf *b)
 {
 	if (likely(b->tail != NULL || b->head == NULL))
 		return 0;
+	/* One segment: checked in the head alone. */
+	if (__hb_buf_chain_ok(buf_caches(b), b->head))
+		return 0;
 	return buf_resolve(buf_caches(b));
 }
 
@@ -1015,7 +1018,7 @@ buf_adj(struct hb_buf *b, uint32_t len)
 }
 
 int
-hb_buf_adj(struct hb_buf *b, uint32_t len)
+__hb_buf_adj(struct hb_buf *b, uint32_t len)
 {
 	int rc = buf_mut_enter(b);
 

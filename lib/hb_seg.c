@@ -382,6 +382,17 @@ hb_seg_list_alloc(struct rte_mempool *mp, uint32_t n, struct rte_mbuf **first,
 	struct rte_mbuf *head = NULL, *prev = NULL;
 	uint32_t done = 0;
 
+	if (n == 1) {
+		/* One: the inline get, not the bulk machinery. */
+		head = rte_pktmbuf_alloc(mp);
+		if (head == NULL)
+			return -ENOMEM;
+		head->data_off = 0;
+		HB_STAT_ADD(segs_alloc, 1);
+		*first = head;
+		*last = head;
+		return 0;
+	}
 	while (done < n) {
 		uint32_t k = RTE_MIN(n - done, (uint32_t)HB_ALLOC_BURST);
 		uint32_t i;
