@@ -188,8 +188,8 @@ static uint32_t
 growth_seg(const struct hb_growth *g, uint32_t own, uint64_t need,
 	   uint64_t have)
 {
-	uint64_t want = RTE_MIN(RTE_MAX(need, have),
-				(uint64_t)RTE_MIN(g->max_seg, (uint32_t)UINT16_MAX));
+	uint32_t top = RTE_MIN(g->max_seg, (uint32_t)UINT16_MAX);
+	uint64_t want = RTE_MIN(RTE_MAX(need, have), (uint64_t)top);
 	uint32_t below = 0, above = 0, r;
 	unsigned int i;
 
