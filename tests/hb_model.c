@@ -311,16 +311,18 @@ chain_segs(const struct rte_mbuf *head, uint32_t *reserved)
 struct hb_join
 hb_model_concat(const struct hb_buf *dst, const struct hb_buf *src)
 {
-	struct hb_join j = { 0, 0, false };
+	struct hb_join j = { 0, 0, 0, false };
 	uint32_t dres, sres, dn, sn;
 
 	dn = chain_segs(dst->head, &dres);
 	sn = chain_segs(src->head, &sres);
 	j.segs = dn;
+	j.room = hb_model_room(dst);
 	if (sn == 0)
 		return j;		/* nothing to move */
 	if (dn == 0) {
 		j.segs = sn;		/* dst takes src whole */
+		j.room = hb_model_room(src);
 		return j;
 	}
 	if (src->head->pkt_len == 0) {
@@ -329,6 +331,7 @@ hb_model_concat(const struct hb_buf *dst, const struct hb_buf *src)
 	}
 	j.segs = dn - dres + sn;
 	j.freed = dres;
+	j.room = hb_model_room(src);
 	j.too_big = j.segs > RTE_MBUF_MAX_NB_SEGS ||
 		    src->head->pkt_len > UINT32_MAX - dst->head->pkt_len;
 	return j;

@@ -126,11 +126,13 @@ struct hb_need hb_model_need_split(const struct hb_buf *b, uint32_t at);
  * the chains (an adopted chain's tail need not be known yet): @segs the
  * segments of @dst after the call, @freed the mbufs it frees (@dst's
  * reserved segments, or all of @src's when @src holds segments but no
- * byte), @too_big set when the call must fail with -E2BIG.
+ * byte), @room what hb_model_room() of @dst is then (@src's room when its
+ * segments move), @too_big set when the call must fail with -E2BIG.
  */
 struct hb_join {
 	uint32_t segs;
 	uint32_t freed;
+	uint32_t room;
 	bool too_big;
 };
 

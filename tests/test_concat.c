@@ -85,6 +85,7 @@ concat_ok(struct hb_buf *dst, struct hb_buf *src, const uint8_t *exp,
 	assert_int_equal(hb_buf_concat(dst, src), 0);
 	hb_assert_buf_bytes(dst, exp, len);
 	assert_int_equal(hb_buf_nb_segs(dst), j.segs);
+	assert_int_equal(hb_model_room(dst), j.room);
 	assert_int_equal(in_use(), before - j.freed);
 	hb_assert_buf_ok(src);
 	assert_int_equal(hb_buf_len(src), 0);
@@ -161,7 +162,6 @@ test_bytes(void **state)
 	pools_base(base);
 	for (i = 0; i < RTE_DIM(bcases); i++) {
 		const struct bcase *c = &bcases[i];
-		bool src_bytes = c->slen > 0;
 
 		hb_test_ctx("%s", c->what);
 		hb_test_buf(&d, *c->dpool, pat, c->dlen, c->dpiece);
@@ -169,15 +169,15 @@ test_bytes(void **state)
 		hb_test_buf(&s, *c->spool, pat + c->dlen, c->slen, c->spiece);
 		assert_int_equal(hb_buf_reserve(&s, c->sres), 0);
 		/*
-		 * The room for appends after the join: src's (its reserved
-		 * segments follow the bytes), or dst's when src brings no
-		 * byte (its segments are freed) unless dst has no segment
-		 * (it takes src's).
+		 * The room for appends after the join (concat_ok() checks
+		 * the model's): src's (its reserved segments follow the
+		 * bytes), or dst's when src brings no byte (its segments
+		 * are freed) unless dst has no segment (it takes src's).
 		 */
-		room = src_bytes || hb_buf_nb_segs(&d) == 0 ?
+		room = c->slen > 0 || hb_buf_nb_segs(&d) == 0 ?
 			       hb_model_room(&s) : hb_model_room(&d);
+		assert_int_equal(hb_model_concat(&d, &s).room, room);
 		concat_ok(&d, &s, pat, c->dlen + c->slen);
-		assert_int_equal(hb_model_room(&d), room);
 		len = c->dlen + c->slen;
 		/* The room is there: filling it takes no mbuf. */
 		before = in_use();
