@@ -1719,6 +1719,17 @@ op_vis(bool write)
 	}
 	if ((mask & A(OK)) && bounced_live() > 0)
 		mask |= A(ENOMEM);
+	/*
+	 * Too big to map, and the pool short for the growth: either error
+	 * (their order is not documented; an empty buffer's first segment is
+	 * tried first).
+	 */
+	if (grows && mask == A(E2BIG)) {
+		nd = hb_model_need_append(&s->b,
+					  (uint64_t)off + len - s->m.len);
+		if (pool_short(s->pool, &nd))
+			mask |= A(ENOMEM);
+	}
 	allocating = growth_pools(s->pool);
 	ALLOW_CHANGE(bi);
 	avail = rte_mempool_avail_count(pools[s->pool]);
@@ -2141,6 +2152,23 @@ op_fault(void)
 		EXPECT(hb_fault_fail_call(pools[p], k & 7), A(OK));
 }
 
+/*
+ * Can [@off, +@len) (inside @b, in more than one segment) be made
+ * contiguous in place: is the segment holding @off exclusive, with room
+ * after its data for the rest of the range?
+ */
+static bool
+pullup_in_place(const struct hb_buf *b, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *m;
+	uint32_t s = 0;
+
+	for (m = b->head; m != NULL && off - s >= m->data_len; m = m->next)
+		s += m->data_len;
+	return m != NULL && hb_model_seg_excl(m) &&
+	       rte_pktmbuf_tailroom(m) >= (uint64_t)off - s + len - m->data_len;
+}
+
 /* Make a range contiguous (bytes unchanged, segments may change). */
 static void
 op_pullup(void)
@@ -2151,7 +2179,7 @@ op_pullup(void)
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
 	struct hb_need nd = { 0, 1 };
 	unsigned int mask = 0;
-	bool one;
+	bool one, in_place;
 	int rc;
 
 	pick_range(s->m.len, &off, &len);
@@ -2160,14 +2188,21 @@ op_pullup(void)
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len;
 	one = len == 0 || (hb_range_ok(s->m.len, off, len) &&
 			   one_seg(&s->b, off, len) != NULL);
+	/*
+	 * Without a new segment (the first two steps of hb_buf_pullup()),
+	 * whatever its length: a class segment holds more than the pool's.
+	 */
+	in_place = one || (hb_range_ok(s->m.len, off, len) &&
+			   pullup_in_place(&s->b, off, len));
 	if (!mut_ok(s))
 		mask |= A(EBUSY);
 	if (!hb_range_ok(s->m.len, off, len))
 		mask |= A(ERANGE);
-	else if (len > cap)
+	else if (len > cap && !in_place)
 		mask |= A(E2BIG);
 	if (mask == 0)
-		mask = A(OK) | (!one && pool_short(s->pool, &nd) ? A(ENOMEM) : 0);
+		mask = A(OK) |
+		       (!in_place && pool_short(s->pool, &nd) ? A(ENOMEM) : 0);
 	allocating = 1u << s->pool;
 	if (!one)
 		ALLOW_CHANGE(bi);
