@@ -162,21 +162,102 @@ seg_cap(const struct hb_buf *b)
 	return rte_pktmbuf_data_room_size(hb_buf_pool(b));
 }
 
+/*
+ * The growth policy's segment classes beyond the buffer's own pool, as
+ * documented: 4, 8, 16, 32 KiB and 65535 bytes.
+ */
+static const uint32_t growth_rooms[] = { 4096, 8192, 16384, 32768, 65535 };
+
+/* Bytes the first segment of an empty buffer holds: all but its headroom. */
+static uint32_t
+first_cap(uint32_t room)
+{
+	return room > RTE_PKTMBUF_HEADROOM ? room - RTE_PKTMBUF_HEADROOM : room;
+}
+
+/*
+ * The data room of the next segment growth takes, every class having
+ * segments free, for @need more bytes of a buffer of capacity @have whose
+ * own pool's segments hold @own bytes: the largest class not larger than
+ * max(@need, @have) (capped at max_seg), or when that does not hold @need
+ * the smallest class that does, or when no class is that small the
+ * smallest one. Classes are used only when larger than @own and not
+ * larger than max_seg; @own (the buffer's own pool) when none is wanted.
+ */
+static uint32_t
+growth_seg(const struct hb_growth *g, uint32_t own, uint64_t need,
+	   uint64_t have)
+{
+	uint32_t top = RTE_MIN(g->max_seg, (uint32_t)UINT16_MAX);
+	uint64_t want = RTE_MIN(RTE_MAX(need, have), (uint64_t)top);
+	uint32_t below = 0, above = 0, r;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(growth_rooms); i++) {
+		r = growth_rooms[i];
+		if (r <= own || r > g->max_seg)
+			continue;
+		if (r <= want)
+			below = r;
+		else if (above == 0)
+			above = r;
+	}
+	if (want <= own || (below == 0 && above == 0))
+		return own;
+	if (below != 0 && (below >= need || above == 0))
+		return below;
+	return above;
+}
+
+/* Segments for @need more bytes of a buffer of capacity @have. */
+static uint32_t
+grow_segs(const struct hb_growth *g, uint32_t own, uint64_t need,
+	  uint64_t have)
+{
+	/* The largest segment growth takes (capacity past it: all are). */
+	uint32_t top = growth_seg(g, own, UINT32_MAX, UINT32_MAX);
+	uint32_t n = 0, seg;
+
+	while (need > 0) {
+		seg = growth_seg(g, own, need, have);
+		/* The own pool serves the rest; or the largest class does. */
+		if (seg == own || have >= top)
+			return n + div_up(need, seg);
+		n++;
+		need -= RTE_MIN(need, (uint64_t)seg);
+		have += seg;
+	}
+	return n;
+}
+
 struct hb_need
 hb_model_need_append(const struct hb_buf *b, uint64_t n)
 {
 	struct hb_need nd = { 0, 0 };
-	uint32_t r;
+	struct hb_growth g = { .max_seg = 0 };
+	uint32_t own, r, first;
 
 	if (n == 0)
 		return nd;
+	own = seg_cap(b);
+	if (own == 0) /* a pool of clones: the call fails, taking nothing */
+		return nd;
+	if (hb_growth_get(&g) != 0)
+		g.max_seg = 0;
 	if (b->head == NULL) {
-		nd.lo = div_up(n, seg_cap(b));
-		nd.hi = nd.lo + 1;
+		first = first_cap(own);
+		nd.lo = nd.hi = 1;
+		if (n > first) {
+			nd.lo += grow_segs(&g, own, n - first, first);
+			nd.hi += div_up(n - first, own);
+		}
 		return nd;
 	}
 	r = hb_model_room(b);
-	nd.lo = nd.hi = n <= r ? 0 : div_up(n - r, seg_cap(b));
+	if (n <= r)
+		return nd;
+	nd.lo = grow_segs(&g, own, n - r, (uint64_t)b->head->pkt_len + r);
+	nd.hi = div_up(n - r, own);
 	return nd;
 }
 
@@ -208,6 +289,52 @@ hb_model_need_split(const struct hb_buf *b, uint32_t at)
 		off += m->data_len;
 	}
 	return nd;
+}
+
+/* Segments of the chain at @head, and those after its last byte. */
+static uint32_t
+chain_segs(const struct rte_mbuf *head, uint32_t *reserved)
+{
+	const struct rte_mbuf *m;
+	uint32_t n = 0, last = 0;
+
+	for (m = head; m != NULL; m = m->next) {
+		n++;
+		if (m->data_len > 0)
+			last = n;
+	}
+	/* All empty: the head is the tail, the rest reserved. */
+	*reserved = n - RTE_MAX(last, RTE_MIN(n, 1u));
+	return n;
+}
+
+struct hb_join
+hb_model_concat(const struct hb_buf *dst, const struct hb_buf *src)
+{
+	struct hb_join j = { 0, 0, 0, false };
+	uint32_t dres, sres, dn, sn;
+
+	dn = chain_segs(dst->head, &dres);
+	sn = chain_segs(src->head, &sres);
+	j.segs = dn;
+	j.room = hb_model_room(dst);
+	if (sn == 0)
+		return j;		/* nothing to move */
+	if (dn == 0) {
+		j.segs = sn;		/* dst takes src whole */
+		j.room = hb_model_room(src);
+		return j;
+	}
+	if (src->head->pkt_len == 0) {
+		j.freed = sn;		/* no byte: src's segments go */
+		return j;
+	}
+	j.segs = dn - dres + sn;
+	j.freed = dres;
+	j.room = hb_model_room(src);
+	j.too_big = j.segs > RTE_MBUF_MAX_NB_SEGS ||
+		    src->head->pkt_len > UINT32_MAX - dst->head->pkt_len;
+	return j;
 }
 
 const struct hb_int_desc hb_ints[HB_INT_NUM] = {

@@ -77,7 +77,23 @@ hb_range_ok(uint32_t blen, uint32_t off, uint32_t len)
 int64_t hb_model_chain_diff(const struct hb_model *m,
 			    const struct rte_mbuf *head);
 
-/* Mbufs a growing call takes from its pool: between lo and hi. */
+/*
+ * Segments a growing call takes, between lo and hi, counted over the
+ * buffer's own pool and the growth classes' pools together (compare with
+ * hb_test_in_use()-style totals).
+ *
+ * The growth policy is read with hb_growth_get(); the segment sizes are
+ * worked out here from its documented rule (struct hb_growth in
+ * hb_buf.h, docs/guide.md "Growth policy"), never asked of the library,
+ * for the default classes (4, 8, 16, 32 KiB, 65535 bytes: pools given
+ * with hb_growth_pool_add() must have those data rooms). lo is what the
+ * call takes when every class it wants has a segment free; when classes
+ * run dry, smaller ones serve, finally the buffer's own pool: up to hi
+ * segments, hi being what the own pool alone would give (so hi is also
+ * the most the own pool is asked for: -ENOMEM needs fewer than hi free
+ * there). With growth off (max_seg at or below the pool's data room),
+ * lo == hi.
+ */
 struct hb_need {
 	uint32_t lo, hi;
 };
@@ -93,8 +109,9 @@ bool hb_model_seg_excl(const struct rte_mbuf *m);
 uint32_t hb_model_room(const struct hb_buf *b);
 
 /*
- * What appending @n bytes to @b takes: the segments past its room (an
- * empty buffer may keep headroom in its first segment: one more).
+ * What appending (or reserving, or growing a write visit by) @n bytes to
+ * @b takes: the segments past its room. The first segment of an empty
+ * buffer keeps RTE_PKTMBUF_HEADROOM when its data room is larger.
  */
 struct hb_need hb_model_need_append(const struct hb_buf *b, uint64_t n);
 
@@ -103,6 +120,24 @@ struct hb_need hb_model_need_prepend(const struct hb_buf *b, uint32_t n);
 
 /* Splitting at @at: an indirect mbuf if the cut is inside a segment. */
 struct hb_need hb_model_need_split(const struct hb_buf *b, uint32_t at);
+
+/*
+ * What hb_buf_concat(@dst, @src) does to the segments, worked out from
+ * the chains (an adopted chain's tail need not be known yet): @segs the
+ * segments of @dst after the call, @freed the mbufs it frees (@dst's
+ * reserved segments, or all of @src's when @src holds segments but no
+ * byte), @room what hb_model_room() of @dst is then (@src's room when its
+ * segments move), @too_big set when the call must fail with -E2BIG.
+ */
+struct hb_join {
+	uint32_t segs;
+	uint32_t freed;
+	uint32_t room;
+	bool too_big;
+};
+
+struct hb_join hb_model_concat(const struct hb_buf *dst,
+			       const struct hb_buf *src);
 
 /* The typed integers, in this order. */
 enum hb_int {

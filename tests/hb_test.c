@@ -102,6 +102,21 @@ hb_test_growth_on(uint64_t mem)
 		rte_panic("hb_test_growth_on(): growth already in use\n");
 }
 
+void
+hb_test_growth_warm(struct rte_mempool *mp)
+{
+	static const uint8_t piece[64];
+	struct hb_buf b;
+	uint32_t len;
+
+	/* Capacity doubles: 256 KiB passes the largest class. */
+	assert_int_equal(hb_buf_init(&b, mp), 0);
+	for (len = 0; len < 256 * 1024; len += sizeof(piece))
+		assert_int_equal(hb_buf_append(&b, piece, sizeof(piece)), 0);
+	assert_int_equal(hb_buf_free(&b), 0);
+	assert_int_equal(hb_growth_in_use(), 0);
+}
+
 unsigned int
 hb_test_in_use(struct rte_mempool *mp)
 {

@@ -52,6 +52,14 @@ int hb_test_setup(const char *prog, const char *const *extra);
  */
 void hb_test_growth_on(uint64_t mem);
 
+/*
+ * With growth on: grow a buffer on @mp through every segment class, then
+ * free it, so that the classes' pools HyperBuf creates on first need exist
+ * from now on (a test that counts the DPDK heap's allocations then has a
+ * baseline).
+ */
+void hb_test_growth_warm(struct rte_mempool *mp);
+
 /* Segments in use in @mp and in the growth classes' pools. */
 unsigned int hb_test_in_use(struct rte_mempool *mp);
 

@@ -1455,16 +1455,22 @@ grow_exact(enum grow_op op, enum pre pre, uint32_t len)
 			 grow_name[op], pre, len, thr, nd.lo, nd.hi);
 }
 
-/* Growth of an empty buffer: the segments for the bytes, maybe one more */
+/*
+ * Growth of an empty buffer: exactly the segments for the bytes, the
+ * first one keeping its headroom (so one more than the data rooms alone
+ * would need, at some lengths).
+ */
 static void
 grow_empty(enum grow_op op, uint32_t len)
 {
 	struct hb_need nd;
-	unsigned int thr = grow_exhaust(op, PRE_EMPTY, len, &nd);
+	struct hb_buf e;
 
-	assert_int_equal(nd.lo, div_up(len, SMALL_ROOM));
-	assert_true(thr >= nd.lo);
-	assert_true(thr <= nd.hi);
+	grow_exact(op, PRE_EMPTY, len);
+	assert_int_equal(hb_buf_init(&e, small), 0);
+	nd = hb_model_need_append(&e, len);
+	assert_in_range(nd.lo, div_up(len, SMALL_ROOM),
+			div_up(len, SMALL_ROOM) + 1);
 }
 
 /* Crosses two bulk-get bursts of 32. */
@@ -1484,6 +1490,8 @@ test_enomem_append(void **state)
 	}
 	grow_empty(G_APPEND, BIG_GROW);
 	grow_empty(G_APPEND, 1);
+	/* Past the first segment's room, not past the pool's data room. */
+	grow_empty(G_APPEND, SMALL_ROOM - 100);
 	grow_empty(G_APPEND_BE64, 8);
 	hb_assert_pool_at(small, 0);
 }

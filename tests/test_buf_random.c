@@ -5,13 +5,20 @@
 /*
  * Randomized differential test. A few buffers (slots) live side by side,
  * each with a flat byte array as its model. Random operations of every kind
- * (append, prepend, read, write, trim, adj, split, peek, iov, reserve,
- * typed get/put, cursor reads, detach/attach round trips, clones) with
- * random sizes run on them; after EVERY operation each buffer is checked
- * in full against its model (length, every byte, hb_buf_check()), and the
- * pool count against what the buffers hold. Several pool configurations
- * are used, one so small that operations fail with -ENOMEM, which must then
- * have changed nothing.
+ * (append, prepend, read, write, trim, adj, split, concat, peek, iov,
+ * reserve, typed get/put, cursor reads, detach/attach round trips, clones)
+ * with random sizes run on them; after EVERY operation each buffer is
+ * checked in full against its model (length, every byte, hb_buf_check()),
+ * and the pool count against what the buffers hold. Several pool
+ * configurations are used, one so small that operations fail with -ENOMEM,
+ * which must then have changed nothing.
+ *
+ * The growth policy is off by default; --growth runs the configurations
+ * with it on (the default classes, far from dry: every growth takes
+ * exactly the segments hb_model.h works out), --growth-scarce with the
+ * smallest classes' pools (they run dry: smaller classes and the
+ * buffer's pool serve). Mbufs are then counted over the buffer's pool and
+ * the classes' pools.
  *
  * The seed is printed at start; HB_TEST_SEED=<seed> replays a run.
  */
@@ -82,6 +89,7 @@ enum op {
 	OP_DETACH,
 	OP_CLONE,
 	OP_FREE,
+	OP_CONCAT,
 	OP_NUM,
 	OP_CSTEP = OP_NUM, /* cursor calls inside OP_CURSOR (not drawn) */
 	OP_STATS
@@ -90,7 +98,8 @@ enum op {
 static const char *const op_name[OP_STATS] = {
 	"append", "append_int", "prepend", "read", "write", "trim", "adj",
 	"split", "join", "peek", "iov", "reserve", "get_int", "put_int",
-	"cursor", "detach_attach", "clone", "free", "(cursor calls)",
+	"cursor", "detach_attach", "clone", "free", "concat",
+	"(cursor calls)",
 };
 
 static const unsigned int op_weight[OP_NUM] = {
@@ -98,7 +107,7 @@ static const unsigned int op_weight[OP_NUM] = {
 	[OP_READ] = 8, [OP_WRITE] = 6, [OP_TRIM] = 7, [OP_ADJ] = 7,
 	[OP_SPLIT] = 5, [OP_JOIN] = 2, [OP_PEEK] = 6, [OP_IOV] = 5,
 	[OP_RESERVE] = 4, [OP_GET] = 5, [OP_PUT] = 5, [OP_CURSOR] = 5,
-	[OP_DETACH] = 3, [OP_CLONE] = 1, [OP_FREE] = 1,
+	[OP_DETACH] = 3, [OP_CLONE] = 1, [OP_FREE] = 1, [OP_CONCAT] = 4,
 };
 
 enum res {
@@ -166,14 +175,20 @@ struct slot {
 	uint16_t port;
 };
 
+/* The growth policy: off, on (classes far from dry), on with small classes */
+enum gmode { G_OFF, G_ON, G_SCARCE };
+
 static struct slot slots[NSLOT];
+static struct hb_model side_m;	/* a buffer built on the side (concat) */
 static const struct cfg *cfg;
+static enum gmode gmode;
 static struct rte_mempool *mp;
 static uint32_t cap;		/* bytes per fresh segment */
 static uint64_t seed, rs;
 static uint8_t *noise, *tmp, *scr;
 static struct iovec *iov, *jiov;
 static bool clone_mode;		/* two slots may share bytes: no writes */
+static bool clone_joined;	/* ... or one slot the same bytes twice */
 static unsigned long opno;
 
 static uint64_t
@@ -199,8 +214,19 @@ div_up(uint32_t a, uint32_t b)
  * failed check says it, with the seed to replay the run.
  */
 #define WHAT(fmt, ...)                                                         \
-	hb_test_ctx("config %s seed %#llx op #%lu: " fmt, cfg->name,           \
-		    (unsigned long long)seed, opno, ##__VA_ARGS__)
+	hb_test_ctx("config %s%s seed %#llx op #%lu: " fmt, cfg->name,         \
+		    gmode_name[gmode], (unsigned long long)seed, opno,         \
+		    ##__VA_ARGS__)
+
+static const char *const gmode_name[] = { "", " (growth)",
+					  " (growth, scarce classes)" };
+
+/* mbufs in use: the pool's and the growth classes'. */
+static unsigned int
+in_use(void)
+{
+	return hb_test_in_use(mp);
+}
 
 /* ---------------------------------------------------------------------
  * Checks after every operation
@@ -236,13 +262,13 @@ verify_slot(struct slot *s, bool raw)
 }
 
 /*
- * Every mbuf of the pool in use is a segment of a slot, or a direct mbuf
- * kept alive by an indirect segment of a slot.
+ * Every mbuf in use (the pool's, the classes') is a segment of a slot, or
+ * a direct mbuf kept alive by an indirect segment of a slot.
  */
 static void
 verify_pool(void)
 {
-	unsigned int in_use = rte_mempool_in_use_count(mp);
+	unsigned int used = in_use();
 	unsigned int segs = 0, ind = 0;
 	const struct rte_mbuf *m;
 	int i;
@@ -254,7 +280,7 @@ verify_pool(void)
 				ind++;
 		}
 	}
-	assert_in_range(in_use, segs, segs + ind);
+	assert_in_range(used, segs, segs + ind);
 }
 
 static void
@@ -362,34 +388,49 @@ rand_drop(uint32_t blen)
 	return blen;
 }
 
-/* What an allocating call needs (hb_model.h), and the mbufs free before. */
+/*
+ * What an allocating call on a buffer needs (hb_model.h), the mbufs in
+ * use before (all pools), and the buffer's pool and the mbufs it has free.
+ */
 struct need {
 	struct hb_need n;
+	unsigned int used;
+	struct rte_mempool *pool;
 	unsigned int avail;
 };
 
 static struct need
-need_of(struct hb_need n)
+need_of(const struct hb_buf *b, struct hb_need n)
 {
-	return (struct need){ n, rte_mempool_avail_count(mp) };
+	struct rte_mempool *p = hb_buf_pool(b);
+
+	return (struct need){ n, in_use(), p, rte_mempool_avail_count(p) };
 }
 
 /* The outcome of an allocating call matches what it needed. */
 static void
 check_need(int rc, const struct need *nd)
 {
-	unsigned int avail = rte_mempool_avail_count(mp);
+	unsigned int used = in_use();
 
 	if (rc == 0) {
-		assert_in_range(nd->avail - avail, nd->n.lo, nd->n.hi);
+		/* Classes far from dry: exactly the policy's segments. */
+		if (gmode != G_SCARCE)
+			assert_int_equal(used - nd->used, nd->n.lo);
+		else
+			assert_in_range(used - nd->used, nd->n.lo, nd->n.hi);
 		return;
 	}
 	assert_int_equal(rc, -ENOMEM);
-	/* Only a pool meant to run dry, with too few mbufs free. */
-	assert_true(cfg->scarce);
+	/*
+	 * Only a pool meant to run dry, with too few mbufs free: the
+	 * config's, or a small class's that became a buffer's own (attached
+	 * after its head segment went, a class segment is its head).
+	 */
+	assert_true(cfg->scarce || (gmode == G_SCARCE && nd->pool != mp));
 	assert_true(nd->avail < nd->n.hi);
 	/* Every mbuf the failed call took is back. */
-	assert_int_equal(avail, nd->avail);
+	assert_int_equal(used, nd->used);
 }
 
 /*
@@ -456,7 +497,7 @@ op_append(struct slot *s)
 {
 	uint32_t n = grow_size(s);
 	const uint8_t *src = noise_at(n);
-	struct need nd = need_of(hb_model_need_append(&s->b, n));
+	struct need nd = need_of(&s->b, hb_model_need_append(&s->b, n));
 	int rc;
 
 	WHAT("append %u to len %u", n, s->m.len);
@@ -472,7 +513,7 @@ op_append_int(struct slot *s)
 {
 	int t = rnd_below(HB_INT_NUM);
 	uint64_t v = rnd();
-	struct need nd = need_of(hb_model_need_append(&s->b, hb_ints[t].size));
+	struct need nd = need_of(&s->b, hb_model_need_append(&s->b, hb_ints[t].size));
 	uint8_t enc[8];
 	int rc;
 
@@ -493,7 +534,7 @@ op_prepend(struct slot *s)
 {
 	uint32_t n = grow_size(s);
 	const uint8_t *src = noise_at(n);
-	struct need nd = need_of(hb_model_need_prepend(&s->b, n));
+	struct need nd = need_of(&s->b, hb_model_need_prepend(&s->b, n));
 	int rc;
 
 	WHAT("prepend %u to len %u", n, s->m.len);
@@ -590,7 +631,7 @@ join(struct slot *s, struct slot *d)
 	assert_true(n > 0);
 	for (i = 0; i < n; i++) {
 		struct need nd =
-			need_of(hb_model_need_append(&s->b, jiov[i].iov_len));
+			need_of(&s->b, hb_model_need_append(&s->b, jiov[i].iov_len));
 
 		rc = hb_buf_append(&s->b, jiov[i].iov_base, jiov[i].iov_len);
 		check_need(rc, &nd);
@@ -601,6 +642,175 @@ join(struct slot *s, struct slot *d)
 	}
 	slot_free(d);
 	return 0;
+}
+
+/*
+ * hb_buf_concat(&@s->b, @src) (@sm its model, its head's port @port if
+ * @port_known): checked against hb_model_concat() (segments, mbufs freed,
+ * none taken, the room after), the models updated. @src is then empty.
+ * Returns the call's result; skips it (1) if the model has no room.
+ */
+static int
+concat_into(struct slot *s, struct hb_buf *src, struct hb_model *sm,
+	    bool port_known, uint16_t port)
+{
+	bool had_segs = hb_buf_nb_segs(&s->b) > 0;
+	struct rte_mempool *sp = hb_buf_pool(src);
+	struct hb_join j;
+	unsigned int used;
+	int rc;
+
+	if (s->m.len + sm->len > MODEL_CAP)
+		return 1;
+	/* A clone joined to its original: sharing ends with both slots. */
+	if (clone_mode)
+		clone_joined = true;
+	j = hb_model_concat(&s->b, src);
+	used = in_use();
+	rc = hb_buf_concat(&s->b, src);
+	count(OP_CONCAT, rc);
+	if (j.too_big) {
+		assert_int_equal(rc, -E2BIG);
+		assert_int_equal(in_use(), used);
+		return rc;
+	}
+	assert_int_equal(rc, 0);
+	/* No mbuf taken; dst's reserved (or src's empty) segments freed. */
+	assert_int_equal(in_use(), used - j.freed);
+	assert_int_equal(hb_buf_nb_segs(&s->b), j.segs);
+	assert_int_equal(hb_model_room(&s->b), j.room);
+	assert_true(hb_model_append(&s->m, sm->ref, sm->len));
+	sm->len = 0;
+	hb_assert_buf_ok(src);
+	assert_int_equal(hb_buf_len(src), 0);
+	assert_int_equal(hb_buf_nb_segs(src), 0);
+	assert_ptr_equal(hb_buf_pool(src), sp);
+	/* dst's head stays, unless it had none: then src's is its head. */
+	if (!had_segs) {
+		s->port_known = port_known;
+		s->port = port;
+	}
+	return 0;
+}
+
+/*
+ * Build a buffer on the side in @b, its model side_m: @n bytes of noise
+ * appended in pieces (after a reserve, sometimes larger), or an adopted
+ * chain of segments of random lengths and headroom, some empty, its tail
+ * not known until used, its head's port set (@port). false, nothing
+ * held, if the pool runs dry (a scarce one).
+ */
+static bool
+side_build(struct hb_buf *b, uint32_t n, bool *port_known, uint16_t *port)
+{
+	const uint8_t *src = noise_at(n);
+	struct rte_mbuf *h = NULL, *prev = NULL, *m;
+	uint32_t done = 0, k, nb = 0;
+	int rc = 0;
+
+	side_m.len = 0;
+	*port_known = false;
+	if (rnd_below(3) != 0) {
+		assert_int_equal(hb_buf_init(b, mp), 0);
+		if (rnd_below(2))
+			rc = hb_buf_reserve(b, n + rnd_below(2) *
+					       rnd_below(4 * cap));
+		while (rc == 0 && done < n) {
+			k = RTE_MIN(n - done, 1 + rnd_below(2 * cap));
+			rc = hb_buf_append(b, src + done, k);
+			done += k;
+		}
+		if (rc != 0) {
+			assert_int_equal(rc, -ENOMEM);
+			assert_true(cfg->scarce);
+			assert_int_equal(hb_buf_free(b), 0);
+			return false;
+		}
+	} else {
+		/* Segments while bytes are left; empty ones now and then. */
+		while (done < n || nb == 0 || rnd_below(4) == 0) {
+			m = rte_pktmbuf_alloc(mp);
+			if (m == NULL) {
+				assert_true(cfg->scarce);
+				if (h != NULL)
+					rte_pktmbuf_free(h);
+				return false;
+			}
+			k = rnd_below(5) == 0 ? 0 :
+			    RTE_MIN(n - done, 1 + rnd_below(cap));
+			m->data_off = (uint16_t)rnd_below(cap - k + 1);
+			m->data_len = (uint16_t)k;
+			memcpy(rte_pktmbuf_mtod(m, void *), src + done, k);
+			done += k;
+			if (prev == NULL)
+				h = m;
+			else
+				prev->next = m;
+			prev = m;
+			h->nb_segs = (uint16_t)++nb;
+			h->pkt_len = done;
+		}
+		*port = (uint16_t)rnd_below(0x8000);
+		*port_known = true;
+		h->port = *port;
+		assert_int_equal(hb_buf_attach(b, h), 0);
+	}
+	assert_true(hb_model_append(&side_m, src, n));
+	return true;
+}
+
+/* A buffer built on the side, joined to @s. */
+static void
+concat_side(struct slot *s)
+{
+	uint32_t n = RTE_MIN(grow_size(s), 64 * cap);
+	struct hb_buf side;
+	bool port_known;
+	uint16_t port = 0;
+
+	WHAT("build %u bytes on the side", n);
+	if (!side_build(&side, n, &port_known, &port)) {
+		count(OP_CONCAT, -ENOMEM);
+		return;
+	}
+	WHAT("concat %u bytes built on the side (%u segments) to len %u "
+	     "(%u segments)", n, hb_buf_nb_segs(&side), s->m.len,
+	     hb_buf_nb_segs(&s->b));
+	(void)concat_into(s, &side, &side_m, port_known, port);
+	assert_int_equal(hb_buf_free(&side), 0);
+}
+
+/* A slot joined to another one, no byte copied; or an invalid call. */
+static void
+op_concat(struct slot *s)
+{
+	struct slot *d = other_slot(s);
+	struct hb_buf t0;
+	int rc;
+
+	switch (rnd_below(10)) {
+	case 0:
+		/* With itself, or NULL: -EINVAL, nothing changes. */
+		WHAT("concat into itself or NULL, len %u", s->m.len);
+		memcpy(&t0, &s->b, sizeof(t0));
+		rc = rnd_below(2) ? hb_buf_concat(&s->b, &s->b) :
+		     rnd_below(2) ? hb_buf_concat(&s->b, NULL) :
+				    hb_buf_concat(NULL, &s->b);
+		assert_int_equal(rc, -EINVAL);
+		assert_true(memcmp(&t0, &s->b, sizeof(t0)) == 0);
+		count(OP_CONCAT, rc);
+		break;
+	case 1: case 2: case 3: case 4:
+		WHAT("concat len %u (%u segments) to len %u (%u segments)",
+		     d->m.len, hb_buf_nb_segs(&d->b), s->m.len,
+		     hb_buf_nb_segs(&s->b));
+		if (concat_into(s, &d->b, &d->m, d->port_known, d->port) == 0)
+			d->port_known = false;
+		break;
+	default:
+		concat_side(s);
+		break;
+	}
 }
 
 static void
@@ -621,7 +831,7 @@ op_split(struct slot *s)
 	else
 		at = rnd_below((uint64_t)s->m.len + 1);
 	WHAT("split %u of %u", at, s->m.len);
-	nd = need_of(hb_model_need_split(&s->b, at));
+	nd = need_of(&s->b, hb_model_need_split(&s->b, at));
 	memcpy(&t0, &d->b, sizeof(t0));
 	rc = hb_buf_split(&s->b, at, &d->b);
 	count(OP_SPLIT, rc);
@@ -650,8 +860,13 @@ op_split(struct slot *s)
 	case 6: case 7:
 		slot_free(s);
 		break;
-	default:
+	case 8:
 		(void)join(s, d);
+		break;
+	default:
+		WHAT("split %u, joined back", at);
+		if (concat_into(s, &d->b, &d->m, d->port_known, d->port) == 0)
+			d->port_known = false;
 		break;
 	}
 }
@@ -747,9 +962,9 @@ static void
 op_reserve(struct slot *s)
 {
 	uint32_t n = grow_size(s), m;
-	struct need nd = need_of(hb_model_need_append(&s->b, n));
+	struct need nd = need_of(&s->b, hb_model_need_append(&s->b, n));
 	const uint8_t *src;
-	unsigned int avail;
+	unsigned int used;
 	int rc;
 
 	WHAT("reserve %u at len %u", n, s->m.len);
@@ -762,9 +977,9 @@ op_reserve(struct slot *s)
 	m = rnd_below((uint64_t)n + 1);
 	src = noise_at(m);
 	WHAT("reserve %u at len %u, then append %u", n, s->m.len, m);
-	avail = rte_mempool_avail_count(mp);
+	used = in_use();
 	assert_int_equal(hb_buf_append(&s->b, src, m), 0);
-	assert_true(rte_mempool_avail_count(mp) == avail);
+	assert_true(in_use() == used);
 	assert_true(hb_model_append(&s->m, src, m));
 }
 
@@ -923,10 +1138,15 @@ op_cursor(struct slot *s)
 						    rnd_below(4 * cap + 1);
 			const uint8_t *src = noise_at(m);
 			struct need nd =
-				need_of(hb_model_need_append(&s->b, m));
+				need_of(&s->b, hb_model_need_append(&s->b, m));
 
 			if (s->m.len + m > MODEL_CAP)
 				continue;
+			if (rnd_below(4) == 0) {
+				/* Joined: the cursor sees the bytes too. */
+				concat_side(s);
+				continue;
+			}
 			WHAT("append %u under a cursor at %u of %u", m, off,
 			     s->m.len);
 			rc = hb_buf_append(&s->b, src, m);
@@ -937,7 +1157,7 @@ op_cursor(struct slot *s)
 		} else if (r < 92) {
 			uint32_t m = rnd_below(4 * cap + 1);
 			struct need nd =
-				need_of(hb_model_need_append(&s->b, m));
+				need_of(&s->b, hb_model_need_append(&s->b, m));
 
 			WHAT("reserve %u under a cursor at %u of %u", m, off,
 			     s->m.len);
@@ -950,10 +1170,22 @@ op_cursor(struct slot *s)
 			const uint8_t *src = noise_at(m);
 			struct need nd;
 
-			switch (rnd_below(4)) {
+			switch (rnd_below(5)) {
+			case 4: {
+				/* Joined to another slot: s is emptied. */
+				struct slot *o = other_slot(s);
+
+				WHAT("concat into another slot under a "
+				     "cursor");
+				rc = concat_into(o, &s->b, &s->m, s->port_known,
+						 s->port);
+				if (rc == 0)
+					s->port_known = false;
+				break;
+			}
 			case 0:
 				WHAT("prepend %u under a cursor", m);
-				nd = need_of(hb_model_need_prepend(&s->b, m));
+				nd = need_of(&s->b, hb_model_need_prepend(&s->b, m));
 				rc = hb_buf_prepend(&s->b, src, m);
 				check_need(rc, &nd);
 				if (rc == 0)
@@ -1134,7 +1366,7 @@ pick_op(const struct slot *s)
 	}
 	if (s->m.len < cfg->soft / 3 && rnd_below(4) == 0) {
 		static const enum op grow[] = { OP_APPEND, OP_PREPEND,
-						OP_JOIN };
+						OP_JOIN, OP_CONCAT };
 
 		return grow[rnd_below(RTE_DIM(grow))];
 	}
@@ -1156,19 +1388,22 @@ run_op(void)
 	enum op op = pick_op(s);
 	int i, live = 0;
 
-	/* Clones shared bytes: writes are back once sharing has ended. */
+	/*
+	 * Clones shared bytes: writes are back once sharing has ended (one
+	 * slot left; none, once a clone was joined to its original).
+	 */
 	if (clone_mode) {
 		for (i = 0; i < NSLOT; i++)
 			live += hb_buf_nb_segs(&slots[i].b) > 0;
-		if (live > 1 && rnd_below(50) == 0) {
+		if ((live > 1 || clone_joined) && rnd_below(50) == 0) {
 			WHAT("end of sharing");
 			for (i = 0; i < NSLOT; i++)
-				if (&slots[i] != s)
+				if (&slots[i] != s || clone_joined)
 					slot_free(&slots[i]);
-			live = 1;
+			live = clone_joined ? 0 : 1;
 		}
-		if (live <= 1)
-			clone_mode = false;
+		if (live == 0 || (live == 1 && !clone_joined))
+			clone_mode = clone_joined = false;
 	}
 	switch (op) {
 	case OP_APPEND:
@@ -1224,6 +1459,9 @@ run_op(void)
 		break;
 	case OP_FREE:
 		op_free(s);
+		break;
+	case OP_CONCAT:
+		op_concat(s);
 		break;
 	default:
 		assert_true(false);
@@ -1287,6 +1525,7 @@ run_cfg(const struct cfg *c, unsigned int idx)
 	sum_segs = 0;
 	max_len = 0;
 	clone_mode = false;
+	clone_joined = false;
 	opno = 0;
 	WHAT("setup");
 	assert_int_equal(rte_malloc_get_socket_stats(rte_socket_id(), &ms0), 0);
@@ -1304,18 +1543,30 @@ run_cfg(const struct cfg *c, unsigned int idx)
 	for (op = 0; op < OP_STATS; op++)
 		for (r = 0; r < R_NUM; r++)
 			stats[op][r] += cfg_stats[op][r];
-	printf("%s: %u operations, data room %u, %u mbufs, %.2f s; "
+	printf("%s%s: %u operations, data room %u, %u mbufs, %.2f s; "
 	       "buffer length mean %" PRIu64 " max %" PRIu64
 	       ", segments mean %.1f\n",
-	       c->name, c->ops, cap, c->n, now() - t0,
+	       c->name, gmode_name[gmode], c->ops, cap, c->n, now() - t0,
 	       sum_len / (NSLOT * c->ops), max_len,
 	       (double)sum_segs / (NSLOT * c->ops));
 	fflush(stdout);
 	if (c->scarce) {
-		/* The small pool did run dry (the failures changed nothing). */
-		assert_true(cfg_stats[OP_APPEND][R_ENOMEM] > 0);
+		/*
+		 * The small pool did run dry (the failures changed nothing).
+		 * With growth on, surely for prepends (their new segments
+		 * come from the buffer's pool alone); growth fails only when
+		 * the classes are dry as well, which may not happen.
+		 */
 		assert_true(cfg_stats[OP_PREPEND][R_ENOMEM] > 0);
-		assert_true(cfg_stats[OP_RESERVE][R_ENOMEM] > 0);
+		printf("  ENOMEM: %" PRIu64 " appends, %" PRIu64
+		       " prepends, %" PRIu64 " reserves\n",
+		       cfg_stats[OP_APPEND][R_ENOMEM],
+		       cfg_stats[OP_PREPEND][R_ENOMEM],
+		       cfg_stats[OP_RESERVE][R_ENOMEM]);
+		if (gmode == G_OFF) {
+			assert_true(cfg_stats[OP_APPEND][R_ENOMEM] > 0);
+			assert_true(cfg_stats[OP_RESERVE][R_ENOMEM] > 0);
+		}
 	}
 	/* Every segment index freed, and every mbuf back. */
 	assert_int_equal(rte_malloc_get_socket_stats(rte_socket_id(), &ms1), 0);
@@ -1375,6 +1626,8 @@ test_totals(void **state)
 	assert_true(stats[OP_CSTEP][R_ENODATA] > 0);
 	assert_true(stats[OP_CSTEP][R_ESTALE] > 0);
 	assert_true(stats[OP_DETACH][R_ENODATA] > 0);
+	assert_true(stats[OP_CONCAT][R_OK] > 0);
+	assert_true(stats[OP_CONCAT][R_EINVAL] > 0);
 }
 
 /*
@@ -1418,17 +1671,31 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_totals),
 	};
 	uint64_t ns = 0x2545f4914f6cdd1dULL;
+	struct rte_mempool *warm;
 	uint32_t i;
 	int rc;
 
-	(void)argc;
+	for (i = 1; i < (uint32_t)argc; i++) {
+		if (strcmp(argv[i], "--growth") == 0)
+			gmode = G_ON;
+		else if (strcmp(argv[i], "--growth-scarce") == 0)
+			gmode = G_SCARCE;
+	}
 	seed = hb_test_seed();
-	printf("seed=%#llx (HB_TEST_SEED to replay)\n",
-	       (unsigned long long)seed);
+	printf("seed=%#llx (HB_TEST_SEED to replay)%s\n",
+	       (unsigned long long)seed, gmode_name[gmode]);
 	fflush(stdout);
 	rc = hb_test_setup(argv[0], NULL);
 	if (rc != 0)
 		return rc;
+	if (gmode != G_OFF) {
+		/* The smallest classes' pools (8 segments each) run dry. */
+		hb_test_growth_on(gmode == G_SCARCE ? 256 << 10 : 0);
+		/* Created now, so that each config's heap count holds. */
+		warm = hb_test_pool("rnd_warm", 64, 0);
+		hb_test_growth_warm(warm);
+		rte_mempool_free(warm);
+	}
 	noise = malloc(NOISE_LEN);
 	tmp = malloc(MODEL_CAP);
 	scr = malloc(MODEL_CAP);
@@ -1437,6 +1704,8 @@ main(int argc, char **argv)
 	for (i = 0; i < NSLOT; i++)
 		if (hb_model_init(&slots[i].m, MODEL_CAP) != 0)
 			return 1;
+	if (hb_model_init(&side_m, MODEL_CAP) != 0)
+		return 1;
 	if (noise == NULL || tmp == NULL || scr == NULL || iov == NULL ||
 	    jiov == NULL)
 		return 1;
@@ -1447,6 +1716,7 @@ main(int argc, char **argv)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	for (i = 0; i < NSLOT; i++)
 		hb_model_fini(&slots[i].m);
+	hb_model_fini(&side_m);
 	free(noise);
 	free(tmp);
 	free(scr);

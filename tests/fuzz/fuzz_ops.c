@@ -9,12 +9,18 @@
  * slot, then each operation is an opcode byte and its argument bytes
  * (missing bytes read as 0). Operations cover the buffer calls (append,
  * prepend, read, write, typed integers, trim, adj, split, peek, iov,
- * reserve, free, detach/attach), cursors, read and write visitors (aligned,
- * growing, written through, released twice or never granted), shared
- * buffers (share, unshare, async visits queued behind live visitors,
- * hb_poll, cancel, teardown), injected allocation failures (hb_fault) and
- * invalid arguments (NULL, uninitialised buffers, out-of-range offsets,
- * unknown values).
+ * reserve, free, detach/attach, concat), cursors, read and write visitors
+ * (aligned, growing, written through, released twice or never granted),
+ * shared buffers (share, unshare, async visits queued behind live
+ * visitors, hb_poll, cancel, teardown), injected allocation failures
+ * (hb_fault) and invalid arguments (NULL, uninitialised buffers,
+ * out-of-range offsets, unknown values).
+ *
+ * The growth policy is on, its segment classes small pools of the
+ * fuzzer's (hb_growth_pool_add(), on the fault-injecting driver): growth
+ * takes the segments hb_model.h works out (exactly, when no class can run
+ * dry or fail), smaller classes and finally the buffer's pool serve when
+ * one does, and every pool's mbufs are counted.
  *
  * Every buffer has a flat byte-array model, every visitor, request and
  * cursor a small model; shared buffers a model of the FIFO rules (queue,
@@ -64,9 +70,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NREQ 6
 #define NCUR 4
 #define NVM (NVIS + NREQ)	/* visitor models: plain, then requests' */
-#define NPOOL 3
-#define MODEL_MAX (64u << 10)
-#define NOISE_LEN (64u << 10)
+#define NPOOL 3			/* the buffers' pools */
+#define NCLS 5			/* then the growth classes' pools */
+#define NALL (NPOOL + NCLS)
+/*
+ * All the pools together hold less (about 300 KiB, most of it in the
+ * growth classes): no buffer outgrows its model, and an append that
+ * succeeds reads no byte past the noise.
+ */
+#define MODEL_MAX (512u << 10)
+#define NOISE_LEN (512u << 10)
 #define MAX_SEGS 512
 #define BOUNCE HB_VISIT_BOUNCE_SIZE
 
@@ -149,8 +162,8 @@ kind_of(int rc)
  * State and models
  */
 
-static struct rte_mempool *pools[NPOOL];
-static uint32_t pool_cap[NPOOL];
+static struct rte_mempool *pools[NALL];
+static uint32_t pool_cap[NALL];
 static struct rte_mempool *clone_pool;	/* data room 0: init refuses it */
 static struct rte_mempool *plain_pool;	/* not a pktmbuf pool */
 static uint8_t noise[NOISE_LEN];
@@ -226,7 +239,7 @@ static int ncb;
 /* Each buffer before the operation, to tell that a call changed nothing. */
 static struct hb_snap snaps[NBUF];
 static unsigned int may_change;	/* buffers whose layout the op may change */
-static uint64_t fault_failed[NPOOL];
+static uint64_t fault_failed[NALL];
 static unsigned int allocating; /* pools the op is allowed to allocate from */
 
 /* Bounce memory taken behind HyperBuf's back (op_hog), to make it run out. */
@@ -307,12 +320,25 @@ visit_ok(const struct bslot *s, bool write)
 	return !s->writer;
 }
 
-/* Would growing by @nd pass the segment limit or 4 GiB? */
+/*
+ * Would growing by @n bytes (@nd) pass the segment limit or 4 GiB?
+ * @may: it might (with classes short, smaller segments, more of them);
+ * else: it must.
+ */
 static bool
-too_big(const struct bslot *s, uint64_t n, const struct hb_need *nd)
+too_big(const struct bslot *s, uint64_t n, const struct hb_need *nd, bool may)
 {
 	return n > UINT32_MAX - (uint64_t)s->m.len ||
-	       hb_buf_nb_segs(&s->b) + (uint64_t)nd->hi > RTE_MBUF_MAX_NB_SEGS;
+	       hb_buf_nb_segs(&s->b) + (uint64_t)(may ? nd->hi : nd->lo) >
+		       RTE_MBUF_MAX_NB_SEGS;
+}
+
+/* Growth: E2BIG if it may pass a limit, success unless it must. */
+static unsigned int
+grow_mask(const struct bslot *s, uint64_t n, const struct hb_need *nd)
+{
+	return (too_big(s, n, nd, true) ? A(E2BIG) : 0) |
+	       (too_big(s, n, nd, false) ? 0 : A(OK));
 }
 
 static bool
@@ -323,12 +349,67 @@ fault_armed(int p)
 	return hb_fault_stats(pools[p], &st) == 0 && st.armed;
 }
 
-/* May taking @nd mbufs from pool @p fail? */
+/*
+ * May taking @nd mbufs for a buffer of pool @p fail? Only if @p is short:
+ * the classes, when they are, leave it to smaller ones and finally to @p,
+ * which the growth never asks for more than @nd->hi mbufs.
+ */
 static bool
 pool_short(int p, const struct hb_need *nd)
 {
 	return nd->hi > 0 &&
 	       (rte_mempool_avail_count(pools[p]) < nd->hi || fault_armed(p));
+}
+
+/* Mbufs free in every pool. */
+static unsigned int
+all_avail(void)
+{
+	unsigned int n = 0;
+	int p;
+
+	for (p = 0; p < NALL; p++)
+		n += rte_mempool_avail_count(pools[p]);
+	return n;
+}
+
+/* Before a growing call: mbufs free in all pools; can a class fall short? */
+struct probe {
+	unsigned int avail;
+	bool plenty;
+};
+
+static struct probe
+probe(const struct hb_need *nd)
+{
+	struct probe g = { all_avail(), true };
+	int c;
+
+	for (c = NPOOL; c < NALL; c++)
+		if (fault_armed(c) || rte_mempool_avail_count(pools[c]) < nd->lo)
+			g.plenty = false;
+	return g;
+}
+
+/*
+ * After a growing call that succeeded: it took (from all pools) what
+ * @nd says, exactly the policy's segments if no class could fall short.
+ */
+static void
+check_took(const struct probe *g, const struct hb_need *nd)
+{
+	unsigned int took = g->avail - all_avail();
+
+	FZ_ASSERT(g->plenty ? took == nd->lo : took >= nd->lo && took <= nd->hi,
+		  "took %u mbufs, expected %u..%u%s", took, nd->lo, nd->hi,
+		  g->plenty ? " (classes not short: exactly lo)" : "");
+}
+
+/* The pools a growth of a buffer of pool @p may take from (bits). */
+static unsigned int
+growth_pools(int p)
+{
+	return (1u << p) | (((1u << NCLS) - 1) << NPOOL);
 }
 
 /* Did an injected failure fire in pool @p during this operation? */
@@ -408,7 +489,7 @@ static void
 check_pools(void)
 {
 	const struct rte_mbuf *seen[2 * MAX_SEGS];
-	unsigned int want[NPOOL] = { 0 };
+	unsigned int want[NALL] = { 0 };
 	unsigned int nseen = 0, i, j, p;
 	const struct rte_mbuf *m, *x;
 
@@ -426,14 +507,14 @@ check_pools(void)
 					continue;
 				FZ_ASSERT(nseen < RTE_DIM(seen), "too many mbufs");
 				seen[nseen++] = x;
-				for (p = 0; p < NPOOL && pools[p] != x->pool; p++)
+				for (p = 0; p < NALL && pools[p] != x->pool; p++)
 					;
-				FZ_ASSERT(p < NPOOL, "mbuf from an unknown pool");
+				FZ_ASSERT(p < NALL, "mbuf from an unknown pool");
 				want[p]++;
 			}
 		}
 	}
-	for (p = 0; p < NPOOL; p++)
+	for (p = 0; p < NALL; p++)
 		FZ_ASSERT(rte_mempool_in_use_count(pools[p]) == want[p],
 			  "pool %u: %u mbufs in use, buffers hold %u", p,
 			  rte_mempool_in_use_count(pools[p]), want[p]);
@@ -480,7 +561,7 @@ check_all(void)
 		  "bounced visitors: %u live, model %d",
 		  hb_lcores[rte_lcore_id()].live, bounced_live());
 	check_pools();
-	for (i = 0; i < NPOOL; i++)
+	for (i = 0; i < NALL; i++)
 		FZ_ASSERT((allocating & (1u << i)) || !fault_fired(i),
 			  "pool %d: unexpected allocation", i);
 }
@@ -503,9 +584,9 @@ dump_all(void)
 				i, vm[i].buf, vm[i].write ? "write" : "read",
 				vm[i].off, vm[i].len,
 				vm[i].direct ? "direct" : "bounced");
-	for (i = 0; i < NPOOL; i++)
-		fprintf(stderr, "pool %d: %u in use, %u free\n", i,
-			rte_mempool_in_use_count(pools[i]),
+	for (i = 0; i < NALL; i++)
+		fprintf(stderr, "pool %d (%s): %u in use, %u free\n", i,
+			pools[i]->name, rte_mempool_in_use_count(pools[i]),
 			rte_mempool_avail_count(pools[i]));
 }
 
@@ -719,7 +800,7 @@ pool_index(const struct rte_mempool *mp)
 {
 	int p;
 
-	for (p = 0; p < NPOOL; p++)
+	for (p = 0; p < NALL; p++)
 		if (pools[p] == mp)
 			return p;
 	fz_fail(__LINE__, "unknown pool %p", (const void *)mp);
@@ -742,32 +823,27 @@ op_append(void)
 	const uint8_t *src = pick_src(n);
 	struct hb_need nd = hb_model_need_append(&s->b, n);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
+	struct probe g = probe(&nd);
 	unsigned int mask = 0;
 	int rc;
 
 	op_arg[0] = bi; op_arg[1] = n; op_arg[2] = null;
-	allocating = 1u << s->pool;
+	allocating = growth_pools(s->pool);
 	if (null)
 		mask |= A(EINVAL);
 	if (!mut_ok(s))
 		mask |= A(EBUSY);
 	if (mask == 0) {
-		if (too_big(s, n, &nd))
-			mask |= A(E2BIG);
+		mask = grow_mask(s, n, &nd);
 		if (pool_short(s->pool, &nd))
 			mask |= A(ENOMEM);
-		if (!too_big(s, n, &nd))
-			mask |= A(OK);
 	}
 	ALLOW_CHANGE(bi);
 	rc = hb_buf_append(&s->b, null ? NULL : src, n);
 	EXPECT(rc, mask);
 	check_enomem(rc, s->pool, avail, &nd, false);
 	if (rc == 0) {
-		unsigned int took = avail - rte_mempool_avail_count(pools[s->pool]);
-
-		FZ_ASSERT(took >= nd.lo && took <= nd.hi,
-			  "took %u mbufs, expected %u..%u", took, nd.lo, nd.hi);
+		check_took(&g, &nd);
 		model_append(s, src, n);
 	} else {
 		may_change = 0;
@@ -783,12 +859,13 @@ op_append_int(void)
 	uint64_t v = hb_int_mask(((uint64_t)g32() << 32) | g32(), t);
 	struct hb_need nd = hb_model_need_append(&s->b, hb_ints[t].size);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
+	struct probe g = probe(&nd);
 	unsigned int mask = 0;
 	uint8_t enc[8];
 	int rc;
 
 	op_arg[0] = bi; op_arg[1] = t; op_arg[2] = (long long)v;
-	allocating = 1u << s->pool;
+	allocating = growth_pools(s->pool);
 	if (!mut_ok(s))
 		mask = A(EBUSY);
 	else
@@ -798,6 +875,7 @@ op_append_int(void)
 	EXPECT(rc, mask);
 	check_enomem(rc, s->pool, avail, &nd, false);
 	if (rc == 0) {
+		check_took(&g, &nd);
 		hb_int_encode(enc, v, t);
 		model_append(s, enc, hb_ints[t].size);
 	} else {
@@ -815,12 +893,13 @@ op_prepend(void)
 	const uint8_t *src = pick_src(n);
 	struct hb_need nd = hb_model_need_prepend(&s->b, n);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
+	struct probe g = probe(&nd);
 	bool was_empty = s->m.len == 0;
 	unsigned int mask = 0;
 	int rc;
 
 	op_arg[0] = bi; op_arg[1] = n; op_arg[2] = null;
-	allocating = 1u << s->pool;
+	allocating = growth_pools(s->pool);
 	if (null)
 		mask |= A(EINVAL);
 	if (!mut_ok(s))
@@ -843,10 +922,7 @@ op_prepend(void)
 	EXPECT(rc, mask);
 	check_enomem(rc, s->pool, avail, &nd, false);
 	if (rc == 0) {
-		unsigned int took = avail - rte_mempool_avail_count(pools[s->pool]);
-
-		FZ_ASSERT(took >= nd.lo && took <= nd.hi,
-			  "took %u mbufs, expected %u..%u", took, nd.lo, nd.hi);
+		check_took(&g, &nd);
 		model_prepend(s, src, n);
 		if (n > 0 && !was_empty)
 			cursors_stale(bi, C_STALE);
@@ -1157,20 +1233,18 @@ op_reserve(void)
 	uint32_t n = pick_size(s);
 	struct hb_need nd = hb_model_need_append(&s->b, n);
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
+	struct probe g = probe(&nd);
 	unsigned int mask = 0;
 	int rc;
 
 	op_arg[0] = bi; op_arg[1] = n;
-	allocating = 1u << s->pool;
+	allocating = growth_pools(s->pool);
 	if (!mut_ok(s)) {
 		mask = A(EBUSY);
 	} else {
-		if (too_big(s, n, &nd))
-			mask |= A(E2BIG);
+		mask = grow_mask(s, n, &nd);
 		if (pool_short(s->pool, &nd))
 			mask |= A(ENOMEM);
-		if (!too_big(s, n, &nd))
-			mask |= A(OK);
 	}
 	ALLOW_CHANGE(bi);
 	rc = hb_buf_reserve(&s->b, n);
@@ -1180,23 +1254,17 @@ op_reserve(void)
 		may_change = 0;
 		return;
 	}
-	{
-		unsigned int took = avail - rte_mempool_avail_count(pools[s->pool]);
-
-		FZ_ASSERT(took >= nd.lo && took <= nd.hi,
-			  "took %u mbufs, expected %u..%u", took, nd.lo, nd.hi);
-		FZ_ASSERT(hb_model_room(&s->b) >= n || (s->b.head != NULL &&
-			  s->m.len == 0 && s->b.head->nb_segs > 0),
-			  "reserve: room %u < %u", hb_model_room(&s->b), n);
-	}
+	check_took(&g, &nd);
+	FZ_ASSERT(hb_model_room(&s->b) >= n || (s->b.head != NULL &&
+		  s->m.len == 0 && s->b.head->nb_segs > 0),
+		  "reserve: room %u < %u", hb_model_room(&s->b), n);
 	/* Appending what was reserved takes no mbuf. */
 	if (n > 0 && n <= 4096 && s->m.len + n <= MODEL_MAX && (g8() & 1)) {
 		const uint8_t *src = pick_src(n);
 
-		avail = rte_mempool_avail_count(pools[s->pool]);
+		avail = all_avail();
 		EXPECT(hb_buf_append(&s->b, src, n), A(OK));
-		FZ_ASSERT(rte_mempool_avail_count(pools[s->pool]) == avail,
-			  "append after reserve allocated");
+		FZ_ASSERT(all_avail() == avail, "append after reserve allocated");
 		model_append(s, src, n);
 	}
 }
@@ -1295,6 +1363,65 @@ op_detach(void)
 	}
 	EXPECT(hb_buf_attach(&s->b, h), A(OK));
 	s->pool = pool_index(h->pool);
+}
+
+/*
+ * Join two buffers, no byte copied (or a call that must fail): dst gets
+ * src's bytes, the mbufs hb_model_concat() says are freed, none taken;
+ * src's cursors are stale, dst's read on.
+ */
+static void
+op_concat(void)
+{
+	int bi = pick_buf(), bj = pick_buf();
+	uint8_t k = g8();
+	struct bslot *d = &bs[bi], *s = &bs[bj];
+	struct hb_buf *dst = &d->b, *src = &s->b;
+	unsigned int mask = 0, avail = all_avail();
+	bool src_segs = s->b.head != NULL;
+	struct hb_join j = { 0, 0, 0, false };
+	int rc;
+
+	op_arg[0] = bi; op_arg[1] = bj; op_arg[2] = k & 7;
+	switch (k & 7) {
+	case 0: src = NULL; break;
+	case 1: dst = NULL; break;
+	case 2: src = &ub; break;
+	case 3: dst = &ub; break;
+	default: break;
+	}
+	if (dst == NULL || src == NULL || dst == &ub || src == &ub || bi == bj) {
+		mask = A(EINVAL);
+	} else {
+		if (d->shared || s->shared)
+			mask |= A(EPERM);
+		if (any_visitor(d) || any_visitor(s))
+			mask |= A(EBUSY);
+		if (mask == 0) {
+			j = hb_model_concat(dst, src);
+			mask = j.too_big ? A(E2BIG) : A(OK);
+			ALLOW_CHANGE(bi);
+			ALLOW_CHANGE(bj);
+		}
+	}
+	rc = hb_buf_concat(dst, src);
+	EXPECT(rc, mask);
+	FZ_ASSERT(all_avail() == avail + (rc == 0 ? j.freed : 0),
+		  "concat: %u mbufs free, %u before, %u freed", all_avail(),
+		  avail, j.freed);
+	if (rc != 0) {
+		may_change = 0;
+		return;
+	}
+	FZ_ASSERT(hb_buf_nb_segs(dst) == j.segs, "concat: %u segments, "
+		  "model %u", hb_buf_nb_segs(dst), j.segs);
+	FZ_ASSERT(hb_model_room(dst) == j.room, "concat: room %u, model %u",
+		  hb_model_room(dst), j.room);
+	FZ_ASSERT(hb_buf_nb_segs(src) == 0, "concat: src not empty");
+	model_append(d, s->m.ref, s->m.len);
+	s->m.len = 0;
+	if (src_segs)
+		cursors_stale(bj, C_STALE);
 }
 
 static void
@@ -1537,6 +1664,7 @@ op_vis(bool write)
 	struct hb_visitor *v;
 	unsigned int mask = 0, avail;
 	struct hb_need nd = { 0, 0 };
+	struct probe g;
 	bool grows;
 	int rc;
 
@@ -1583,20 +1711,29 @@ op_vis(bool write)
 		uint64_t more = (uint64_t)off + len - s->m.len;
 
 		nd = hb_model_need_append(&s->b, more);
-		if (too_big(s, more, &nd))
-			mask |= A(E2BIG);
+		mask = grow_mask(s, more, &nd);
 		if (pool_short(s->pool, &nd))
 			mask |= A(ENOMEM);
-		if (!too_big(s, more, &nd))
-			mask |= A(OK);
 	} else if (mask == 0) {
 		mask = A(OK);
 	}
 	if ((mask & A(OK)) && bounced_live() > 0)
 		mask |= A(ENOMEM);
-	allocating = 1u << s->pool;
+	/*
+	 * Too big to map, and the pool short for the growth: either error
+	 * (their order is not documented; an empty buffer's first segment is
+	 * tried first).
+	 */
+	if (grows && mask == A(E2BIG)) {
+		nd = hb_model_need_append(&s->b,
+					  (uint64_t)off + len - s->m.len);
+		if (pool_short(s->pool, &nd))
+			mask |= A(ENOMEM);
+	}
+	allocating = growth_pools(s->pool);
 	ALLOW_CHANGE(bi);
 	avail = rte_mempool_avail_count(pools[s->pool]);
+	g = probe(&nd);
 	if (write)
 		rc = align == 1 && !(k & 8) ?
 			hb_visit_write(&s->b, off, len, grow, nullv ? NULL : v) :
@@ -1611,8 +1748,7 @@ op_vis(bool write)
 	check_enomem(rc, s->pool, avail, &nd, bounced_live() > 0);
 	if (rc != 0) {
 		may_change = 0;
-		FZ_ASSERT(rte_mempool_avail_count(pools[s->pool]) == avail,
-			  "failed visit kept mbufs");
+		FZ_ASSERT(all_avail() == g.avail, "failed visit kept mbufs");
 		if (!nullv) {
 			FZ_ASSERT(!hb_visitor_is_live(v), "failed visitor live");
 			vm[vi].st = V_NEVER;
@@ -1620,14 +1756,10 @@ op_vis(bool write)
 		return;
 	}
 	if (grows) {
-		unsigned int took = avail - rte_mempool_avail_count(pools[s->pool]);
-
-		FZ_ASSERT(took >= nd.lo && took <= nd.hi,
-			  "grow took %u mbufs, expected %u..%u", took, nd.lo,
-			  nd.hi);
+		check_took(&g, &nd);
 		model_grow(s, end);
 	} else {
-		FZ_ASSERT(rte_mempool_avail_count(pools[s->pool]) == avail,
+		FZ_ASSERT(all_avail() == g.avail,
 			  "visit without growth allocated");
 	}
 	if (write)
@@ -1783,6 +1915,7 @@ op_async(void)
 	struct vmodel *x;
 	unsigned int mask = 0, avail;
 	struct hb_need nd = { 0, 0 };
+	struct probe g;
 	bool grows;
 	int rc;
 
@@ -1826,9 +1959,10 @@ op_async(void)
 		if (bounced_live() > 0)
 			mask |= A(ENOMEM);
 	}
-	allocating = 1u << s->pool;
+	allocating = growth_pools(s->pool);
 	ALLOW_CHANGE(bi);
 	avail = rte_mempool_avail_count(pools[s->pool]);
+	g = probe(&nd);
 	rc = hb_visit_async(nullreq ? NULL : &q->req, &s->b, (enum hb_access)acc,
 			    off, len, grow, nullcb ? NULL : fz_cb,
 			    (void *)(uintptr_t)r);
@@ -1836,7 +1970,7 @@ op_async(void)
 	check_enomem(rc, s->pool, avail, &nd, bounced_live() > 0);
 	if (rc != 0) {
 		may_change = 0;
-		FZ_ASSERT(rte_mempool_avail_count(pools[s->pool]) == avail,
+		FZ_ASSERT(all_avail() == g.avail,
 			  "failed async visit kept mbufs");
 		if (!nullreq && rc != -EINVAL)
 			x->st = V_NEVER;
@@ -1852,8 +1986,10 @@ op_async(void)
 		m_grant(bi);
 		return;
 	}
-	if (grows)
+	if (grows) {
+		check_took(&g, &nd);
 		model_grow(s, off + len);
+	}
 	if (write)
 		s->writer = true;
 	else
@@ -1901,10 +2037,10 @@ static void
 do_poll(unsigned int max)
 {
 	unsigned int n, start = (unsigned int)npend, done = 0;
-	unsigned int avail[NPOOL];
+	unsigned int avail[NALL];
 	int i, p;
 
-	for (p = 0; p < NPOOL; p++) {
+	for (p = 0; p < NALL; p++) {
 		avail[p] = rte_mempool_avail_count(pools[p]);
 		allocating |= 1u << p;
 	}
@@ -2004,7 +2140,7 @@ op_poll(void)
 static void
 op_fault(void)
 {
-	int p = g8() % NPOOL;
+	int p = g8() % NALL;
 	uint8_t k = g8();
 
 	op_arg[0] = p; op_arg[1] = k;
@@ -2014,6 +2150,23 @@ op_fault(void)
 		EXPECT(hb_fault_fail_obj(pools[p], k & 31), A(OK));
 	else
 		EXPECT(hb_fault_fail_call(pools[p], k & 7), A(OK));
+}
+
+/*
+ * Can [@off, +@len) (inside @b, in more than one segment) be made
+ * contiguous in place: is the segment holding @off exclusive, with room
+ * after its data for the rest of the range?
+ */
+static bool
+pullup_in_place(const struct hb_buf *b, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *m;
+	uint32_t s = 0;
+
+	for (m = b->head; m != NULL && off - s >= m->data_len; m = m->next)
+		s += m->data_len;
+	return m != NULL && hb_model_seg_excl(m) &&
+	       rte_pktmbuf_tailroom(m) >= (uint64_t)off - s + len - m->data_len;
 }
 
 /* Make a range contiguous (bytes unchanged, segments may change). */
@@ -2026,7 +2179,7 @@ op_pullup(void)
 	unsigned int avail = rte_mempool_avail_count(pools[s->pool]);
 	struct hb_need nd = { 0, 1 };
 	unsigned int mask = 0;
-	bool one;
+	bool one, in_place;
 	int rc;
 
 	pick_range(s->m.len, &off, &len);
@@ -2035,14 +2188,21 @@ op_pullup(void)
 	op_arg[0] = bi; op_arg[1] = off; op_arg[2] = len;
 	one = len == 0 || (hb_range_ok(s->m.len, off, len) &&
 			   one_seg(&s->b, off, len) != NULL);
+	/*
+	 * Without a new segment (the first two steps of hb_buf_pullup()),
+	 * whatever its length: a class segment holds more than the pool's.
+	 */
+	in_place = one || (hb_range_ok(s->m.len, off, len) &&
+			   pullup_in_place(&s->b, off, len));
 	if (!mut_ok(s))
 		mask |= A(EBUSY);
 	if (!hb_range_ok(s->m.len, off, len))
 		mask |= A(ERANGE);
-	else if (len > cap)
+	else if (len > cap && !in_place)
 		mask |= A(E2BIG);
 	if (mask == 0)
-		mask = A(OK) | (!one && pool_short(s->pool, &nd) ? A(ENOMEM) : 0);
+		mask = A(OK) |
+		       (!in_place && pool_short(s->pool, &nd) ? A(ENOMEM) : 0);
 	allocating = 1u << s->pool;
 	if (!one)
 		ALLOW_CHANGE(bi);
@@ -2110,6 +2270,7 @@ op_invalid(void)
 		EXPECT(hb_buf_check(&ub, NULL), A(EINVAL));
 		EXPECT(hb_buf_share(&ub), A(EINVAL));
 		EXPECT(hb_buf_unshare(&ub), A(EINVAL));
+		EXPECT(hb_buf_concat(&ub, &ub), A(EINVAL));
 		FZ_ASSERT(hb_buf_peek(&ub, 0, 0, scratch) == NULL &&
 			  rte_errno == EINVAL, "peek on uninitialised");
 		FZ_ASSERT(hb_buf_detach(&ub) == NULL, "detach on uninitialised");
@@ -2126,6 +2287,7 @@ op_invalid(void)
 		EXPECT(hb_buf_iov(NULL, 0, 0, iov, 2), A(EINVAL));
 		EXPECT(hb_buf_check(NULL, NULL), A(EINVAL));
 		EXPECT(hb_buf_split(NULL, 0, &tmp), A(EINVAL));
+		EXPECT(hb_buf_concat(NULL, NULL), A(EINVAL));
 		EXPECT(hb_buf_share(NULL), A(EINVAL));
 		EXPECT(hb_buf_unshare(NULL), A(EINVAL));
 		EXPECT(hb_buf_init(NULL, pools[0]), A(EINVAL));
@@ -2179,6 +2341,11 @@ op_invalid(void)
 		EXPECT(hb_buf_read(&tmp, 0, rd, 8), A(EINVAL));
 		EXPECT(hb_buf_append(&tmp, rd, 1), A(EINVAL));
 		EXPECT(hb_buf_reserve(&tmp, 4096), A(EINVAL));
+		/* Joined either way: refused, s unchanged. */
+		EXPECT(hb_buf_concat(&tmp, &s->b),
+		       A(EINVAL) | A(EPERM) | A(EBUSY));
+		EXPECT(hb_buf_concat(&s->b, &tmp),
+		       A(EINVAL) | A(EPERM) | A(EBUSY));
 		FZ_ASSERT(m[0]->next == m[1] && m[0]->nb_segs == nb &&
 			  m[1]->next == NULL && m[0]->data_len == 3 &&
 			  m[1]->data_len == 5, "refused chain changed");
@@ -2248,7 +2415,7 @@ enum {
 	OP_ADJ, OP_SPLIT, OP_PEEK, OP_IOV, OP_RESERVE, OP_FREE, OP_DETACH,
 	OP_REINIT, OP_CURSOR_INIT, OP_CURSOR, OP_VIS_READ, OP_VIS_WRITE,
 	OP_SCRIBBLE, OP_RELEASE, OP_SHARE, OP_UNSHARE, OP_ASYNC, OP_POLL,
-	OP_CANCEL, OP_FAULT, OP_INVALID, OP_HOG, OP_PULLUP, OP_COUNT
+	OP_CANCEL, OP_FAULT, OP_INVALID, OP_HOG, OP_PULLUP, OP_CONCAT, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
@@ -2256,7 +2423,7 @@ static const char *const op_names[OP_COUNT] = {
 	"split", "peek", "iov", "reserve", "free", "detach", "reinit",
 	"cursor_init", "cursor", "vis_read", "vis_write", "scribble",
 	"release", "share", "unshare", "async", "poll", "cancel", "fault",
-	"invalid", "hog", "pullup",
+	"invalid", "hog", "pullup", "concat",
 };
 
 static void
@@ -2291,6 +2458,7 @@ run_op(int op)
 	case OP_FAULT: op_fault(); break;
 	case OP_HOG: op_hog(); break;
 	case OP_PULLUP: op_pullup(); break;
+	case OP_CONCAT: op_concat(); break;
 	default: op_invalid(); break;
 	}
 }
@@ -2310,7 +2478,7 @@ step_begin(const char *name)
 		FZ_ASSERT(hb_snap_take(&snaps[i], &bs[i].b, false) == 0,
 			  "buf %d: no memory for a snapshot", i);
 	}
-	for (i = 0; i < NPOOL; i++) {
+	for (i = 0; i < NALL; i++) {
 		struct hb_fault_stats st;
 
 		hb_fault_stats(pools[i], &st);
@@ -2336,7 +2504,7 @@ teardown(void)
 	struct hb_stats st;
 	int i, round, p;
 
-	for (p = 0; p < NPOOL; p++)
+	for (p = 0; p < NALL; p++)
 		hb_fault_disarm(pools[p]);
 	if (hog_len > 0) {
 		hb_bounce_free(hb_lcore_self(), hog_off, hog_len);
@@ -2392,10 +2560,12 @@ teardown(void)
 	for (i = 0; i < NREQ; i++)
 		FZ_ASSERT(rm[i].st == R_IDLE, "request %d still out", i);
 	FZ_ASSERT(hb_poll(0) == 0, "hb_poll after teardown");
-	for (p = 0; p < NPOOL; p++)
+	for (p = 0; p < NALL; p++)
 		FZ_ASSERT(rte_mempool_in_use_count(pools[p]) == 0,
 			  "pool %d: %u mbufs leaked", p,
 			  rte_mempool_in_use_count(pools[p]));
+	FZ_ASSERT(hb_growth_in_use() == 0, "growth classes: %u in use",
+		  hb_growth_in_use());
 	FZ_ASSERT(hb_lcores[rte_lcore_id()].live == 0, "bounce memory leaked");
 	EXPECT(hb_stats_get(&st), A(OK));
 	FZ_ASSERT(st.async_queued == st.async_granted + st.async_cancelled +
@@ -2452,8 +2622,10 @@ warm_up(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static const uint16_t rooms[NPOOL] = { 128, 200, 0 };
-	static const unsigned int sizes[NPOOL] = { 48, 40, 10 };
+	/* The buffers' pools, then the growth classes (hb_model.h's). */
+	static const uint16_t rooms[NALL] = { 128, 200, 0,
+					      4096, 8192, 16384, 32768, 65535 };
+	static const unsigned int sizes[NALL] = { 48, 40, 10, 4, 3, 2, 2, 2 };
 	char name[32];
 	int i;
 
@@ -2461,12 +2633,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	trace = getenv("FUZZ_OPS_TRACE") != NULL;
 	fuzz_eal_init("fuzz_ops", "hbfz");
-	for (i = 0; i < NPOOL; i++) {
+	/* Growth on, up to 65535-byte segments (the default, said here). */
+	RTE_VERIFY(hb_growth_set(&(struct hb_growth){ .max_seg = UINT16_MAX })
+		   == 0);
+	for (i = 0; i < NALL; i++) {
 		snprintf(name, sizeof(name), "fzpool%d", i);
 		pools[i] = hb_fault_pool_create(name, sizes[i], rooms[i],
 						SOCKET_ID_ANY);
 		RTE_VERIFY(pools[i] != NULL);
 		pool_cap[i] = rte_pktmbuf_data_room_size(pools[i]);
+		if (i >= NPOOL)
+			RTE_VERIFY(hb_growth_pool_add(pools[i]) == 0);
 	}
 	clone_pool = rte_pktmbuf_pool_create("fzclone", 16, 0, 0, 0,
 					     SOCKET_ID_ANY);

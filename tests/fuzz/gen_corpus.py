@@ -23,7 +23,7 @@ OPS = ["append", "append_int", "prepend", "read", "write", "trim", "adj",
        "split", "peek", "iov", "reserve", "free", "detach", "reinit",
        "cursor_init", "cursor", "vis_read", "vis_write", "scribble",
        "release", "share", "unshare", "async", "poll", "cancel", "fault",
-       "invalid", "hog", "pullup"]
+       "invalid", "hog", "pullup", "concat"]
 OP = {name: i for i, name in enumerate(OPS)}
 
 
@@ -103,6 +103,25 @@ SCENARIOS = {
     "reserve": bytes([0x15]) + op("reserve", 0, 4, 0xff, 0x01) +
     append(0, 100) + op("detach", 0, 0) + op("detach", 0, 1) +
     op("detach", 0, 0),
+    # Joins: with reserved segments, under a cursor, into an empty
+    # buffer, refused (the same buffer, a shared one), after a split
+    # (joined back), of an adopted chain. (reserve: a last byte, even:
+    # no append of what it reserved.)
+    "concat": bytes([0x24]) + append(0, 300) + append(1, 500) +
+    op("reserve", 0, 4, 0xff, 0x01, 0) + op("cursor_init", 0, 0, 2, 0x10, 0) +
+    op("concat", 0, 1, 7) + op("cursor", 0, 0, 0) +
+    op("concat", 2, 0, 5) + op("concat", 2, 2, 5) + op("share", 1) +
+    op("concat", 2, 1, 6) + op("unshare", 1) +
+    op("split", 2, 2, 3, 0x40, 0x01) + op("concat", 2, 0, 7) +
+    op("detach", 2, 0) + op("concat", 1, 2, 7),
+    # Growth through the classes, one of them failing, one dry: smaller
+    # classes serve; the grown buffers joined.
+    "classes": bytes([0x24]) + op("append", 0, 6, 0xff, 0xff, 1, 0, 0) +
+    op("fault", 7, 0) + op("append", 1, 6, 0xff, 0x7f, 1, 0, 0) +
+    op("append", 2, 6, 0xff, 0xff, 1, 0, 0) +
+    op("append", 2, 6, 0xff, 0xff, 1, 0, 0) +
+    op("reserve", 1, 5, 0xff, 0x3f, 0) + op("concat", 0, 1, 7) +
+    op("concat", 0, 2, 7) + op("free", 0),
     # Exhaust a pool, then every growing call fails.
     "exhaust": bytes([0x2a]) + op("append", 0, 6, 0xff, 0xff, 1, 0, 0) +
     op("append", 0, 5, 0xff, 0x3f, 1, 0, 0) + op("prepend", 0, 3, 100, 0, 1) +
