@@ -772,6 +772,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	struct rte_mbuf *chain = NULL;
 	struct hb_stats s0, s1;
 	struct hb_visitor r, v;
+	struct hb_snap snap;
 	struct hb_req rq[4], wrq, again;
 	struct cbrec d[4], wd, ad;
 	struct rctx c;
@@ -808,10 +809,23 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 		run_on(wk[0], r_async, &c);
 		assert_int_equal(c.rc, -EINPROGRESS);
 	}
-	/* Closed: the waiters are cancelled; a visitor is live: -EBUSY. */
-	assert_int_equal(teardown(&b, k, &chain), -EBUSY);
+	/* Visitors and waiters: -EBUSY, and nothing changed. */
+	hb_test_snap(&snap, &b, true);
+	hb_assert_rc_snap(&snap, &b, teardown(&b, k, &chain), -EBUSY);
 	assert_ptr_equal(chain, NULL);
 	assert_true(hb_buf_is_shared(&b));
+	assert_false(hb_buf_is_closing(&b));
+	assert_int_equal(hb_poll(0), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(d[i].calls, 0);
+	/* Closed: the waiters are cancelled; a visitor is live: -EBUSY. */
+	assert_int_equal(hb_buf_close(&b), 0);
+	assert_true(hb_buf_is_closing(&b));
+	assert_int_equal(hb_buf_close(&b), 0);
+	hb_assert_rc_snap(&snap, &b, teardown(&b, k, &chain), -EBUSY);
+	assert_ptr_equal(chain, NULL);
+	assert_true(hb_buf_is_shared(&b));
+	assert_true(hb_buf_is_closing(&b));
 	/* Cancelled, not yet polled: too late to withdraw. */
 	assert_int_equal(hb_req_cancel(&rq[1]), -EALREADY);
 	for (i = 0; i < 4; i++)
@@ -847,10 +861,11 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 					 on_done, &ad), -ECANCELED);
 	assert_int_equal(hb_req_cancel(&again), -EINVAL);
 	assert_int_equal(hb_visit_write(&b, 0, 10, 0, &v), -EBUSY);
-	/* Still busy while r is live, bytes untouched. */
-	assert_int_equal(teardown(&b, k, &chain), -EBUSY);
+	/* Still busy while r is live, nothing changed. */
+	hb_assert_rc_snap(&snap, &b, teardown(&b, k, &chain), -EBUSY);
+	hb_snap_free(&snap);
 	assert_true(hb_buf_is_shared(&b));
-	assert_int_equal(hb_buf_len(&b), sizeof(model));
+	assert_true(hb_buf_is_closing(&b));
 	if (hold_writer) {
 		memset(r.ptr, 0x3c, 200);
 		memset(model + 300, 0x3c, 200);
@@ -860,6 +875,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	assert_int_equal(hb_visit_release(&r), 0);
 	assert_int_equal(teardown(&b, k, &chain), 0);
 	assert_false(hb_buf_is_shared(&b));
+	assert_false(hb_buf_is_closing(&b));
 	assert_int_equal(hb_poll(0), 0);
 	assert_int_equal(ad.calls, 0);
 	switch (k) {
@@ -960,6 +976,8 @@ test_teardown_granted_unpolled(void **state)
 					 on_done, &d[1]), -EINPROGRESS);
 	assert_int_equal(hb_visit_release(&r), 0); /* grants W */
 	assert_int_equal(hb_buf_free(&b), -EBUSY);
+	assert_int_equal(hb_buf_close(&b), 0);
+	assert_int_equal(hb_buf_free(&b), -EBUSY);
 	assert_int_equal(hb_poll(0), 2);
 	assert_int_equal(d[0].status, 0);
 	assert_true(d[0].live);
@@ -1007,6 +1025,9 @@ test_share_cycles(void **state)
 			assert_int_equal(
 				hb_visit_release(hb_req_visitor(&rq)), 0);
 		} else {
+			assert_int_equal(hb_buf_unshare(x), -EBUSY);
+			assert_false(hb_buf_is_closing(x));
+			assert_int_equal(hb_buf_close(x), 0);
 			assert_int_equal(hb_buf_unshare(x), -EBUSY);
 			assert_int_equal(hb_visit_release(&r), 0);
 			assert_int_equal(hb_poll(0), 1);
@@ -1927,7 +1948,9 @@ test_stats(void **state)
 					 on_done, &d[5]), -EINPROGRESS);
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[1])), 0);
 	assert_int_equal(hb_poll(0), 1); /* rq[3] */
-	assert_int_equal(hb_buf_unshare(&b), -EBUSY);
+	assert_int_equal(hb_buf_unshare(&b), -EBUSY); /* cancels nothing */
+	assert_int_equal(hb_poll(0), 0);
+	assert_int_equal(hb_buf_close(&b), 0);
 	assert_int_equal(hb_poll(0), 2); /* rq[4], rq[5] cancelled */
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[3])), 0);
 	assert_int_equal(hb_buf_unshare(&b), 0);
@@ -2070,7 +2093,10 @@ thr_teardown(void *arg)
 
 	t->lcore = rte_lcore_id();
 	HB_THR_CHECK(&t->chk, hb_buf_pool(t->b) == pool);
+	HB_THR_CHECK(&t->chk, hb_buf_close(t->b) == 0);
+	HB_THR_CHECK(&t->chk, hb_buf_is_closing(t->b));
 	HB_THR_CHECK(&t->chk, hb_buf_unshare(t->b) == 0);
+	HB_THR_CHECK(&t->chk, !hb_buf_is_closing(t->b));
 	HB_THR_CHECK(&t->chk, !hb_buf_is_shared(t->b));
 	HB_THR_CHECK(&t->chk, hb_buf_free(t->loc) == 0);
 	return NULL;
