@@ -234,6 +234,55 @@ test_close(void **state)
 }
 
 /*
+ * A grant step running on another lcore (dlock held: simulated) does not
+ * make retire fail: with nothing left it succeeds without the lock. With
+ * a waiter left after a close, the waiter exists until that step, seeing
+ * the note close left, cancels it; retire says so (-EBUSY, nothing
+ * changed) and succeeds after.
+ */
+static void
+test_retire_grant_running(void **state)
+{
+	unsigned int me = rte_lcore_id();
+	struct hb_guard *g = hb_guard_get(SOCKET_ID_ANY);
+	struct hb_guard_done d[4];
+	uint32_t slot, gen;
+	int tag;
+
+	(void)state;
+	assert_non_null(g);
+	/* Nothing left: retire needs no lock. */
+	__atomic_store_n(&g->dlock, 1, __ATOMIC_SEQ_CST);
+	assert_int_equal(hb_guard_retire(g), 0);
+	assert_true(hb_guard_closing(g));
+	__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
+	hb_guard_put(g);
+
+	g = hb_guard_get(SOCKET_ID_ANY);
+	assert_non_null(g);
+	assert_int_equal(hb_guard_enter(g, true, me, false), 0);
+	assert_int_equal(hb_guard_queue(g, false, me, &tag, &slot, &gen),
+			 -EINPROGRESS);
+	/* The step starts (dlock taken), the writer leaves, close comes. */
+	__atomic_store_n(&g->dlock, 1, __ATOMIC_SEQ_CST);
+	hb_guard_exit(g, true, me);
+	hb_guard_close(g);
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 0);
+	/* The waiter is still there, its cancellation not posted yet. */
+	assert_int_equal(hb_guard_retire(g), -EBUSY);
+	assert_true(hb_guard_closing(g));
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 0);
+	/* The step's runner sees the note and runs again: cancelled. */
+	__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
+	hb_guard_grant_step(g);
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 1);
+	assert_false(d[0].granted);
+	assert_int_equal(hb_guard_retire(g), 0);
+	assert_true(hb_guard_idle(me));
+	hb_guard_put(g);
+}
+
+/*
  * Stress: every lcore enters, queues and leaves at random, never waiting
  * for the guard (a queued waiter's lcore polls until it is granted). The
  * holders check the rule with counters of their own: never a writer beside
@@ -345,6 +394,94 @@ test_stress_lcores(void **state)
 	hb_guard_put(sg);
 }
 
+/*
+ * Retire while three lcores enter, queue and leave: every attempt fails
+ * with nothing changed (still open) or succeeds with nothing held (hold()
+ * checks). First with a reader of the main lcore's in (so every attempt
+ * must fail), then without; then close: the waiters are cancelled, the
+ * lcores stop, and retire succeeds once the last holder is gone (the main
+ * lcore tries again after short sleeps, as an application's loop would).
+ */
+static uint64_t
+retire_attempts(uint64_t ticks, bool must_fail, int *rc)
+{
+	const uint64_t end = rte_get_timer_cycles() + ticks;
+	uint64_t n = 0;
+	unsigned int i;
+
+	while (rte_get_timer_cycles() < end) {
+		*rc = hb_guard_retire(sg);
+		n++;
+		if (*rc == 0 && !must_fail)
+			break;
+		assert_int_equal(*rc, -EBUSY);
+		assert_false(hb_guard_closing(sg));
+		for (i = 0; i < 64; i++)
+			rte_pause();
+	}
+	return n;
+}
+
+static void
+test_retire_under_load(void **state)
+{
+	const uint64_t hz = rte_get_timer_hz();
+	uint64_t end, tries, granted = 0, cancelled = 0;
+	unsigned int me = rte_lcore_id(), i, lc;
+	int rc = -EBUSY;
+
+	(void)state;
+	if (nwk == 0)
+		skip();
+	sg = hb_guard_get(SOCKET_ID_ANY);
+	assert_non_null(sg);
+	__atomic_store_n(&s_retired, 0, __ATOMIC_SEQ_CST);
+	memset(s_granted, 0, sizeof(s_granted));
+	memset(s_cancelled, 0, sizeof(s_cancelled));
+	RTE_LCORE_FOREACH_WORKER(lc)
+		rte_eal_remote_launch(stress_lcore, (void *)(uintptr_t)lc, lc);
+	/* A reader of ours: entered, or queued and granted. */
+	if (hb_guard_enter(sg, false, me, false) != 0) {
+		struct hb_guard_done d;
+		uint32_t slot, gen;
+
+		assert_int_equal(hb_guard_queue(sg, false, me, &d, &slot, &gen),
+				 -EINPROGRESS);
+		while (hb_guard_poll(me, &d, 1) == 0)
+			rte_pause();
+		assert_true(d.granted);
+	}
+	tries = retire_attempts(hz / 20, true, &rc);
+	assert_true(hb_guard_holds(sg, false, me));
+	hb_guard_exit(sg, false, me);
+	tries += retire_attempts(hz / 20, false, &rc);
+	if (rc != 0) {
+		hb_guard_close(sg);
+		end = rte_get_timer_cycles() + 10 * hz;
+		while ((rc = hb_guard_retire(sg)) != 0 &&
+		       rte_get_timer_cycles() < end) {
+			assert_int_equal(rc, -EBUSY);
+			tries++;
+			rte_delay_us_sleep(10);
+		}
+		assert_int_equal(rc, 0);
+	}
+	__atomic_store_n(&s_retired, 1, __ATOMIC_SEQ_CST);
+	rte_eal_mp_wait_lcore();
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		granted += s_granted[i];
+		cancelled += s_cancelled[i];
+	}
+	printf("retire under load: %" PRIu64 " attempts; %" PRIu64
+	       " waiters granted, %" PRIu64 " cancelled by the close\n",
+	       tries, granted, cancelled);
+	assert_int_equal(s_broken, 0);
+	assert_int_equal(s_readers + s_writers, 0);
+	RTE_LCORE_FOREACH_WORKER(lc)
+		assert_true(hb_guard_idle(lc));
+	hb_guard_put(sg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -355,7 +492,9 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_withdraw),
 		cmocka_unit_test(test_retire_open),
 		cmocka_unit_test(test_close),
+		cmocka_unit_test(test_retire_grant_running),
 		cmocka_unit_test(test_stress_lcores),
+		cmocka_unit_test(test_retire_under_load),
 	};
 	unsigned int lc;
 	int rc;
