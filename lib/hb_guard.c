@@ -239,7 +239,9 @@ backlog_compact(struct hb_guard *g)
 {
 	uint32_t i, kept = 0;
 
-	if (__atomic_exchange_n(&g->withdrawn, 0, __ATOMIC_SEQ_CST) == 0)
+	/* The load first: the exchange (an RMW) only when there is a note. */
+	if (__atomic_load_n(&g->withdrawn, __ATOMIC_SEQ_CST) == 0 ||
+	    __atomic_exchange_n(&g->withdrawn, 0, __ATOMIC_SEQ_CST) == 0)
 		return;
 	for (i = 0; i < g->bn; i++) {
 		uint64_t d = g->backlog[(g->bhead + i) % HB_ASYNC_WAIT_RING];
@@ -291,14 +293,14 @@ grants_locked(struct hb_guard *g)
 		if (g->bn == 0) {
 			backlog_fill(g);
 			if (g->bn == 0)
-				break;
+				return; /* and the ring was just seen empty */
 		}
 		d = g->backlog[g->bhead];
 		write = (d & DESC_WRITE) != 0;
 		/* Pairs with the writers' and readers' seq_cst updates. */
 		gate = __atomic_load_n(&g->gate, __ATOMIC_SEQ_CST);
 		if (gate & GATE_CLOSING) {
-			/* Teardown: complete with -ECANCELED instead. */
+			/* hb_guard_close(): -ECANCELED instead. */
 			if (slot_claim(d, SLOT_CANCELLED))
 				post(d);
 		} else if ((gate & GATE_W) != 0 ||
@@ -324,7 +326,7 @@ grants_locked(struct hb_guard *g)
 		backlog_pop(g);
 		waiter_gone(g);
 	}
-	/* Leave the ring empty, so that it has room for new waiters. */
+	/* The head waits: leave the ring empty, room for new waiters. */
 	backlog_fill(g);
 }
 

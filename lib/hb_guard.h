@@ -181,15 +181,35 @@ hb_guard_read_try(struct hb_guard *g, unsigned int me, bool call)
 }
 
 /*
- * Reader, refused by hb_guard_read_count(): take the count back, and run
- * the grant step in case this transient reader made a grant wait (the seq_cst
- * decrement pairs like a release, see hb_guard_read_exit()).
+ * Give back a reader counted on lcore @id. Decrement rd[id] THEN load gate,
+ * both seq_cst; pairs with the grant step counting a queued writer in gate
+ * THEN loading rd[]: either it sees this reader gone, or this sees the
+ * waiter and runs the grant step. Only waiters need it: a writer that took
+ * GATE_W meanwhile (GATE_W alone) checks rd[] itself, and a closing bit
+ * alone has nothing to cancel. @g must have been loaded before the
+ * decrement: from then on the buffer may be unshared (the state itself is
+ * type-stable, see hb_guard.c).
+ */
+static inline void
+hb_guard_read_exit(struct hb_guard *g, unsigned int id)
+{
+	__atomic_fetch_sub(&g->rd[id].n, 1, __ATOMIC_SEQ_CST);
+	if (unlikely((__atomic_load_n(&g->gate, __ATOMIC_SEQ_CST) &
+		      GATE_WAITERS) != 0))
+		hb_guard_grant_step(g);
+}
+
+/*
+ * Reader, refused by hb_guard_read_count(): take the count back, as a
+ * release (hb_guard_read_exit(): the grant step runs if a waiter is
+ * counted, in case this transient reader made its grant wait; a waiter
+ * counted later is seen by its queuer's grant step, which loads rd[] after
+ * the count, so after this decrement).
  */
 static inline void
 hb_guard_read_backoff(struct hb_guard *g, unsigned int me)
 {
-	__atomic_fetch_sub(&g->rd[me].n, 1, __ATOMIC_SEQ_CST);
-	hb_guard_grant_step(g);
+	hb_guard_read_exit(g, me);
 }
 
 /* Both steps: 0 when entered, -EBUSY when refused (never waits). */
@@ -200,22 +220,6 @@ hb_guard_read_enter(struct hb_guard *g, unsigned int me, bool call)
 		return 0;
 	hb_guard_read_backoff(g, me);
 	return -EBUSY;
-}
-
-/*
- * Give back a reader counted on lcore @id. Decrement rd[id] THEN load gate,
- * both seq_cst; pairs with the grant step counting a queued writer in gate
- * THEN loading rd[]: either it sees this reader gone, or this sees the
- * waiter and runs the grant step. @g must have been loaded before the
- * decrement: from then on the buffer may be unshared (the state itself is
- * type-stable, see hb_guard.c).
- */
-static inline void
-hb_guard_read_exit(struct hb_guard *g, unsigned int id)
-{
-	__atomic_fetch_sub(&g->rd[id].n, 1, __ATOMIC_SEQ_CST);
-	if (unlikely(__atomic_load_n(&g->gate, __ATOMIC_SEQ_CST) != 0))
-		hb_guard_grant_step(g);
 }
 
 /*
@@ -277,26 +281,27 @@ hb_guard_write_gate(struct hb_guard *g)
  * Give back GATE_W, taken by hb_guard_write_gate() or granted: a seq_cst
  * RMW that also reads the waiters; pairs with a queuer's seq_cst count in
  * gate THEN grant step: either the queuer's grant step sees GATE_W gone,
- * or this sees the waiter and runs the grant step.
+ * or this sees the waiter and runs the grant step (none counted: nothing
+ * to grant, nor to cancel on a closing guard).
  */
 static inline void
 hb_guard_write_exit(struct hb_guard *g)
 {
 	uint32_t gate = __atomic_fetch_and(&g->gate, ~GATE_W, __ATOMIC_SEQ_CST);
 
-	if (unlikely((gate & ~GATE_W) != 0))
+	if (unlikely((gate & GATE_WAITERS) != 0))
 		hb_guard_grant_step(g);
 }
 
 /*
- * Writer that found readers in (hb_guard_readers_present() after taking GATE_W):
- * give GATE_W back and let queued readers in if any.
+ * Writer that found readers in (hb_guard_readers_present() after taking
+ * GATE_W): give GATE_W back, as a writer leaving (hb_guard_write_exit():
+ * the waiters that GATE_W held up are granted).
  */
 static inline void
 hb_guard_write_backoff(struct hb_guard *g)
 {
-	__atomic_fetch_and(&g->gate, ~GATE_W, __ATOMIC_SEQ_CST);
-	hb_guard_grant_step(g);
+	hb_guard_write_exit(g);
 }
 
 /* Does a writer hold @g? (A write visitor's release check.) */
