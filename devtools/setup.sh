@@ -27,6 +27,7 @@ PACKAGES=(
 	python3 python3-pyelftools
 	clang libclang-rt-14-dev valgrind
 	iproute2 iputils-ping socat ethtool procps
+	tshark
 )
 
 # Build directories: name, then the options that define it.

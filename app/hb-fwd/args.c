@@ -76,6 +76,7 @@ enum {
 	OPT_ROUTE_NUM,
 	OPT_ICMP_RATE_NUM,
 	OPT_IDLE_SLEEP_NUM,
+	OPT_CAPTURE_NUM,
 	OPT_HELP_NUM,
 };
 
@@ -106,6 +107,7 @@ static const struct option long_options[] = {
 	{ "route", required_argument, 0, OPT_ROUTE_NUM },
 	{ "icmp-rate", required_argument, 0, OPT_ICMP_RATE_NUM },
 	{ "idle-sleep", required_argument, 0, OPT_IDLE_SLEEP_NUM },
+	{ "capture", required_argument, 0, OPT_CAPTURE_NUM },
 	{ "help", no_argument, 0, OPT_HELP_NUM },
 	{ NULL, 0, 0, 0 },
 };
@@ -167,6 +169,10 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "                      (default %u, bursts of %u)\n"
 	       "  --idle-sleep US     after %u empty polls, sleep US microseconds between\n"
 	       "                      polls, 1..100000 (default: busy poll, never sleep)\n"
+	       "  --capture FILE[,N[,KIB]]  write every Nth packet received (the first,\n"
+	       "                      then one in N, per lcore; default N %u) to FILE, a\n"
+	       "                      pcap file, through one capture buffer all lcores\n"
+	       "                      share, of at most KIB KiB (default %u)\n"
 	       "  -h, --help          this help\n"
 	       "\n"
 	       "Example: %s --no-pci --vdev net_null0 --vdev net_null1 -l 0-1 -- --mode macswap\n",
@@ -175,7 +181,8 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       RTE_MBUF_DEFAULT_BUF_SIZE, FWD_MIN_MBUFS,
 	       RTE_MEMPOOL_CACHE_MAX_SIZE, FWD_DEF_MBUF_CACHE,
 	       FWD_MAX_TUNNEL_DEPTH, FWD_MIN_MTU, FWD_MAX_MTU,
-	       FWD_DEF_ICMP_RATE, FWD_ICMP_BURST, FWD_IDLE_POLLS, prgname);
+	       FWD_DEF_ICMP_RATE, FWD_ICMP_BURST, FWD_IDLE_POLLS,
+	       FWD_CAP_DEF_EVERY, FWD_CAP_DEF_KIB, prgname);
 }
 
 void
@@ -507,6 +514,37 @@ bad:
 	return -1;
 }
 
+/* --capture FILE[,N[,KIB]]: the file name may not hold a comma. */
+static int
+parse_capture(const char *arg)
+{
+	static char file[4096];
+	char *n, *kib;
+
+	if (*arg == '\0' || *arg == ',' || strlen(arg) >= sizeof(file)) {
+		bad_value("--capture", arg, "FILE[,N[,KIB]]");
+		return -1;
+	}
+	strcpy(file, arg);
+	n = strchr(file, ',');
+	if (n != NULL) {
+		*n++ = '\0';
+		kib = strchr(n, ',');
+		if (kib != NULL) {
+			*kib++ = '\0';
+			if (parse_uint("--capture KIB", kib, 64,
+				       FWD_CAP_MAX_KIB,
+				       &fwd_cfg.capture_kib) != 0)
+				return -1;
+		}
+		if (parse_uint("--capture N", n, 1, UINT32_MAX,
+			       &fwd_cfg.capture_every) != 0)
+			return -1;
+	}
+	fwd_cfg.capture_file = file;
+	return 0;
+}
+
 static int
 parse_ipv4(const char *opt, const char *arg, rte_be32_t *out)
 {
@@ -548,6 +586,8 @@ config_defaults(void)
 	fwd_cfg.vxlan_mac = (struct rte_ether_addr){
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x02 } };
 	fwd_cfg.tunnel_depth = 1;
+	fwd_cfg.capture_every = FWD_CAP_DEF_EVERY;
+	fwd_cfg.capture_kib = FWD_CAP_DEF_KIB;
 }
 
 /*
@@ -712,6 +752,10 @@ fwd_parse_args(int argc, char **argv)
 		case OPT_IDLE_SLEEP_NUM:
 			if (parse_uint("--idle-sleep", optarg, 1, 100000,
 				       &fwd_cfg.idle_sleep) != 0)
+				return -1;
+			break;
+		case OPT_CAPTURE_NUM:
+			if (parse_capture(optarg) != 0)
 				return -1;
 			break;
 		case 'h':
