@@ -284,6 +284,13 @@ backlog_fill(struct hb_guard *g)
 static void
 grants_locked(struct hb_guard *g)
 {
+	/*
+	 * Before reading the ring: pairs with the fence of a queuer that
+	 * left the grant step to the writer in (hb_guard_queue()): if that
+	 * fence precedes this one in the single total order, this pass sees
+	 * the queuer's entry in the ring.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	backlog_compact(g);
 	for (;;) {
 		uint64_t d;
@@ -611,7 +618,19 @@ hb_guard_queue(struct hb_guard *g, bool write, unsigned int me, void *arg,
 	}
 	*slot = idx;
 	*gen = sgen;
-	hb_guard_grant_step(g);
+	/*
+	 * The grant step after the entry is in: the holder may have left
+	 * between the count and the enqueue, its grant step not finding the
+	 * entry yet. Not needed while a writer is still in: its exit
+	 * (hb_guard_write_exit(): a seq_cst RMW on gate, after this look in
+	 * the total order since the look did not see it) sees this waiter
+	 * counted and runs the grant step, whose fence follows this one in
+	 * the total order, so it sees the entry (grants_locked()). The fence
+	 * orders the enqueue before the look at gate.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if ((__atomic_load_n(&g->gate, __ATOMIC_RELAXED) & GATE_W) == 0)
+		hb_guard_grant_step(g);
 	return -EINPROGRESS;
 }
 
