@@ -28,7 +28,7 @@
 		.name = "contend-long" #us, .group = "contend-long",           \
 		.op = "burst of 32 from a ring + write visit held " #us        \
 		      " us, 2 lcores (lcore time per burst)",                   \
-		.ops_per_iter = 1, .lcores = 2, .mc_mul = 5,                   \
+		.ops_per_iter = 1, .lcores = 2, .mc_mul = 2,                   \
 		.setup = cl##us##_setup, .teardown = cl_teardown,              \
 		.mc_check = cl_check, .prime = ct_prime_all,                   \
 		.impl = {                                                      \
