@@ -36,7 +36,8 @@
  *    (vector, expert mbuf tail and cursor, segment index, write-back);
  *  - wl_buf.c: seed, append64k/append1m, msg2pkt, random (one lcore);
  *  - wl_visit.c: visit-hdr, visit-split (one lcore, packets of a burst);
- *  - wl_multi.c: the multi-lcore windows, shared-read, contend;
+ *  - wl_multi.c: the multi-lcore windows, shared-read, contend,
+ *    contend-long;
  *  - runner.c: verification, calibration, timed repetitions and windows;
  *  - report.c: the table, derived values, CSV and JSON.
  *
@@ -177,6 +178,7 @@ rng_next(uint64_t *s)
 /* What one lcore did in one window. */
 struct mc_res {
 	uint64_t ops;		/* shared-read: visits; contend: work units */
+				/* (contend-long: bursts, held or not) */
 	uint64_t issued;	/* contend: visits asked for */
 	uint64_t visits;	/* contend: visits done in the window */
 	uint64_t late;		/* contend: visits done after it (drain) */
@@ -198,6 +200,7 @@ typedef void (*mc_fn)(unsigned int idx, struct mc_res *r);
 /* The current window: its loop, its TSC bounds, each lcore's results. */
 struct mc_ctl {
 	mc_fn fn;
+	double ms;	     /* its length (0: --mc-ms) */
 	uint64_t start, end; /* the window (TSC) */
 	struct mc_res res[MC_LCORES];
 };
@@ -259,6 +262,7 @@ struct workload {
 	const char *todo; /* not implemented yet: why */
 	/* multi-lcore workloads: lcores and the check after each window */
 	unsigned int lcores;
+	unsigned int mc_mul; /* windows of --mc-ms times this (0: once) */
 	int (*mc_check)(mc_fn fn, unsigned int nl, char *why, size_t sz);
 	/* before the timed windows (and the memzone count), if set */
 	void (*prime)(void);
@@ -349,6 +353,15 @@ void ct_hb_queue(unsigned int idx, struct mc_res *r);
 void ct_rwlock(unsigned int idx, struct mc_res *r);
 int ct_check(mc_fn fn, unsigned int nl, char *why, size_t sz);
 void ct_prime_all(void);
+int cl1_setup(void);
+int cl5_setup(void);
+int cl20_setup(void);
+void cl_teardown(void);
+void cl_hb(unsigned int idx, struct mc_res *r);
+void cl_rwlock(unsigned int idx, struct mc_res *r);
+void cl_spinlock(unsigned int idx, struct mc_res *r);
+void cl_trylock(unsigned int idx, struct mc_res *r);
+int cl_check(mc_fn fn, unsigned int nl, char *why, size_t sz);
 
 /* ------------------------------------------------------------------------
  * Running and reporting

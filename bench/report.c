@@ -67,7 +67,10 @@ verdict(const struct impl *im)
  *  - contend: work units and visits per second of each implementation
  *    (both lcores), and the share of lcore time spent waiting for access:
  *    HyperBuf's must be 0 (the highest over all its windows is taken),
- *    rwlock's is reported (median window).
+ *    rwlock's is reported (median window);
+ *  - contend-long (each hold): useful work (bursts) per second of each
+ *    implementation, and the share of lcore time spent waiting: 0 for
+ *    HyperBuf, reported for the locks.
  */
 struct derived {
 	const char *workload;
@@ -79,7 +82,7 @@ struct derived {
 	double target;
 };
 
-#define MAX_DERIVED 16
+#define MAX_DERIVED 48
 static struct derived derived[MAX_DERIVED];
 static unsigned int nb_derived;
 
@@ -118,6 +121,40 @@ derived_add(const char *wl, const char *impl, const char *label,
 	d->unit = unit;
 	d->cmp = cmp;
 	d->target = target;
+}
+
+/* contend-long: each implementation's useful work, and waiting. */
+static void
+derived_contend_long(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < nb_workloads; i++) {
+		const struct workload *w = &workloads[i];
+
+		if (!w->ran || w->mc_check != cl_check)
+			continue;
+		for (j = 0; j < wl_nb_impl(w); j++) {
+			const struct impl *a = &w->impl[j];
+
+			if (a->nb == 0)
+				continue;
+			derived_add(w->name, a->name, "Mwork/s",
+				    "bursts forwarded per second on both "
+				    "lcores, held or not (millions)",
+				    a->rate_med / 1e6, "", NULL, 0);
+			if (a->role == ROLE_HB)
+				derived_add(w->name, a->name, "spin %",
+					    "share of lcore time spent waiting "
+					    "(highest window)",
+					    a->spin_max * 100, "%", "<=", 0);
+			else if (a->spin_med > 0)
+				derived_add(w->name, a->name, "spin %",
+					    "share of lcore time spent "
+					    "spinning (median window)",
+					    a->spin_med * 100, "%", NULL, 0);
+		}
+	}
 }
 
 static void
@@ -163,6 +200,7 @@ compute_derived(void)
 				    "(median window)",
 				    a->spin_med * 100, "%", NULL, 0);
 	}
+	derived_contend_long();
 }
 
 static const char *
@@ -194,6 +232,8 @@ print_multi_details(void)
 
 	for (i = 0; i < nb_workloads; i++) {
 		const struct workload *w = &workloads[i];
+		const bool ct = w->mc_check == ct_check;
+		const bool cl = w->mc_check == cl_check;
 
 		if (!w->selected || !w->ran || w->lcores == 0)
 			continue;
@@ -203,6 +243,9 @@ print_multi_details(void)
 			       "--write-pct %u):\n", opt_mc_ms, opt_work,
 			       opt_write_pct);
 		any = true;
+		if (w->mc_mul > 1)
+			printf("  %s: windows of %g ms\n", w->name,
+			       opt_mc_ms * w->mc_mul);
 		for (j = 0; j < wl_nb_impl(w); j++) {
 			const struct impl *im = &w->impl[j];
 
@@ -210,14 +253,15 @@ print_multi_details(void)
 				continue;
 			printf("  %-12s %-9s %u lcore(s): %.2f Mop/s", w->name,
 			       im->name, w->lcores, im->rate_med / 1e6);
-			if (w->mc_check == ct_check)
-				printf(", %.2f Mvisit/s, waiting %.2f%% of lcore"
+			if (ct || cl)
+				printf(", %.2f %s, waiting %.2f%% of lcore"
 				       " time (highest %.2f%%, %" PRIu64
 				       " waits), drain %.1f us",
-				       im->vrate_med / 1e6,
+				       im->vrate_med / (cl ? 1e3 : 1e6),
+				       cl ? "khold/s" : "Mvisit/s",
 				       im->spin_med * 100, im->spin_max * 100,
 				       im->waits, im->drain_med / 1e3);
-			if (w->mc_check == ct_check && im->role != ROLE_BASE)
+			if ((ct || cl) && im->role != ROLE_BASE)
 				printf(", %.1f%% of hb_visit_async() queued",
 				       100.0 * im->queued_med);
 			printf("; %u of %u windows undisturbed, %s\n",

@@ -332,6 +332,7 @@ wl_run_multi(struct workload *w)
 		printf("  setup failed: %s\n", strerror(-rc));
 		return -1;
 	}
+	mc.ms = opt_mc_ms * (w->mc_mul != 0 ? w->mc_mul : 1);
 	CHECK_RC(hb_stats_get(&st0));
 	for (i = 0; i < n && rc == 0; i++) {
 		struct impl *im = &w->impl[i];
@@ -381,6 +382,7 @@ wl_run_multi(struct workload *w)
 			break;
 	}
 	mz1 = memzone_count();
+	mc.ms = 0;
 	CHECK_RC(hb_stats_get(&st1));
 	if (rc == 0)
 		wl_results(w, mc_summarize);

@@ -3,9 +3,10 @@
  */
 
 /*
- * hb-bench: the multi-lcore workloads, shared-read and contend, and what
- * they share: the windows, the shared object and its record. Their rows
- * are in workloads.c; runner.c turns the windows into samples.
+ * hb-bench: the multi-lcore workloads, shared-read, contend and
+ * contend-long, and what they share: the windows, the shared object and
+ * its record. Their rows are in workloads.c; runner.c turns the windows
+ * into samples.
  *
  * Two lcores (the main lcore and the first worker: run with -l 0-1 or
  * --lcores) run the same loop on one shared object for a window of
@@ -42,7 +43,9 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 #include <rte_rwlock.h>
+#include <rte_spinlock.h>
 
 #include <hyperbuf.h>
 
@@ -64,6 +67,9 @@ static struct {
 static struct {
 	rte_rwlock_t lock;
 } __rte_cache_aligned mc_rw;
+static struct {
+	rte_spinlock_t lock;
+} __rte_cache_aligned mc_sl;
 static struct rte_mbuf *mc_m; /* the baseline's bytes */
 
 static inline void
@@ -149,7 +155,8 @@ mc_lcore_main(void *arg)
 bool
 mc_window(mc_fn fn, unsigned int nl)
 {
-	const uint64_t win = (uint64_t)(opt_mc_ms * 1e6 * tsc_per_ns);
+	const double ms = mc.ms > 0 ? mc.ms : opt_mc_ms;
+	const uint64_t win = (uint64_t)(ms * 1e6 * tsc_per_ns);
 	bool clean = true;
 	unsigned int i;
 
@@ -195,6 +202,7 @@ mc_setup(void)
 	CHECK_PTR(p);
 	memcpy(p, rec, sizeof(rec));
 	rte_rwlock_init(&mc_rw.lock);
+	rte_spinlock_init(&mc_sl.lock);
 	return 0;
 }
 
@@ -354,8 +362,13 @@ struct ct_item {
 	bool write;
 };
 
+/* What a granted visit does with the record (contend, contend-long). */
+typedef void (*ct_body_fn)(struct ct_lcore *lc, uint8_t *p, bool write);
+
 struct ct_lcore {
 	struct mc_res *r;
+	ct_body_fn body;
+	unsigned int idx;	/* the lcore's index in the window */
 	bool draining;
 	unsigned int nfree;
 	uint16_t free[CT_K];
@@ -411,6 +424,13 @@ ct_visit(struct mc_res *r, uint8_t *p, bool write)
 	}
 }
 
+/* contend's visit: the record checked, and moved on by a write. */
+static void
+ct_body(struct ct_lcore *lc, uint8_t *p, bool write)
+{
+	ct_visit(lc->r, p, write);
+}
+
 int
 ct_setup(void)
 {
@@ -430,11 +450,14 @@ ct_setup(void)
 }
 
 static void
-ct_lcore_reset(struct ct_lcore *lc, struct mc_res *r)
+ct_lcore_reset(struct ct_lcore *lc, struct mc_res *r, ct_body_fn body,
+	       unsigned int idx)
 {
 	unsigned int i;
 
 	lc->r = r;
+	lc->body = body;
+	lc->idx = idx;
 	lc->draining = false;
 	for (i = 0; i < CT_K; i++) {
 		lc->item[i].lc = lc;
@@ -452,7 +475,7 @@ ct_hb_visit(struct ct_item *it, struct hb_visitor *v)
 	struct mc_res *r = lc->r;
 	int rc;
 
-	ct_visit(r, v->ptr, it->write);
+	lc->body(lc, v->ptr, it->write);
 	rc = hb_visit_release(v);
 	if (unlikely(rc != 0)) {
 		r->bad++;
@@ -503,12 +526,12 @@ ct_drain(struct ct_lcore *lc, struct mc_res *r)
  * done at once, a queued one in ct_hb_cb() from hb_poll().
  */
 static inline void
-ct_hb_issue(struct ct_lcore *lc, struct mc_res *r, uint64_t *rng)
+ct_hb_issue(struct ct_lcore *lc, struct mc_res *r, bool write)
 {
 	struct ct_item *it = &lc->item[lc->free[--lc->nfree]];
 	int rc;
 
-	it->write = ct_is_write(rng);
+	it->write = write;
 	r->issued++;
 	rc = hb_visit_async(&it->req, &mc_hb.b, it->write ?
 			    HB_ACCESS_WRITE : HB_ACCESS_READ, 0,
@@ -530,14 +553,14 @@ ct_hb(unsigned int idx, struct mc_res *r)
 	const unsigned int words = opt_work;
 	uint64_t rng = ct_seed(idx), sum = 0, n = 0, now;
 
-	ct_lcore_reset(lc, r);
+	ct_lcore_reset(lc, r, ct_body, idx);
 	while ((now = rte_rdtsc()) < end) {
 		sum += ct_work(ct_arr[idx], words);
 		n++;
 		hb_poll(0);
 		if (lc->nfree != CT_K)
 			continue; /* our request is still queued: work on */
-		ct_hb_issue(lc, r, &rng);
+		ct_hb_issue(lc, r, ct_is_write(&rng));
 	}
 	r->t1 = now;
 	r->ops = n;
@@ -553,7 +576,7 @@ ct_hb_queue(unsigned int idx, struct mc_res *r)
 	const unsigned int words = opt_work;
 	uint64_t rng = ct_seed(idx), sum = 0, n = 0, now, t;
 
-	ct_lcore_reset(lc, r);
+	ct_lcore_reset(lc, r, ct_body, idx);
 	while ((now = rte_rdtsc()) < end) {
 		sum += ct_work(ct_arr[idx], words);
 		n++;
@@ -571,7 +594,7 @@ ct_hb_queue(unsigned int idx, struct mc_res *r)
 				break;
 			}
 		}
-		ct_hb_issue(lc, r, &rng);
+		ct_hb_issue(lc, r, ct_is_write(&rng));
 	}
 	r->t1 = now;
 	r->ops = n;
@@ -707,22 +730,50 @@ ct_record_seq(bool hb)
 	return seq;
 }
 
+/* Lcore @i's failed visits or checks, if any, into @why. */
+static int
+ct_bad(unsigned int i, char *why, size_t sz)
+{
+	const struct mc_res *r = &mc.res[i];
+
+	if (r->bad == 0)
+		return 0;
+	snprintf(why, sz, "lcore %u: %" PRIu64 " failed visits or checks (%s)",
+		 i, r->bad, strerror(-r->err));
+	return -1;
+}
+
+/*
+ * The record (HyperBuf's if @hb, else the locks') moved on by exactly
+ * @writes since the last window: no write lost, none twice.
+ */
+static int
+ct_record_check(bool hb, uint64_t writes, char *why, size_t sz)
+{
+	uint64_t seq = ct_record_seq(hb);
+
+	if (seq != ct_seq[!hb] + writes) {
+		snprintf(why, sz, "record at sequence %" PRIu64 ", expected %"
+			 PRIu64 " + %" PRIu64 " writes", seq, ct_seq[!hb],
+			 writes);
+		return -1;
+	}
+	ct_seq[!hb] = seq;
+	return 0;
+}
+
 int
 ct_check(mc_fn fn, unsigned int nl, char *why, size_t sz)
 {
 	const bool hb = fn != ct_rwlock;
-	uint64_t writes = 0, seq;
+	uint64_t writes = 0;
 	unsigned int i;
 
 	for (i = 0; i < nl; i++) {
 		const struct mc_res *r = &mc.res[i];
 
-		if (r->bad != 0) {
-			snprintf(why, sz, "lcore %u: %" PRIu64 " failed visits "
-				 "or checks (%s)", i, r->bad,
-				 strerror(-r->err));
+		if (ct_bad(i, why, sz) != 0)
 			return -1;
-		}
 		if (r->sum != r->ops * ct_work_ref) {
 			snprintf(why, sz, "lcore %u: work sum %#" PRIx64
 				 " after %" PRIu64 " units, expected %#" PRIx64,
@@ -737,14 +788,348 @@ ct_check(mc_fn fn, unsigned int nl, char *why, size_t sz)
 		}
 		writes += r->writes;
 	}
-	seq = ct_record_seq(hb);
-	if (seq != ct_seq[!hb] + writes) {
-		snprintf(why, sz, "record at sequence %" PRIu64 ", expected %"
-			 PRIu64 " + %" PRIu64 " writes", seq, ct_seq[!hb],
-			 writes);
-		return -1;
+	return ct_record_check(hb, writes, why, sz);
+}
+
+
+/*
+ * Workload: contend-long
+ *
+ * Long critical sections, and other useful work to do meanwhile: what
+ * never spinning is for. Each lcore forwards bursts of CL_BURST packets
+ * from a ring of its own back into it (a unit of useful work: each
+ * packet's MAC addresses swapped and a counter in it incremented), and
+ * after every burst it wants a write visit of the shared record, held for
+ * a long time: the holder forwards cl_hold_units more bursts (calibrated
+ * at setup to last --hold of 1, 5 or 20 us: contend-long1, -long5,
+ * -long20) and then moves the record to its next sequence number. Useful
+ * work is every burst forwarded, held or not; a sample is the lcore time
+ * per burst.
+ *  - hyperbuf: hb_visit_async() of a write visit after a burst, unless the
+ *    lcore's previous request is still queued: granted at once, the hold
+ *    is done at once; queued, the lcore forwards more bursts, calling
+ *    hb_poll() after each, and the callback does the hold;
+ *  - rwlock, spinlock: rte_rwlock_write_trylock() / rte_spinlock_trylock()
+ *    and, when it fails, the spinning rte_rwlock_write_lock() /
+ *    rte_spinlock_lock(), timed: a hold after every burst, as asked;
+ *  - spin-trylock (reported, no target): what a user could write to avoid
+ *    spinning without HyperBuf: rte_spinlock_trylock() after each burst,
+ *    and if it fails, the next burst and try again (no queue, no order
+ *    among the lcores: with more lcores one may starve).
+ * Checks: as contend (every record whole, sequence = first + holds, every
+ * request got its visit), and every packet's counter and MAC order agree
+ * with the bursts each lcore counted (none lost, none forwarded twice).
+ */
+
+#define CL_BURST 32u		/* packets per unit of work */
+#define CL_PKTS (2 * CL_BURST)	/* packets circulating on each lcore */
+#define CL_CTR_OFF 12		/* the packet counter: after the MACs */
+
+static struct rte_ring *cl_ring[MC_LCORES];
+static struct rte_mbuf *cl_pkts[MC_LCORES][CL_PKTS];
+static uint64_t cl_units_all[MC_LCORES]; /* every burst since setup */
+static double cl_unit_ns;		 /* one burst, measured at setup */
+static unsigned int cl_hold_us;		 /* --hold of the workload */
+static unsigned int cl_hold_units;	 /* bursts forwarded in a hold */
+
+/* One unit of useful work: a burst from @ring back into it. */
+static __rte_noinline unsigned int
+cl_unit(struct rte_ring *ring)
+{
+	struct rte_mbuf *m[CL_BURST];
+	unsigned int n, i;
+
+	n = rte_ring_sc_dequeue_burst(ring, (void **)m, CL_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		uint8_t *p = rte_pktmbuf_mtod(m[i], uint8_t *);
+		uint8_t mac[6];
+		uint32_t c;
+
+		memcpy(mac, p, 6);
+		memmove(p, p + 6, 6);
+		memcpy(p + 6, mac, 6);
+		memcpy(&c, p + CL_CTR_OFF, sizeof(c));
+		c++;
+		memcpy(p + CL_CTR_OFF, &c, sizeof(c));
 	}
-	ct_seq[!hb] = seq;
+	return rte_ring_sp_enqueue_burst(ring, (void **)m, n, NULL);
+}
+
+/* @n units on lcore @idx (@r: its results; NULL at setup). */
+static inline void
+cl_units(unsigned int idx, unsigned int n, struct mc_res *r)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (unlikely(cl_unit(cl_ring[idx]) != CL_BURST) &&
+		    r != NULL) {
+			r->bad++;
+			r->err = -EPROTO;
+		}
+	cl_units_all[idx] += n;
+}
+
+/*
+ * The hold: cl_hold_units bursts, then the record to its next sequence
+ * number. In the window they are useful work (r->ops); in the drain after
+ * it they are not (they are counted for the packet check only).
+ */
+static void
+cl_hold(struct mc_res *r, unsigned int idx, uint8_t *p, bool late)
+{
+	cl_units(idx, cl_hold_units, r);
+	if (!late)
+		r->ops += cl_hold_units;
+	ct_visit(r, p, true);
+}
+
+static void
+cl_body(struct ct_lcore *lc, uint8_t *p, bool write __rte_unused)
+{
+	cl_hold(lc->r, lc->idx, p, lc->draining);
+}
+
+static int
+cl_setup(unsigned int hold_us)
+{
+	const unsigned int n = 2000;
+	unsigned int i, k;
+	uint64_t t;
+	char name[RTE_RING_NAMESIZE];
+	int rc;
+
+	rc = ct_setup();
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < MC_LCORES; i++) {
+		snprintf(name, sizeof(name), "hbb_cl%u", i);
+		cl_ring[i] = rte_ring_create(name, 2 * CL_PKTS, SOCKET_ID_ANY,
+					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+		CHECK_PTR(cl_ring[i]);
+		CHECK_RC(rte_pktmbuf_alloc_bulk(pool, cl_pkts[i], CL_PKTS));
+		for (k = 0; k < CL_PKTS; k++) {
+			uint8_t *p = (uint8_t *)rte_pktmbuf_append(
+				cl_pkts[i][k], PKT_LEN);
+
+			CHECK_PTR(p);
+			memcpy(p, pattern + (i * CL_PKTS + k) * PKT_LEN,
+			       PKT_LEN);
+			memset(p + CL_CTR_OFF, 0, 4);
+		}
+		if (rte_ring_sp_enqueue_bulk(cl_ring[i], (void **)cl_pkts[i],
+					     CL_PKTS, NULL) != CL_PKTS)
+			bench_die("cl ring", -ENOBUFS);
+		cl_units_all[i] = 0;
+	}
+	/*
+	 * The cost of a unit, on this lcore alone (warm first): the least of
+	 * 5 rounds, so that a round the machine took away does not make the
+	 * holds shorter (the same hold in units from run to run).
+	 */
+	cl_units(0, n / 4, NULL);
+	cl_unit_ns = 0;
+	for (k = 0; k < 5; k++) {
+		double ns;
+
+		t = rte_rdtsc_precise();
+		cl_units(0, n, NULL);
+		ns = (double)(rte_rdtsc_precise() - t) / tsc_per_ns / n;
+		if (k == 0 || ns < cl_unit_ns)
+			cl_unit_ns = ns;
+	}
+	cl_hold_us = hold_us;
+	cl_hold_units = (unsigned int)RTE_MAX(1.0, hold_us * 1e3 / cl_unit_ns +
+					      0.5);
+	printf("  contend-long: a unit (burst of %u packets from a ring) "
+	       "takes %.0f ns; a hold of %u us is %u units\n", CL_BURST,
+	       cl_unit_ns, hold_us, cl_hold_units);
 	return 0;
 }
 
+int
+cl1_setup(void)
+{
+	return cl_setup(1);
+}
+
+int
+cl5_setup(void)
+{
+	return cl_setup(5);
+}
+
+int
+cl20_setup(void)
+{
+	return cl_setup(20);
+}
+
+void
+cl_teardown(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MC_LCORES; i++) {
+		rte_ring_free(cl_ring[i]);
+		cl_ring[i] = NULL;
+		rte_pktmbuf_free_bulk(cl_pkts[i], CL_PKTS);
+	}
+	mc_teardown();
+}
+
+void
+cl_hb(unsigned int idx, struct mc_res *r)
+{
+	struct ct_lcore *lc = &ct_lc[idx];
+	const uint64_t end = mc.end;
+	uint64_t n = 0, now;
+
+	ct_lcore_reset(lc, r, cl_body, idx);
+	while ((now = rte_rdtsc()) < end) {
+		cl_units(idx, 1, r);
+		n++;
+		hb_poll(0);
+		if (lc->nfree != CT_K)
+			continue; /* our request is still queued: work on */
+		ct_hb_issue(lc, r, true);
+	}
+	r->t1 = now;
+	r->ops += n;
+	ct_drain(lc, r);
+}
+
+/* The baselines' locks. */
+enum cl_lock {
+	CL_RWLOCK,	/* rte_rwlock, write side, spinning when taken */
+	CL_SPINLOCK,	/* rte_spinlock, spinning when taken */
+	CL_TRYLOCK,	/* rte_spinlock_trylock(), another burst if taken */
+};
+
+/* After a burst: the hold, under the lock of kind @k. */
+static inline void
+cl_locked_hold(struct mc_res *r, unsigned int idx, uint8_t *p,
+	       enum cl_lock k)
+{
+	const bool rw = k == CL_RWLOCK;
+	uint64_t t;
+
+	if (rw ? rte_rwlock_write_trylock(&mc_rw.lock) != 0 :
+		 rte_spinlock_trylock(&mc_sl.lock) == 0) {
+		if (k == CL_TRYLOCK)
+			return; /* taken: another burst, then again */
+		t = rte_rdtsc();
+		if (rw)
+			rte_rwlock_write_lock(&mc_rw.lock);
+		else
+			rte_spinlock_lock(&mc_sl.lock);
+		r->spin_tsc += rte_rdtsc() - t;
+		r->spins++;
+	}
+	cl_hold(r, idx, p, false);
+	if (rw)
+		rte_rwlock_write_unlock(&mc_rw.lock);
+	else
+		rte_spinlock_unlock(&mc_sl.lock);
+	r->issued++;
+	r->visits++;
+}
+
+static inline void
+cl_lock_loop(unsigned int idx, struct mc_res *r, enum cl_lock k)
+{
+	uint8_t *p = rte_pktmbuf_mtod(mc_m, uint8_t *);
+	const uint64_t end = mc.end;
+	uint64_t n = 0, now;
+
+	r->last_seq = 0;
+	while ((now = rte_rdtsc()) < end) {
+		cl_units(idx, 1, r);
+		n++;
+		cl_locked_hold(r, idx, p, k);
+	}
+	r->t1 = now;
+	r->ops += n;
+}
+
+void
+cl_rwlock(unsigned int idx, struct mc_res *r)
+{
+	cl_lock_loop(idx, r, CL_RWLOCK);
+}
+
+void
+cl_spinlock(unsigned int idx, struct mc_res *r)
+{
+	cl_lock_loop(idx, r, CL_SPINLOCK);
+}
+
+void
+cl_trylock(unsigned int idx, struct mc_res *r)
+{
+	cl_lock_loop(idx, r, CL_TRYLOCK);
+}
+
+/*
+ * Every packet of lcore @idx was forwarded as many times as the lcore
+ * counted bursts: counters sum to bursts x CL_BURST, and a packet's MACs
+ * are in their first order after an even number of swaps.
+ */
+static int
+cl_check_pkts(unsigned int idx, char *why, size_t sz)
+{
+	uint64_t total = 0;
+	unsigned int k;
+
+	if (rte_ring_count(cl_ring[idx]) != CL_PKTS) {
+		snprintf(why, sz, "lcore %u: %u packets on its ring, %u sent",
+			 idx, rte_ring_count(cl_ring[idx]), CL_PKTS);
+		return -1;
+	}
+	for (k = 0; k < CL_PKTS; k++) {
+		const uint8_t *p = rte_pktmbuf_mtod(cl_pkts[idx][k],
+						    const uint8_t *);
+		const uint8_t *o = pattern + (idx * CL_PKTS + k) * PKT_LEN;
+		uint32_t c;
+
+		memcpy(&c, p + CL_CTR_OFF, sizeof(c));
+		total += c;
+		if (memcmp(p, o + (c % 2 ? 6 : 0), 6) != 0 ||
+		    memcmp(p + 6, o + (c % 2 ? 0 : 6), 6) != 0) {
+			snprintf(why, sz, "lcore %u: packet %u swapped %u "
+				 "times, MACs in the wrong order", idx, k, c);
+			return -1;
+		}
+	}
+	if (total != cl_units_all[idx] * CL_BURST) {
+		snprintf(why, sz, "lcore %u: packets forwarded %" PRIu64
+			 " times, %" PRIu64 " bursts of %u counted", idx,
+			 total, cl_units_all[idx], CL_BURST);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cl_check(mc_fn fn, unsigned int nl, char *why, size_t sz)
+{
+	uint64_t writes = 0;
+	unsigned int i;
+
+	for (i = 0; i < nl; i++) {
+		const struct mc_res *r = &mc.res[i];
+
+		if (ct_bad(i, why, sz) != 0)
+			return -1;
+		if (r->visits + r->late != r->issued) {
+			snprintf(why, sz, "lcore %u: %" PRIu64 " holds done, %"
+				 PRIu64 " asked for", i, r->visits + r->late,
+				 r->issued);
+			return -1;
+		}
+		if (cl_check_pkts(i, why, sz) != 0)
+			return -1;
+		writes += r->writes;
+	}
+	return ct_record_check(fn == cl_hb, writes, why, sz);
+}

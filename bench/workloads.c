@@ -19,6 +19,26 @@
 #define IMPL_MC(n, r, f, t)                                                    \
 	{ .name = (n), .role = (r), .mc = (f), .target = (t) }
 
+/*
+ * contend-long with holds of @us microseconds: useful work (bursts
+ * forwarded, held or not) against the spinning locks, @t each.
+ */
+#define CL_WORKLOAD(us, t)                                                     \
+	{                                                                      \
+		.name = "contend-long" #us, .group = "contend-long",           \
+		.op = "burst of 32 from a ring + write visit held " #us        \
+		      " us, 2 lcores (lcore time per burst)",                   \
+		.ops_per_iter = 1, .lcores = 2, .mc_mul = 2,                   \
+		.setup = cl##us##_setup, .teardown = cl_teardown,              \
+		.mc_check = cl_check, .prime = ct_prime_all,                   \
+		.impl = {                                                      \
+			IMPL_MC("hyperbuf", ROLE_HB, cl_hb, 0),                \
+			IMPL_MC("rwlock", ROLE_BASE, cl_rwlock, (t)),          \
+			IMPL_MC("spinlock", ROLE_BASE, cl_spinlock, (t)),      \
+			IMPL_MC("spin-trylock", ROLE_BASE, cl_trylock, 0),     \
+		},                                                             \
+	}
+
 struct workload workloads[] = {
 	{
 		.name = "seed", .group = "seed",
@@ -174,6 +194,9 @@ struct workload workloads[] = {
 			IMPL_MC("rwlock", ROLE_BASE, ct_rwlock, 0.8),
 		},
 	},
+	CL_WORKLOAD(1, 0),
+	CL_WORKLOAD(5, 1.5),
+	CL_WORKLOAD(20, 1.5),
 };
 
 const unsigned int nb_workloads = RTE_DIM(workloads);

@@ -45,15 +45,19 @@
  * it.
  *
  * Cancellation and teardown: hb_req_cancel() withdraws a queued request
- * (its callback will not run). Teardown of a shared buffer
- * (hb_buf_unshare(), hb_buf_free(), hb_buf_detach()) first closes it: every
- * queued request completes with -ECANCELED (its callback runs on its
- * lcore's next hb_poll()) and new requests are refused with -ECANCELED.
- * While a visitor is live the call then returns -EBUSY (the buffer stays
- * shared and closed, its bytes untouched): call it again once the visitors
- * are released. No visitor outlives its buffer. During a teardown other
- * lcores may release their visitors and poll, but must not start new
- * visits or calls on the buffer. The shared state is recycled, not freed,
+ * (its callback will not run). Tearing a shared buffer down follows the
+ * error rule: hb_buf_unshare(), hb_buf_free() and hb_buf_detach() succeed
+ * when no visitor is live and no request is queued, or fail with -EBUSY
+ * and change nothing (no request cancelled, the buffer still shared and
+ * open). To end a buffer that others still use or wait for, first call
+ * hb_buf_close(), which is a state change: every queued request completes
+ * with -ECANCELED (its callback runs on its lcore's next hb_poll()), new
+ * requests are refused with -ECANCELED and new visits and calls with
+ * -EBUSY, and live visitors stay valid; hb_buf_is_closing() tells. Once
+ * those visitors are released, the teardown calls succeed. Nothing ever
+ * waits for another lcore: -EBUSY names visitors or requests that exist,
+ * whose end the application sees (its releases, its hb_poll() loop). No
+ * visitor outlives its buffer: the shared state is recycled, not freed,
  * so a release finishing on another lcore never touches freed memory.
  *
  * Limits: a shared buffer takes at least HB_ASYNC_WAIT_RING waiters (up to
@@ -104,9 +108,10 @@ struct hb_req;
  *   that the callback (or later code) must release with
  *   hb_visit_release().
  * @param status
- *   0: granted. -ECANCELED: the buffer was unshared or freed. -ERANGE: the
- *   range no longer fits the buffer (it shrank meanwhile). -ENOMEM,
- *   -E2BIG: as hb_visit_read()/hb_visit_write() (bounce memory, growth).
+ *   0: granted. -ECANCELED: the buffer was closed (hb_buf_close()).
+ *   -ERANGE: the range no longer fits the buffer (it shrank meanwhile).
+ *   -ENOMEM, -E2BIG: as hb_visit_read()/hb_visit_write() (bounce memory,
+ *   growth).
  * @param arg
  *   The argument given to hb_visit_async().
  */
@@ -156,24 +161,68 @@ int hb_buf_share(struct hb_buf *b);
 /**
  * Make a shared buffer local again (owned by the calling thread).
  *
- * Closes the buffer (see the teardown paragraph above): every queued
- * request completes with -ECANCELED and new requests are refused; once no
- * visitor is live the shared state goes back to HyperBuf's pool and the
- * buffer is local again.
+ * Succeeds only when nothing is left to wait for: no visitor live
+ * (granted requests not yet released included) and no request queued.
+ * Otherwise it fails and changes nothing: the buffer stays shared (and
+ * open, unless hb_buf_close() closed it), queued requests stay queued and
+ * are granted in their turn. To end a buffer with requests queued, call
+ * hb_buf_close() first. On success the shared state goes back to
+ * HyperBuf's pool.
  *
  * Any thread, while no other thread starts a call or visit on @p b (they
- * may release their visitors and poll).
+ * may release their visitors and poll; after hb_buf_close() their new
+ * requests and visits are refused).
  *
  * @param b
  *   A shared buffer.
  * @return
  *   - 0: Success: @p b is local.
  *   - -EINVAL: @p b is NULL, not initialised, or not shared.
- *   - -EBUSY: visitors are live (or a grant step is running): the buffer
- *     stays shared and closed; call again after they are released.
+ *   - -EBUSY: a visitor is live or a request is queued (after
+ *     hb_buf_close(): a request whose -ECANCELED completion is still being
+ *     posted); nothing changed. Call again once they are released or
+ *     completed (e.g. after the next hb_poll() of their lcores).
  */
 __rte_experimental
 int hb_buf_unshare(struct hb_buf *b);
+
+/**
+ * Start the teardown of a shared buffer: a state change, for good.
+ *
+ * Every queued request completes with -ECANCELED (its callback runs on its
+ * lcore's next hb_poll(); if another lcore is granting at that moment, that
+ * lcore posts the cancellations before it finishes). From then on new
+ * requests (hb_visit_async()) fail with -ECANCELED and new visits and
+ * buffer calls with -EBUSY. Live visitors, and requests already granted,
+ * are untouched: once they are released, hb_buf_unshare(), hb_buf_free()
+ * and hb_buf_detach() succeed. Idempotent.
+ *
+ * MT-safe: any thread, also while other lcores visit @p b, queue
+ * requests or poll.
+ *
+ * @param b
+ *   A shared buffer.
+ * @return
+ *   - 0: Success: @p b is closing (also if it already was).
+ *   - -EINVAL: @p b is NULL, not initialised, or not shared.
+ */
+__rte_experimental
+int hb_buf_close(struct hb_buf *b);
+
+/**
+ * Is @p b a shared buffer that hb_buf_close() closed?
+ *
+ * MT-safe: any thread (the answer changes with hb_buf_close(), and with
+ * the teardown call that makes @p b local).
+ *
+ * @param b
+ *   A buffer.
+ * @return
+ *   true if @p b is shared and closing; false otherwise (also for NULL
+ *   or an uninitialised buffer).
+ */
+__rte_experimental
+bool hb_buf_is_closing(const struct hb_buf *b);
 
 /**
  * Is @p b shared?
@@ -234,7 +283,7 @@ hb_buf_is_shared(const struct hb_buf *b)
  *   - -EBUSY: a local buffer with a conflicting visitor.
  *   - -ENOBUFS: the wait ring or this lcore's request slots are full;
  *     nothing queued.
- *   - -ECANCELED: the buffer is being torn down; nothing queued.
+ *   - -ECANCELED: the buffer is closing (hb_buf_close()); nothing queued.
  *   - -ENOTSUP: the caller is an unregistered non-EAL thread.
  *   - -ENOMEM, -E2BIG: as hb_visit_read()/hb_visit_write() when granted
  *     at once but the view cannot be made.
@@ -267,8 +316,8 @@ struct hb_visitor *hb_req_visitor(struct hb_req *req);
  *   A request for which hb_visit_async() returned -EINPROGRESS.
  * @return
  *   - 0: Withdrawn: its callback will not run; @p req may be reused.
- *   - -EALREADY: Too late: it was granted or cancelled by a teardown, and
- *     its callback will run at the next hb_poll().
+ *   - -EALREADY: Too late: it was granted, or cancelled by hb_buf_close(),
+ *     and its callback will run at the next hb_poll().
  *   - -EINVAL: @p req is NULL or not a queued request.
  *   - -EPERM: called from another lcore than the one that queued it.
  */

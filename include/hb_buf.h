@@ -189,6 +189,9 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  * rte_eth_tx_burst(). Segments reserved but not filled are freed. A chain
  * adopted by hb_buf_attach() and never used beyond its head segment is
  * handed back exactly as adopted.
+ * A shared buffer is made local first (hb_buf_unshare(): no visitor
+ * live, no request queued; close it first with hb_buf_close() to end
+ * queued requests).
  *
  * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
  * shared buffer, from any thread, while no other thread starts a call or
@@ -201,12 +204,10 @@ static inline int hb_buf_attach(struct hb_buf *b, struct rte_mbuf *m);
  *   set on failure:
  *   - EINVAL: @p b is NULL or not initialised.
  *   - ENODATA: @p b holds no segment.
- *   - EBUSY: a visitor is live on @p b.
- *   - EBUSY also when @p b is shared and a grant step is running (see
- *     hb_buf_unshare()).
- *   On failure the bytes and segments of @p b are unchanged (a shared
- *   buffer that still had visitors, EBUSY, is closed: see
- *   hb_buf_unshare()).
+ *   - EBUSY: a visitor is live on @p b, or (shared) a request is queued:
+ *     see hb_buf_unshare().
+ *   On failure nothing changed: the bytes and segments of @p b, and a
+ *   shared buffer's state (still shared, its requests still queued).
  */
 __rte_experimental
 static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
@@ -214,8 +215,9 @@ static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
 /**
  * Free every segment of @p b; @p b stays initialised, empty and usable.
  *
- * A shared buffer is unshared first (hb_buf_unshare()): queued requests
- * complete with -ECANCELED.
+ * A shared buffer is made local first (hb_buf_unshare()): that needs no
+ * visitor live and no request queued; with requests queued, close it
+ * first (hb_buf_close(): they complete with -ECANCELED).
  *
  * Not MT-safe on a local buffer: call from the thread that owns @p b; on a
  * shared buffer, from any thread, while no other thread starts a call or
@@ -226,8 +228,8 @@ static inline struct rte_mbuf *hb_buf_detach(struct hb_buf *b);
  * @return
  *   - 0: Success; @p b is local and holds nothing.
  *   - -EINVAL: @p b is NULL or not initialised.
- *   - -EBUSY: a visitor is live on @p b; nothing is freed (a shared buffer
- *     is closed: call again once its visitors are released).
+ *   - -EBUSY: a visitor is live on @p b, or (shared) a request is queued
+ *     (see hb_buf_unshare()); nothing changed.
  */
 __rte_experimental
 static __rte_always_inline int hb_buf_free(struct hb_buf *b);

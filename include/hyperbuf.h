@@ -95,7 +95,7 @@ struct hb_stats {
 	uint64_t async_granted;	 /**< queued requests delivered by hb_poll
 				      (granted, or failed at delivery) */
 	uint64_t async_cancelled; /**< queued requests withdrawn */
-	uint64_t async_teardown; /**< queued requests ended by a teardown */
+	uint64_t async_teardown; /**< queued requests ended by hb_buf_close() */
 };
 
 /**

@@ -217,19 +217,45 @@ hb_buf_unshare(struct hb_buf *b)
 	if (!hb_buf_magic_ok(b) || !hb_buf_shared(b))
 		return -EINVAL;
 	g = b->sh;
-	rc = hb_guard_teardown(g);
+	/* Succeeds only with nothing left in g; else changes nothing. */
+	rc = hb_guard_retire(g);
 	if (rc != 0)
 		return rc;
-	/* Held exclusively and closed: nobody reaches b through g now. */
-	b->sh = NULL;
+	/*
+	 * Held exclusively and closed: nobody reaches b through g now.
+	 * hb_req_cancel() and hb_buf_is_closing() may still load sh.
+	 */
+	__atomic_store_n(&b->sh, NULL, __ATOMIC_RELAXED);
 	b->state &= ~(uint64_t)__HB_GUARD_SHARED;
 	hb_guard_put(g);
 	return 0;
 }
 
+int
+hb_buf_close(struct hb_buf *b)
+{
+	if (!hb_buf_magic_ok(b) || !hb_buf_shared(b))
+		return -EINVAL;
+	hb_guard_close(b->sh);
+	return 0;
+}
+
+bool
+hb_buf_is_closing(const struct hb_buf *b)
+{
+	const struct hb_guard *g;
+
+	if (!hb_buf_magic_ok(b))
+		return false;
+	/* Unshared meanwhile: NULL; a recycled guard is still memory. */
+	g = __atomic_load_n(&b->sh, __ATOMIC_RELAXED);
+	return g != NULL && hb_guard_closing(g);
+}
+
 /*
  * Teardown calls (free, detach) start by making a shared buffer local:
- * queued requests complete with -ECANCELED, live visitors make it -EBUSY.
+ * that succeeds with no visitor live and no request queued, or fails and
+ * changes nothing (hb_buf_unshare()).
  */
 static int
 buf_teardown_enter(struct hb_buf *b)

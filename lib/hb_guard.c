@@ -67,7 +67,7 @@ tag_make(uint32_t gen, enum slot_state st)
 struct hb_guard_lcore *hb_guard_lcores[RTE_MAX_LCORE];
 
 static uint32_t hb_ring_seq;
-/* Guards given back by teardowns (MP/MC ring of pointers). */
+/* Guards given back by hb_guard_put() (MP/MC ring of pointers). */
 static struct rte_ring *hb_guard_pool;
 #define HB_GUARD_POOL_SIZE 4096
 
@@ -239,7 +239,9 @@ backlog_compact(struct hb_guard *g)
 {
 	uint32_t i, kept = 0;
 
-	if (__atomic_exchange_n(&g->withdrawn, 0, __ATOMIC_SEQ_CST) == 0)
+	/* The load first: the exchange (an RMW) only when there is a note. */
+	if (__atomic_load_n(&g->withdrawn, __ATOMIC_SEQ_CST) == 0 ||
+	    __atomic_exchange_n(&g->withdrawn, 0, __ATOMIC_SEQ_CST) == 0)
 		return;
 	for (i = 0; i < g->bn; i++) {
 		uint64_t d = g->backlog[(g->bhead + i) % HB_ASYNC_WAIT_RING];
@@ -282,6 +284,13 @@ backlog_fill(struct hb_guard *g)
 static void
 grants_locked(struct hb_guard *g)
 {
+	/*
+	 * Before reading the ring: pairs with the fence of a queuer that
+	 * left the grant step to the writer in (hb_guard_queue()): if that
+	 * fence precedes this one in the single total order, this pass sees
+	 * the queuer's entry in the ring.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	backlog_compact(g);
 	for (;;) {
 		uint64_t d;
@@ -291,14 +300,14 @@ grants_locked(struct hb_guard *g)
 		if (g->bn == 0) {
 			backlog_fill(g);
 			if (g->bn == 0)
-				break;
+				return; /* and the ring was just seen empty */
 		}
 		d = g->backlog[g->bhead];
 		write = (d & DESC_WRITE) != 0;
 		/* Pairs with the writers' and readers' seq_cst updates. */
 		gate = __atomic_load_n(&g->gate, __ATOMIC_SEQ_CST);
 		if (gate & GATE_CLOSING) {
-			/* Teardown: complete with -ECANCELED instead. */
+			/* hb_guard_close(): -ECANCELED instead. */
 			if (slot_claim(d, SLOT_CANCELLED))
 				post(d);
 		} else if ((gate & GATE_W) != 0 ||
@@ -324,7 +333,7 @@ grants_locked(struct hb_guard *g)
 		backlog_pop(g);
 		waiter_gone(g);
 	}
-	/* Leave the ring empty, so that it has room for new waiters. */
+	/* The head waits: leave the ring empty, room for new waiters. */
 	backlog_fill(g);
 }
 
@@ -358,7 +367,7 @@ hb_guard_grant_step(struct hb_guard *g)
 }
 
 /* ---------------------------------------------------------------------
- * The pool of guards, teardown
+ * The pool of guards, close and retire
  */
 
 /* Reset a guard for a new use (dlock held by the caller). */
@@ -441,56 +450,94 @@ hb_guard_get(int socket)
 void
 hb_guard_put(struct hb_guard *g)
 {
-	g->bn = 0;
-	__atomic_store_n(&g->gate, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
-	/* Never freed while lcores run: a full pool keeps it (logged). */
+	/*
+	 * Retired (hb_guard_retire()): gate is GATE_W | GATE_CLOSING, so
+	 * nobody enters or queues; no waiter is left, so the backlog and the
+	 * ring are empty. dlock is not ours: a late grant step may hold it,
+	 * and guard_alloc() reuses a guard only once it can take dlock.
+	 * Never freed while lcores run: a full pool keeps it (logged).
+	 */
 	if (rte_ring_mp_enqueue(hb_guard_pool, g) != 0)
 		HB_LOG(WARNING, "guard pool full: %p kept", g);
 }
 
-/* Complete every queued waiter with -ECANCELED (dlock held). */
-static void
-cancel_waiters(struct hb_guard *g)
+void
+hb_guard_close(struct hb_guard *g)
 {
-	do {
-		backlog_fill(g);
-		while (g->bn > 0) {
-			uint64_t d = g->backlog[g->bhead];
-
-			if (slot_claim(d, SLOT_CANCELLED))
-				post(d);
-			backlog_pop(g);
-			waiter_gone(g);
-		}
-	} while (rte_ring_count(g->wait) != 0);
+	/*
+	 * A seq_cst RMW. Pairs with hb_guard_queue()'s count THEN test of
+	 * GATE_CLOSING (one RMW): a queuer that comes after this in the
+	 * single total order is refused; one before it is counted, enqueues,
+	 * then runs the grant step, which cancels it. Pairs with the grant
+	 * step's load of gate before each grant (grants_locked()): a grant
+	 * step that loads gate after this cancels instead of granting.
+	 */
+	__atomic_fetch_or(&g->gate, GATE_CLOSING, __ATOMIC_SEQ_CST);
+	/*
+	 * Complete the queued waiters with -ECANCELED: now, or, if another
+	 * lcore holds dlock, by that lcore, which sees the note and runs the
+	 * step again before it lets dlock go (hb_guard_grant_step()).
+	 */
+	hb_guard_grant_step(g);
 }
 
 int
-hb_guard_teardown(struct hb_guard *g)
+hb_guard_retire(struct hb_guard *g)
 {
-	uint32_t unlocked = 0, gate;
+	uint32_t gate = __atomic_load_n(&g->gate, __ATOMIC_SEQ_CST);
+	uint32_t expected;
 
-	/* Close: no new waiter; queued ones are cancelled by the grant step. */
-	__atomic_fetch_or(&g->gate, GATE_CLOSING, __ATOMIC_SEQ_CST);
-	hb_guard_grant_step(g);
-	if (!__atomic_compare_exchange_n(&g->dlock, &unlocked, 1, false,
-					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return -EBUSY; /* a grant step is running: retry */
-	gate = __atomic_fetch_or(&g->gate, GATE_W, __ATOMIC_SEQ_CST);
-	if ((gate & GATE_W) != 0) {
-		__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
-		return -EBUSY; /* a writer is live */
+	/*
+	 * Waiters counted: on a closing guard their cancellation, and a
+	 * withdrawn waiter's removal, are the grant step's to finish. Run it
+	 * (or leave a note to its runner) so that what can end now has ended;
+	 * what is still counted after it is a waiter that exists.
+	 */
+	if ((gate & GATE_WAITERS) != 0) {
+		hb_guard_grant_step(g);
+		gate = __atomic_load_n(&g->gate, __ATOMIC_SEQ_CST);
 	}
-	cancel_waiters(g);
-	if (hb_guard_readers_present(g) ||
-	    (__atomic_load_n(&g->gate, __ATOMIC_SEQ_CST) & GATE_WAITERS) != 0) {
-		/* Live readers, or a waiter being queued right now. */
-		__atomic_fetch_and(&g->gate, ~GATE_W, __ATOMIC_SEQ_CST);
-		__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
+	/*
+	 * Exclusively, from "no writer, no waiter" (GATE_CLOSING kept as it
+	 * is) to GATE_W: the writer's admission of hb_guard_write_gate(),
+	 * seq_cst, pairing the same way with the readers' rd[me] increment
+	 * THEN gate load (Dekker). A failed CAS reloads gate; it can only be
+	 * retried while gate moves between 0 and GATE_CLOSING, which happens
+	 * once (a concurrent hb_guard_close()).
+	 */
+	for (;;) {
+		if ((gate & ~GATE_CLOSING) != 0)
+			return -EBUSY; /* a writer, or waiters queued */
+		expected = gate;
+		if (__atomic_compare_exchange_n(&g->gate, &expected,
+						gate | GATE_W, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			break;
+		gate = expected;
+	}
+	if (hb_guard_readers_present(g)) {
+		/* Readers in: give GATE_W back (and grant, as any writer). */
+		hb_guard_write_backoff(g);
 		return -EBUSY;
 	}
-	return 0;
+	if ((gate & GATE_CLOSING) != 0)
+		return 0;
+	/*
+	 * Open: close it, but only if still no waiter is counted. A CAS, not
+	 * an OR: a waiter counted since GATE_W was taken (it queued behind
+	 * us) must not be cancelled by a call that then fails. seq_cst,
+	 * pairing as hb_guard_close()'s OR with the queuers.
+	 */
+	expected = GATE_W;
+	if (__atomic_compare_exchange_n(&g->gate, &expected,
+					GATE_W | GATE_CLOSING, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ||
+	    expected == (GATE_W | GATE_CLOSING)) /* closed meanwhile */
+		return 0;
+	/* Let the waiter in, as any writer leaving (hb_guard_write_exit()). */
+	hb_guard_write_exit(g);
+	return -EBUSY;
 }
 
 int
@@ -571,7 +618,19 @@ hb_guard_queue(struct hb_guard *g, bool write, unsigned int me, void *arg,
 	}
 	*slot = idx;
 	*gen = sgen;
-	hb_guard_grant_step(g);
+	/*
+	 * The grant step after the entry is in: the holder may have left
+	 * between the count and the enqueue, its grant step not finding the
+	 * entry yet. Not needed while a writer is still in: its exit
+	 * (hb_guard_write_exit(): a seq_cst RMW on gate, after this look in
+	 * the total order since the look did not see it) sees this waiter
+	 * counted and runs the grant step, whose fence follows this one in
+	 * the total order, so it sees the entry (grants_locked()). The fence
+	 * orders the enqueue before the look at gate.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if ((__atomic_load_n(&g->gate, __ATOMIC_RELAXED) & GATE_W) == 0)
+		hb_guard_grant_step(g);
 	return -EINPROGRESS;
 }
 
@@ -589,7 +648,7 @@ hb_guard_withdraw(unsigned int me, uint32_t slot, uint32_t gen,
 	if (s->arg != arg)
 		return -EINVAL;
 	expected = tag_make(gen, SLOT_QUEUED);
-	/* Pairs with slot_claim() in the grant step and the teardown. */
+	/* Pairs with slot_claim() in the grant step. */
 	if (!__atomic_compare_exchange_n(&s->tag, &expected,
 					 tag_make(gen, SLOT_FREE), false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))

@@ -52,22 +52,35 @@
  * object that lcores share; it is about 25 KB (RTE_MAX_LCORE reader lines
  * and the FIFO), taken from a pool at hb_buf_share().
  *
- * Teardown (hb_guard_teardown()) sets GATE_CLOSING: from then on the grant
- * step completes queued waiters with -ECANCELED instead of granting them,
- * and no new waiter is taken. A visitor released just before may still be
- * running the grant step on the guard at that moment, so guards are
- * type-stable: they go back to a pool, never to the heap (until
- * hb_guard_fini()), and a late grant step on a recycled guard is harmless
+ * Teardown, in two calls. hb_guard_close() sets GATE_CLOSING (for good):
+ * from then on no new waiter is taken, and the grant step completes the
+ * queued waiters with -ECANCELED instead of granting them. It changes no
+ * holder. hb_guard_retire() ends the use of a guard only if nothing is
+ * left in it: it takes GATE_W from "no writer, no waiter" (as a writer
+ * does, GATE_CLOSING kept) and looks for readers; with a holder or a
+ * waiter left it fails and changes nothing (on an open guard it closes it
+ * only in the same success). It never needs dlock: with no waiter counted,
+ * the ring and the backlog are empty and a grant step has nothing to do,
+ * and a grant decided before the close still counts its waiter in gate
+ * until after its holder is counted in rd[] or GATE_W (grants_locked()),
+ * so the CAS from "no waiter" sees it or retire sees the holder.
+ *
+ * A visitor released, or a grant step started, just before may still be
+ * running on the guard at that moment, so guards are type-stable: they go
+ * back to a pool, never to the heap (until hb_guard_fini()), retired
+ * (GATE_W | GATE_CLOSING: nobody enters), and are reused only once their
+ * dlock can be taken; a late grant step on a recycled guard is harmless
  * (it only acts on what that guard says).
  *
  * Waiters are never referenced from a ring by the caller's pointer: rings
  * carry 64-bit descriptors naming a slot of the waiting lcore's slot table
  * plus the slot's generation. A slot's tag (generation, state) is moved by
- * compare-and-swap: QUEUED -> GRANTED (grant step), QUEUED -> CANCELLED
- * (teardown) or QUEUED -> FREE with a new generation (hb_guard_withdraw()),
- * so exactly one of them wins and a stale descriptor is recognised and
- * dropped. The owner reads the slot's pointer only after a successful
- * move, and frees the slot before handing the completion out.
+ * compare-and-swap: QUEUED -> GRANTED or CANCELLED (the grant step; it
+ * cancels on a closing guard) or QUEUED -> FREE with a new generation
+ * (hb_guard_withdraw()), so exactly one of them wins and a stale
+ * descriptor is recognised and dropped. The owner reads the slot's
+ * pointer only after a successful move, and frees the slot before handing
+ * the completion out.
  */
 
 #include <errno.h>
@@ -168,15 +181,35 @@ hb_guard_read_try(struct hb_guard *g, unsigned int me, bool call)
 }
 
 /*
- * Reader, refused by hb_guard_read_count(): take the count back, and run
- * the grant step in case this transient reader made a grant wait (the seq_cst
- * decrement pairs like a release, see hb_guard_read_exit()).
+ * Give back a reader counted on lcore @id. Decrement rd[id] THEN load gate,
+ * both seq_cst; pairs with the grant step counting a queued writer in gate
+ * THEN loading rd[]: either it sees this reader gone, or this sees the
+ * waiter and runs the grant step. Only waiters need it: a writer that took
+ * GATE_W meanwhile (GATE_W alone) checks rd[] itself, and a closing bit
+ * alone has nothing to cancel. @g must have been loaded before the
+ * decrement: from then on the buffer may be unshared (the state itself is
+ * type-stable, see hb_guard.c).
+ */
+static inline void
+hb_guard_read_exit(struct hb_guard *g, unsigned int id)
+{
+	__atomic_fetch_sub(&g->rd[id].n, 1, __ATOMIC_SEQ_CST);
+	if (unlikely((__atomic_load_n(&g->gate, __ATOMIC_SEQ_CST) &
+		      GATE_WAITERS) != 0))
+		hb_guard_grant_step(g);
+}
+
+/*
+ * Reader, refused by hb_guard_read_count(): take the count back, as a
+ * release (hb_guard_read_exit(): the grant step runs if a waiter is
+ * counted, in case this transient reader made its grant wait; a waiter
+ * counted later is seen by its queuer's grant step, which loads rd[] after
+ * the count, so after this decrement).
  */
 static inline void
 hb_guard_read_backoff(struct hb_guard *g, unsigned int me)
 {
-	__atomic_fetch_sub(&g->rd[me].n, 1, __ATOMIC_SEQ_CST);
-	hb_guard_grant_step(g);
+	hb_guard_read_exit(g, me);
 }
 
 /* Both steps: 0 when entered, -EBUSY when refused (never waits). */
@@ -187,22 +220,6 @@ hb_guard_read_enter(struct hb_guard *g, unsigned int me, bool call)
 		return 0;
 	hb_guard_read_backoff(g, me);
 	return -EBUSY;
-}
-
-/*
- * Give back a reader counted on lcore @id. Decrement rd[id] THEN load gate,
- * both seq_cst; pairs with the grant step counting a queued writer in gate
- * THEN loading rd[]: either it sees this reader gone, or this sees the
- * waiter and runs the grant step. @g must have been loaded before the
- * decrement: from then on the buffer may be unshared (the state itself is
- * type-stable, see hb_guard.c).
- */
-static inline void
-hb_guard_read_exit(struct hb_guard *g, unsigned int id)
-{
-	__atomic_fetch_sub(&g->rd[id].n, 1, __ATOMIC_SEQ_CST);
-	if (unlikely(__atomic_load_n(&g->gate, __ATOMIC_SEQ_CST) != 0))
-		hb_guard_grant_step(g);
 }
 
 /*
@@ -219,11 +236,11 @@ hb_guard_read_holds(struct hb_guard *g, unsigned int id)
 /*
  * Writer side. Does any lcore hold a reader? Dekker, writer side: called
  * after a seq_cst update that made gate non-zero (GATE_W taken by
- * hb_guard_write_gate() or the teardown, or a queued writer counted as a
- * waiter for the grant step); these seq_cst loads of users and rd[] pair
- * with a reader's mark and rd[me] increment THEN gate load
- * (hb_guard_user_mark(), hb_guard_read_count()): either this sees the reader,
- * or the reader sees gate non-zero and backs off.
+ * hb_guard_write_gate() or hb_guard_retire(), or a queued writer counted
+ * as a waiter for the grant step); these seq_cst loads of users and rd[]
+ * pair with a reader's mark and rd[me] increment THEN gate load
+ * (hb_guard_user_mark(), hb_guard_read_count()): either this sees the
+ * reader, or the reader sees gate non-zero and backs off.
  */
 static inline bool
 hb_guard_readers_present(struct hb_guard *g)
@@ -264,26 +281,27 @@ hb_guard_write_gate(struct hb_guard *g)
  * Give back GATE_W, taken by hb_guard_write_gate() or granted: a seq_cst
  * RMW that also reads the waiters; pairs with a queuer's seq_cst count in
  * gate THEN grant step: either the queuer's grant step sees GATE_W gone,
- * or this sees the waiter and runs the grant step.
+ * or this sees the waiter and runs the grant step (none counted: nothing
+ * to grant, nor to cancel on a closing guard).
  */
 static inline void
 hb_guard_write_exit(struct hb_guard *g)
 {
 	uint32_t gate = __atomic_fetch_and(&g->gate, ~GATE_W, __ATOMIC_SEQ_CST);
 
-	if (unlikely((gate & ~GATE_W) != 0))
+	if (unlikely((gate & GATE_WAITERS) != 0))
 		hb_guard_grant_step(g);
 }
 
 /*
- * Writer that found readers in (hb_guard_readers_present() after taking GATE_W):
- * give GATE_W back and let queued readers in if any.
+ * Writer that found readers in (hb_guard_readers_present() after taking
+ * GATE_W): give GATE_W back, as a writer leaving (hb_guard_write_exit():
+ * the waiters that GATE_W held up are granted).
  */
 static inline void
 hb_guard_write_backoff(struct hb_guard *g)
 {
-	__atomic_fetch_and(&g->gate, ~GATE_W, __ATOMIC_SEQ_CST);
-	hb_guard_grant_step(g);
+	hb_guard_write_exit(g);
 }
 
 /* Does a writer hold @g? (A write visitor's release check.) */
@@ -308,14 +326,33 @@ bool hb_guard_ready(void);
  * waiter; NULL if memory is short. */
 struct hb_guard *hb_guard_get(int socket);
 /*
- * Close @g and try to end its use: queued waiters complete with
- * -ECANCELED, new ones are refused. 0: no holder and no waiter is left;
- * the caller now holds @g exclusively and must give it back with
- * hb_guard_put() once nothing can reach it through it. -EBUSY: a holder
- * is live (the guard stays closed), or a grant step is running.
+ * Start the teardown of @g: set GATE_CLOSING (idempotent); queued waiters
+ * complete with -ECANCELED (now, or by the lcore running the grant step
+ * before it leaves it), new ones are refused (-ECANCELED from
+ * hb_guard_queue()), and nobody enters any more (gate is not 0). Holders
+ * are untouched. Any thread.
  */
-int hb_guard_teardown(struct hb_guard *g);
-/* Give back a guard taken down by hb_guard_teardown(). */
+void hb_guard_close(struct hb_guard *g);
+
+/* Has hb_guard_close() been called on @g? (seq_cst load, any thread) */
+static inline bool
+hb_guard_closing(const struct hb_guard *g)
+{
+	return (__atomic_load_n(&g->gate, __ATOMIC_SEQ_CST) &
+		GATE_CLOSING) != 0;
+}
+
+/*
+ * End the use of @g if nothing is left in it: no holder (reader, writer,
+ * granted waiter not yet released) and no waiter (on a closing guard, a
+ * waiter whose cancellation is still being posted). 0: @g is closed (if it
+ * was not) and held exclusively; nobody can enter or queue; give it back
+ * with hb_guard_put() once nothing can reach it. -EBUSY: something is
+ * left; nothing changed (not closed, no waiter cancelled). Never waits,
+ * never needs the grant step's lock.
+ */
+int hb_guard_retire(struct hb_guard *g);
+/* Give back a guard retired by hb_guard_retire(). */
 void hb_guard_put(struct hb_guard *g);
 
 /* ---------------------------------------------------------------------
@@ -392,9 +429,9 @@ extern struct hb_guard_lcore *hb_guard_lcores[RTE_MAX_LCORE];
 /*
  * Has lcore @me (the caller's) nothing queued and nothing to complete? A
  * completion is posted only for a slot in use (moved from QUEUED by the
- * grant step or the teardown, which a withdrawal or a failed queueing
- * preclude), and the owner frees the slot only after taking the
- * completion off its ring. nfree is the owner's: a plain load.
+ * grant step, which a withdrawal or a failed queueing preclude), and the
+ * owner frees the slot only after taking the completion off its ring.
+ * nfree is the owner's: a plain load.
  */
 static inline bool
 hb_guard_idle(unsigned int me)

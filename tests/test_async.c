@@ -772,6 +772,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	struct rte_mbuf *chain = NULL;
 	struct hb_stats s0, s1;
 	struct hb_visitor r, v;
+	struct hb_snap snap;
 	struct hb_req rq[4], wrq, again;
 	struct cbrec d[4], wd, ad;
 	struct rctx c;
@@ -808,10 +809,23 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 		run_on(wk[0], r_async, &c);
 		assert_int_equal(c.rc, -EINPROGRESS);
 	}
-	/* Closed: the waiters are cancelled; a visitor is live: -EBUSY. */
-	assert_int_equal(teardown(&b, k, &chain), -EBUSY);
+	/* Visitors and waiters: -EBUSY, and nothing changed. */
+	hb_test_snap(&snap, &b, true);
+	hb_assert_rc_snap(&snap, &b, teardown(&b, k, &chain), -EBUSY);
 	assert_ptr_equal(chain, NULL);
 	assert_true(hb_buf_is_shared(&b));
+	assert_false(hb_buf_is_closing(&b));
+	assert_int_equal(hb_poll(0), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(d[i].calls, 0);
+	/* Closed: the waiters are cancelled; a visitor is live: -EBUSY. */
+	assert_int_equal(hb_buf_close(&b), 0);
+	assert_true(hb_buf_is_closing(&b));
+	assert_int_equal(hb_buf_close(&b), 0);
+	hb_assert_rc_snap(&snap, &b, teardown(&b, k, &chain), -EBUSY);
+	assert_ptr_equal(chain, NULL);
+	assert_true(hb_buf_is_shared(&b));
+	assert_true(hb_buf_is_closing(&b));
 	/* Cancelled, not yet polled: too late to withdraw. */
 	assert_int_equal(hb_req_cancel(&rq[1]), -EALREADY);
 	for (i = 0; i < 4; i++)
@@ -847,10 +861,11 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 					 on_done, &ad), -ECANCELED);
 	assert_int_equal(hb_req_cancel(&again), -EINVAL);
 	assert_int_equal(hb_visit_write(&b, 0, 10, 0, &v), -EBUSY);
-	/* Still busy while r is live, bytes untouched. */
-	assert_int_equal(teardown(&b, k, &chain), -EBUSY);
+	/* Still busy while r is live, nothing changed. */
+	hb_assert_rc_snap(&snap, &b, teardown(&b, k, &chain), -EBUSY);
+	hb_snap_free(&snap);
 	assert_true(hb_buf_is_shared(&b));
-	assert_int_equal(hb_buf_len(&b), sizeof(model));
+	assert_true(hb_buf_is_closing(&b));
 	if (hold_writer) {
 		memset(r.ptr, 0x3c, 200);
 		memset(model + 300, 0x3c, 200);
@@ -860,6 +875,7 @@ teardown_with_waiters(enum teardown_kind k, bool hold_writer)
 	assert_int_equal(hb_visit_release(&r), 0);
 	assert_int_equal(teardown(&b, k, &chain), 0);
 	assert_false(hb_buf_is_shared(&b));
+	assert_false(hb_buf_is_closing(&b));
 	assert_int_equal(hb_poll(0), 0);
 	assert_int_equal(ad.calls, 0);
 	switch (k) {
@@ -960,6 +976,8 @@ test_teardown_granted_unpolled(void **state)
 					 on_done, &d[1]), -EINPROGRESS);
 	assert_int_equal(hb_visit_release(&r), 0); /* grants W */
 	assert_int_equal(hb_buf_free(&b), -EBUSY);
+	assert_int_equal(hb_buf_close(&b), 0);
+	assert_int_equal(hb_buf_free(&b), -EBUSY);
 	assert_int_equal(hb_poll(0), 2);
 	assert_int_equal(d[0].status, 0);
 	assert_true(d[0].live);
@@ -973,6 +991,299 @@ test_teardown_granted_unpolled(void **state)
 	assert_int_equal(hb_buf_len(&b), 0);
 	assert_int_equal(hb_poll(0), 0);
 	hb_assert_pool_at(pool, base);
+}
+
+/*
+ * The teardown rule, every combination: the holders, waiters and grants
+ * of a shared buffer are on other lcores, the call on the main lcore.
+ *   R  a read visitor live on a worker;
+ *   W  a write visitor live on a worker;
+ *   G  a grant in flight: a worker's request, granted (the holder before
+ *      it released) but not yet polled on that worker; a writer, or with
+ *      R a reader;
+ *   Q  requests queued behind them: a writer of the main lcore's, then a
+ *      reader of another worker's.
+ * hb_buf_unshare(), hb_buf_free() and hb_buf_detach() fail with -EBUSY and
+ * change nothing (the buffer, still shared and open; the holders still
+ * hold; the requests still queued, then granted in FIFO order), and
+ * succeed once all is released. hb_buf_close() succeeds, cancels Q, keeps
+ * R, W and G (G's callback still gets 0); the three calls then fail
+ * with nothing changed until the holders are released, then succeed.
+ * The idle buffer: every call succeeds at once.
+ */
+#define TD_R 1u
+#define TD_W 2u
+#define TD_G 4u
+#define TD_Q 8u
+
+enum td_call { TC_UNSHARE, TC_FREE, TC_DETACH, TC_CLOSE };
+
+static const char *const td_call_names[] = {
+	"unshare", "free", "detach", "close",
+};
+
+struct td_ctx {
+	struct hb_buf b;
+	uint8_t model[1500];
+	unsigned int what;
+	struct hb_visitor hv;	/* R or W, on wk[1] */
+	struct hb_req g, q0, q1; /* G on wk[0], Q on main and on wk[2] */
+	struct cbrec dg, dq0, dq1;
+	unsigned int q1_lcore;
+};
+
+/* Release @v on lcore @id. */
+static void
+td_release_on(unsigned int id, struct hb_visitor *v)
+{
+	struct rctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.v = v;
+	run_on(id, r_release, &c);
+	assert_int_equal(c.rc, 0);
+}
+
+/* Poll lcore @id until @n callbacks ran; their count. */
+static unsigned int
+td_poll_on(unsigned int id, unsigned int n)
+{
+	struct rctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.n = n;
+	run_on(id, r_poll, &c);
+	return c.done;
+}
+
+/* Build the state @what on a fresh shared buffer. */
+static void
+td_build(struct td_ctx *t, unsigned int what, unsigned int seed)
+{
+	struct hb_visitor x;
+	struct rctx c;
+
+	memset(t, 0, sizeof(*t));
+	t->what = what;
+	t->q1_lcore = wk[nwk >= 3 ? 2 : 1];
+	hb_test_pattern(t->model, sizeof(t->model), 40 + seed);
+	hb_test_buf(&t->b, small, t->model, sizeof(t->model), 300);
+	assert_int_equal(hb_buf_share(&t->b), 0);
+	memset(&c, 0, sizeof(c));
+	c.b = &t->b;
+	if (what & TD_G) {
+		/* The main lcore holds the other kind; wk[0] queues behind. */
+		assert_int_equal(what & TD_R ?
+				 hb_visit_write(&t->b, 0, 10, 0, &x) :
+				 hb_visit_read(&t->b, 0, 10, &x), 0);
+		c.req = &t->g;
+		c.arg = &t->dg;
+		c.acc = what & TD_R ? HB_ACCESS_READ : HB_ACCESS_WRITE;
+		c.off = 100;
+		c.len = 300;
+		run_on(wk[0], r_async, &c);
+		assert_int_equal(c.rc, -EINPROGRESS);
+		assert_int_equal(hb_visit_release(&x), 0); /* grants it */
+		assert_int_equal(t->dg.calls, 0);
+	}
+	if (what & (TD_R | TD_W)) {
+		c.v = &t->hv;
+		c.off = 200;
+		c.len = 400; /* spans segments: bounced on wk[1] */
+		run_on(wk[1], what & TD_R ? r_read_hold : r_write_hold, &c);
+		assert_int_equal(c.rc, 0);
+	}
+	if (what & TD_Q) {
+		assert_int_equal(hb_visit_async(&t->q0, &t->b, HB_ACCESS_WRITE,
+						 0, 10, 0, on_done, &t->dq0),
+				 -EINPROGRESS);
+		c.req = &t->q1;
+		c.arg = &t->dq1;
+		c.acc = HB_ACCESS_READ;
+		c.off = 0;
+		c.len = 1500;
+		run_on(t->q1_lcore, r_async, &c);
+		assert_int_equal(c.rc, -EINPROGRESS);
+	}
+}
+
+/* One teardown call of @k on @t's buffer: 0 or the negative errno. */
+static int
+td_call(struct td_ctx *t, enum td_call k, struct rte_mbuf **chain)
+{
+	switch (k) {
+	case TC_UNSHARE:
+		return teardown(&t->b, TD_UNSHARE, chain);
+	case TC_FREE:
+		return teardown(&t->b, TD_FREE, chain);
+	case TC_DETACH:
+		return teardown(&t->b, TD_DETACH, chain);
+	case TC_CLOSE:
+		return hb_buf_close(&t->b);
+	}
+	return -EINVAL;
+}
+
+/* @k on a buffer with something left: -EBUSY, and nothing changed. */
+static void
+td_busy(struct td_ctx *t, enum td_call k, bool closing)
+{
+	struct rte_mbuf *chain = NULL;
+	struct hb_visitor v;
+	struct hb_snap snap;
+
+	hb_test_ctx("state %#x, %s%s", t->what, td_call_names[k],
+		    closing ? " after close" : "");
+	hb_test_snap(&snap, &t->b, true);
+	hb_assert_rc_snap(&snap, &t->b, td_call(t, k, &chain), -EBUSY);
+	hb_snap_free(&snap);
+	assert_ptr_equal(chain, NULL);
+	assert_true(hb_buf_is_shared(&t->b));
+	assert_true(hb_buf_is_closing(&t->b) == closing);
+	/* Nothing completed, nobody got in. */
+	assert_int_equal(hb_poll(0), 0);
+	assert_int_equal(t->dg.calls + t->dq0.calls + t->dq1.calls, 0);
+	assert_int_equal(hb_visit_write(&t->b, 0, 1, 0, &v), -EBUSY);
+}
+
+/* Release what @t holds, in FIFO order; Q granted (open) or cancelled. */
+static void
+td_unwind(struct td_ctx *t, bool closed)
+{
+	const unsigned int what = t->what;
+	struct hb_visitor *v;
+
+	if (what & TD_G) {
+		/* Granted before any close: status 0, the view live. */
+		assert_int_equal(td_poll_on(wk[0], 1), 1);
+		assert_int_equal(t->dg.status, 0);
+		assert_true(t->dg.live);
+		assert_int_equal(t->dg.lcore, wk[0]);
+		td_release_on(wk[0], hb_req_visitor(&t->g));
+	}
+	if (what & (TD_R | TD_W)) {
+		/* Still the bytes it was given. */
+		assert_memory_equal(t->hv.ptr, t->model + 200, 400);
+		td_release_on(wk[1], &t->hv);
+	}
+	if ((what & TD_Q) && !closed) {
+		/* FIFO: the writer first, then the reader. */
+		assert_int_equal(hb_poll(0), 1);
+		assert_int_equal(t->dq0.status, 0);
+		assert_int_equal(t->dq1.calls, 0);
+		v = hb_req_visitor(&t->q0);
+		assert_memory_equal(v->ptr, t->model, 10);
+		assert_int_equal(hb_visit_release(v), 0);
+		assert_int_equal(td_poll_on(t->q1_lcore, 1), 1);
+		assert_int_equal(t->dq1.status, 0);
+		assert_true(t->dq1.live);
+		assert_int_equal(t->dq1.vlen, 1500);
+		td_release_on(t->q1_lcore, hb_req_visitor(&t->q1));
+	}
+	assert_int_equal(hb_poll(0), 0);
+}
+
+/* @k succeeds on @t's buffer (nothing left): check what it did. */
+static void
+td_done(struct td_ctx *t, enum td_call k)
+{
+	struct rte_mbuf *chain = NULL;
+
+	hb_test_ctx("state %#x, %s once released", t->what, td_call_names[k]);
+	if (k == TC_CLOSE) {
+		assert_int_equal(hb_buf_close(&t->b), 0);
+		assert_true(hb_buf_is_closing(&t->b));
+		k = TC_UNSHARE;
+	}
+	assert_int_equal(td_call(t, k, &chain), 0);
+	assert_false(hb_buf_is_shared(&t->b));
+	assert_false(hb_buf_is_closing(&t->b));
+	hb_assert_buf_ok(&t->b);
+	switch (k) {
+	case TC_UNSHARE:
+		hb_assert_buf_bytes(&t->b, t->model, sizeof(t->model));
+		assert_int_equal(hb_buf_free(&t->b), 0);
+		break;
+	case TC_FREE:
+		assert_int_equal(hb_buf_len(&t->b), 0);
+		break;
+	case TC_DETACH:
+		assert_non_null(chain);
+		hb_assert_chain_bytes(chain, t->model, sizeof(t->model));
+		rte_pktmbuf_free(chain);
+		break;
+	case TC_CLOSE:
+		break;
+	}
+}
+
+static void
+td_case(unsigned int what, enum td_call k)
+{
+	unsigned int base = rte_mempool_in_use_count(small);
+	struct hb_stats s0, s1;
+	enum td_call c;
+	struct td_ctx t;
+
+	hb_test_ctx("state %#x, %s", what, td_call_names[k]);
+	td_build(&t, what, what * 4 + k);
+	s0 = stats_now();
+	if (what == 0) {
+		td_done(&t, k);
+	} else if (k != TC_CLOSE) {
+		td_busy(&t, k, false);
+		/* The other two calls, then this one again: still nothing. */
+		for (c = TC_UNSHARE; c < TC_CLOSE; c++)
+			td_busy(&t, c, false);
+		td_unwind(&t, false);
+		td_done(&t, k);
+	} else {
+		assert_int_equal(hb_buf_close(&t.b), 0);
+		assert_true(hb_buf_is_closing(&t.b));
+		assert_true(hb_buf_is_shared(&t.b));
+		/* Q cancelled, on its own lcores; R, W, G untouched. */
+		if (what & TD_Q) {
+			assert_int_equal(hb_poll(0), 1);
+			assert_int_equal(t.dq0.status, -ECANCELED);
+			assert_false(t.dq0.live);
+			assert_int_equal(td_poll_on(t.q1_lcore, 1), 1);
+			assert_int_equal(t.dq1.status, -ECANCELED);
+			assert_int_equal(t.dq1.lcore, t.q1_lcore);
+			t.dq0.calls = t.dq1.calls = 0;
+		}
+		/* Idempotent; new requests refused. */
+		assert_int_equal(hb_buf_close(&t.b), 0);
+		assert_int_equal(hb_visit_async(&t.q0, &t.b, HB_ACCESS_READ,
+						 0, 10, 0, on_done, &t.dq0),
+				 -ECANCELED);
+		for (c = TC_UNSHARE; c < TC_CLOSE; c++)
+			td_busy(&t, c, true);
+		td_unwind(&t, true);
+		/* Each closed state ends with another call. */
+		td_done(&t, (enum td_call)(what % TC_CLOSE));
+	}
+	s1 = stats_now();
+	assert_int_equal(s1.async_teardown - s0.async_teardown,
+			 k == TC_CLOSE && (what & TD_Q) ? 2 : 0);
+	hb_assert_pool_at(small, base);
+}
+
+static void
+test_teardown_rule(void **state)
+{
+	static const unsigned int states[] = {
+		0, TD_R, TD_W, TD_G, TD_R | TD_G,
+		TD_R | TD_Q, TD_W | TD_Q, TD_G | TD_Q, TD_R | TD_G | TD_Q,
+	};
+	unsigned int i;
+	enum td_call k;
+
+	(void)state;
+	if (nwk < 2)
+		skip();
+	for (i = 0; i < RTE_DIM(states); i++)
+		for (k = TC_UNSHARE; k <= TC_CLOSE; k++)
+			td_case(states[i], k);
 }
 
 /* Share and tear down many times: the shared states are recycled. */
@@ -1007,6 +1318,9 @@ test_share_cycles(void **state)
 			assert_int_equal(
 				hb_visit_release(hb_req_visitor(&rq)), 0);
 		} else {
+			assert_int_equal(hb_buf_unshare(x), -EBUSY);
+			assert_false(hb_buf_is_closing(x));
+			assert_int_equal(hb_buf_close(x), 0);
 			assert_int_equal(hb_buf_unshare(x), -EBUSY);
 			assert_int_equal(hb_visit_release(&r), 0);
 			assert_int_equal(hb_poll(0), 1);
@@ -1927,7 +2241,9 @@ test_stats(void **state)
 					 on_done, &d[5]), -EINPROGRESS);
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[1])), 0);
 	assert_int_equal(hb_poll(0), 1); /* rq[3] */
-	assert_int_equal(hb_buf_unshare(&b), -EBUSY);
+	assert_int_equal(hb_buf_unshare(&b), -EBUSY); /* cancels nothing */
+	assert_int_equal(hb_poll(0), 0);
+	assert_int_equal(hb_buf_close(&b), 0);
 	assert_int_equal(hb_poll(0), 2); /* rq[4], rq[5] cancelled */
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[3])), 0);
 	assert_int_equal(hb_buf_unshare(&b), 0);
@@ -2070,7 +2386,10 @@ thr_teardown(void *arg)
 
 	t->lcore = rte_lcore_id();
 	HB_THR_CHECK(&t->chk, hb_buf_pool(t->b) == pool);
+	HB_THR_CHECK(&t->chk, hb_buf_close(t->b) == 0);
+	HB_THR_CHECK(&t->chk, hb_buf_is_closing(t->b));
 	HB_THR_CHECK(&t->chk, hb_buf_unshare(t->b) == 0);
+	HB_THR_CHECK(&t->chk, !hb_buf_is_closing(t->b));
 	HB_THR_CHECK(&t->chk, !hb_buf_is_shared(t->b));
 	HB_THR_CHECK(&t->chk, hb_buf_free(t->loc) == 0);
 	return NULL;
@@ -2225,6 +2544,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_teardown_free),
 		cmocka_unit_test(test_teardown_detach),
 		cmocka_unit_test(test_teardown_granted_unpolled),
+		cmocka_unit_test(test_teardown_rule),
 		cmocka_unit_test(test_share_cycles),
 		cmocka_unit_test(test_limit_lcore_slots),
 		cmocka_unit_test(test_limit_wait_ring),

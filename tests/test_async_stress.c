@@ -10,7 +10,9 @@
  * hb_poll() in its loop. Then they drain (every request must complete: a
  * lost grant shows up as a drain that never ends), and the main lcore tears
  * the buffers down (hb_buf_free(), hb_buf_unshare(), hb_buf_detach()) with
- * waiters queued, while the others release their visitors and poll.
+ * waiters queued: the call fails and changes nothing (no request cancelled)
+ * until hb_buf_close(), then succeeds once the others, polling, have
+ * released their visitors.
  *
  * The buffer is an array of REG-byte records. A write visit stamps each
  * record of its run with a per-buffer sequence number, the run, a pattern
@@ -157,6 +159,7 @@ struct bufctl {
 	uint64_t wseq __rte_cache_aligned; /* last write sequence number */
 	uint64_t grants __rte_cache_aligned; /* grants counted by the test */
 	uint64_t inflight __rte_cache_aligned; /* operations in flight */
+	uint32_t closing;	/* set just before hb_buf_close() */
 };
 
 static struct rte_mempool *pool;
@@ -629,8 +632,9 @@ on_done(struct hb_req *req, int status, void *arg)
 							      HOLD_NO);
 		return;
 	case -ECANCELED:
-		CHECK(p, phase_now() >= PH_TD_CLOSE,
-		      "-ECANCELED before the teardown");
+		/* Only hb_buf_close() cancels (the failed teardowns never). */
+		CHECK(p, __atomic_load_n(&bc->closing, __ATOMIC_SEQ_CST),
+		      "-ECANCELED before hb_buf_close()");
 		p->c.cb_canceled++;
 		break;
 	case -ERANGE:
@@ -1131,7 +1135,12 @@ check_quiet(struct part *p, unsigned int bi)
 	}
 }
 
-/* Teardown of buffer @bi: free, unshare or detach, repeated until done. */
+/*
+ * Teardown of buffer @bi: free, unshare or detach. With readers live and
+ * requests queued (ours and the others') it fails and changes nothing;
+ * then hb_buf_close() cancels the requests, and the call is repeated
+ * until the readers are released.
+ */
 static void
 teardown_buffer(struct part *p, unsigned int bi)
 {
@@ -1139,17 +1148,15 @@ teardown_buffer(struct part *p, unsigned int bi)
 	uint64_t end = rte_get_timer_cycles() + secs(20);
 	unsigned int tries = 0, kind = bi % 3, i;
 	struct rte_mbuf *m = NULL;
-	uint32_t len = 0;
+	uint32_t len = hb_buf_len(b);
 	int rc;
 
 	for (;;) {
 		if (kind == 0) {
 			rc = hb_buf_free(b);
 		} else if (kind == 1) {
-			len = hb_buf_len(b);
 			rc = hb_buf_unshare(b);
 		} else {
-			len = hb_buf_len(b);
 			m = hb_buf_detach(b);
 			rc = m != NULL ? 0 : -rte_errno;
 		}
@@ -1157,6 +1164,17 @@ teardown_buffer(struct part *p, unsigned int bi)
 		if (rc == 0)
 			break;
 		CHECK(p, rc == -EBUSY, "teardown of buffer %u: %d", bi, rc);
+		/* Failed: nothing changed (the readers keep the bytes). */
+		CHECK(p, hb_buf_is_shared(b) && hb_buf_len(b) == len,
+		      "failed teardown of buffer %u changed it", bi);
+		if (tries == 1) {
+			CHECK(p, !hb_buf_is_closing(b),
+			      "failed teardown of buffer %u closed it", bi);
+			__atomic_store_n(&bufs[bi].closing, 1,
+					 __ATOMIC_SEQ_CST);
+			CHECK(p, hb_buf_close(b) == 0, "close %u", bi);
+		}
+		CHECK(p, hb_buf_is_closing(b), "buffer %u not closing", bi);
 		/* Our own reader keeps it busy the first time at least. */
 		if (tries == 3)
 			for (i = 0; i < RTE_DIM(p->hold); i++)

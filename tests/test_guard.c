@@ -6,15 +6,17 @@
  * The guard layer alone (lib/hb_guard.h, white box), as ck_brlock is
  * tested: no buffer, no bytes, no visitor. Readers share, a writer is
  * alone, nobody waits, waiters are granted in FIFO order on their own
- * lcore, a withdrawn waiter never comes out, a teardown cancels the
- * waiters and succeeds once no holder is left; then the same rules under
- * four lcores that enter, queue and leave at random.
+ * lcore, a withdrawn waiter never comes out, retiring a guard fails with
+ * nothing changed while a holder or a waiter is left, closing it cancels
+ * the waiters and lets retire succeed once no holder is left; then the
+ * same rules under four lcores that enter, queue and leave at random.
  */
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_launch.h>
 
 #include "hb_test.h"
@@ -52,7 +54,7 @@ test_readers_share_writer_alone(void **state)
 	assert_int_equal(hb_guard_enter(g, false, me, false), -EBUSY);
 	assert_int_equal(hb_guard_enter(g, false, me, true), -EBUSY);
 	hb_guard_exit(g, true, me);
-	assert_int_equal(hb_guard_teardown(g), 0);
+	assert_int_equal(hb_guard_retire(g), 0);
 	hb_guard_put(g);
 }
 
@@ -99,7 +101,7 @@ test_fifo_grants(void **state)
 	assert_true(hb_guard_holds(g, false, me));
 	hb_guard_exit(g, false, me);
 	assert_true(hb_guard_idle(me));
-	assert_int_equal(hb_guard_teardown(g), 0);
+	assert_int_equal(hb_guard_retire(g), 0);
 	hb_guard_put(g);
 }
 
@@ -143,12 +145,58 @@ test_withdraw(void **state)
 	assert_true(d[0].granted);
 	hb_guard_exit(g, true, me);
 	assert_true(hb_guard_idle(me));
-	assert_int_equal(hb_guard_teardown(g), 0);
+	assert_int_equal(hb_guard_retire(g), 0);
 	hb_guard_put(g);
 }
 
+/*
+ * Retire on an open guard: with a holder or a waiter left it fails and
+ * changes nothing (the waiter is still queued, and granted in its turn).
+ */
 static void
-test_teardown(void **state)
+test_retire_open(void **state)
+{
+	unsigned int me = rte_lcore_id();
+	struct hb_guard *g = hb_guard_get(SOCKET_ID_ANY);
+	struct hb_guard_done d[8];
+	uint32_t slot, gen;
+	int tag;
+
+	(void)state;
+	assert_non_null(g);
+	/* A reader. */
+	assert_int_equal(hb_guard_enter(g, false, me, false), 0);
+	assert_int_equal(hb_guard_retire(g), -EBUSY);
+	assert_false(hb_guard_closing(g));
+	assert_true(hb_guard_holds(g, false, me));
+	/* A reader and a writer queued behind it. */
+	assert_int_equal(hb_guard_queue(g, true, me, &tag, &slot, &gen),
+			 -EINPROGRESS);
+	assert_int_equal(hb_guard_retire(g), -EBUSY);
+	assert_false(hb_guard_closing(g));
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 0);
+	/* The reader leaves: the waiter is granted, not cancelled. */
+	hb_guard_exit(g, false, me);
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 1);
+	assert_ptr_equal(d[0].arg, &tag);
+	assert_true(d[0].granted);
+	/* A writer (the granted one). */
+	assert_int_equal(hb_guard_retire(g), -EBUSY);
+	assert_false(hb_guard_closing(g));
+	assert_true(hb_guard_holds(g, true, me));
+	hb_guard_exit(g, true, me);
+	/* Still open and usable. */
+	assert_int_equal(hb_guard_enter(g, true, me, false), 0);
+	hb_guard_exit(g, true, me);
+	assert_true(hb_guard_idle(me));
+	assert_int_equal(hb_guard_retire(g), 0);
+	assert_true(hb_guard_closing(g));
+	hb_guard_put(g);
+}
+
+/* Close: waiters cancelled, holders kept; retire once they are gone. */
+static void
+test_close(void **state)
 {
 	unsigned int me = rte_lcore_id();
 	struct hb_guard *g = hb_guard_get(SOCKET_ID_ANY);
@@ -161,16 +209,75 @@ test_teardown(void **state)
 	assert_int_equal(hb_guard_enter(g, false, me, false), 0);
 	assert_int_equal(hb_guard_queue(g, true, me, &tag, &slot, &gen),
 			 -EINPROGRESS);
-	/* A reader is live: busy; the waiter is cancelled all the same. */
-	assert_int_equal(hb_guard_teardown(g), -EBUSY);
+	hb_guard_close(g);
+	assert_true(hb_guard_closing(g));
 	assert_int_equal(poll_all(d, RTE_DIM(d)), 1);
 	assert_ptr_equal(d[0].arg, &tag);
 	assert_false(d[0].granted);
-	/* Closing: no new waiter. */
+	/* Idempotent; the reader is still in. */
+	hb_guard_close(g);
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 0);
+	assert_true(hb_guard_holds(g, false, me));
+	/* Closing: no new waiter, nobody enters. */
 	assert_int_equal(hb_guard_queue(g, true, me, &tag, &slot, &gen),
 			 -ECANCELED);
+	assert_int_equal(hb_guard_enter(g, false, me, false), -EBUSY);
+	assert_int_equal(hb_guard_enter(g, true, me, false), -EBUSY);
+	/* A reader live: busy, nothing changed. */
+	assert_int_equal(hb_guard_retire(g), -EBUSY);
+	assert_true(hb_guard_holds(g, false, me));
+	assert_true(hb_guard_closing(g));
 	hb_guard_exit(g, false, me);
-	assert_int_equal(hb_guard_teardown(g), 0);
+	assert_int_equal(hb_guard_retire(g), 0);
+	assert_true(hb_guard_idle(me));
+	hb_guard_put(g);
+}
+
+/*
+ * A grant step running on another lcore (dlock held: simulated) does not
+ * make retire fail: with nothing left it succeeds without the lock. With
+ * a waiter left after a close, the waiter exists until that step, seeing
+ * the note close left, cancels it; retire says so (-EBUSY, nothing
+ * changed) and succeeds after.
+ */
+static void
+test_retire_grant_running(void **state)
+{
+	unsigned int me = rte_lcore_id();
+	struct hb_guard *g = hb_guard_get(SOCKET_ID_ANY);
+	struct hb_guard_done d[4];
+	uint32_t slot, gen;
+	int tag;
+
+	(void)state;
+	assert_non_null(g);
+	/* Nothing left: retire needs no lock. */
+	__atomic_store_n(&g->dlock, 1, __ATOMIC_SEQ_CST);
+	assert_int_equal(hb_guard_retire(g), 0);
+	assert_true(hb_guard_closing(g));
+	__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
+	hb_guard_put(g);
+
+	g = hb_guard_get(SOCKET_ID_ANY);
+	assert_non_null(g);
+	assert_int_equal(hb_guard_enter(g, true, me, false), 0);
+	assert_int_equal(hb_guard_queue(g, false, me, &tag, &slot, &gen),
+			 -EINPROGRESS);
+	/* The step starts (dlock taken), the writer leaves, close comes. */
+	__atomic_store_n(&g->dlock, 1, __ATOMIC_SEQ_CST);
+	hb_guard_exit(g, true, me);
+	hb_guard_close(g);
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 0);
+	/* The waiter is still there, its cancellation not posted yet. */
+	assert_int_equal(hb_guard_retire(g), -EBUSY);
+	assert_true(hb_guard_closing(g));
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 0);
+	/* The step's runner sees the note and runs again: cancelled. */
+	__atomic_store_n(&g->dlock, 0, __ATOMIC_SEQ_CST);
+	hb_guard_grant_step(g);
+	assert_int_equal(poll_all(d, RTE_DIM(d)), 1);
+	assert_false(d[0].granted);
+	assert_int_equal(hb_guard_retire(g), 0);
 	assert_true(hb_guard_idle(me));
 	hb_guard_put(g);
 }
@@ -186,7 +293,9 @@ test_teardown(void **state)
 static struct hb_guard *sg;
 static uint32_t s_readers, s_writers;
 static uint64_t s_granted[RTE_MAX_LCORE], s_refused[RTE_MAX_LCORE];
+static uint64_t s_cancelled[RTE_MAX_LCORE];
 static volatile int s_broken;
+static uint32_t s_retired;	/* hb_guard_retire() succeeded */
 
 static void
 hold(bool write)
@@ -204,6 +313,9 @@ hold(bool write)
 		rte_pause();
 		__atomic_fetch_sub(&s_readers, 1, __ATOMIC_SEQ_CST);
 	}
+	/* Retired while something was held: never. */
+	if (__atomic_load_n(&s_retired, __ATOMIC_SEQ_CST) != 0)
+		s_broken = 4;
 }
 
 static int
@@ -213,7 +325,8 @@ stress_lcore(void *arg)
 	uint64_t rng = (uintptr_t)arg * 7919 + me;
 	struct hb_guard_done d[4];
 
-	for (i = 0; i < STRESS_OPS; i++) {
+	/* Closed (test_retire_under_load()): nothing gets in any more. */
+	for (i = 0; i < STRESS_OPS && !hb_guard_closing(sg); i++) {
 		uint64_t r = hb_test_rand(&rng);
 		bool write = r % 5 == 0;
 		uint32_t slot, gen;
@@ -228,6 +341,8 @@ stress_lcore(void *arg)
 		if ((r >> 8) % 2 == 0)
 			continue;
 		rc = hb_guard_queue(sg, write, me, &d[0], &slot, &gen);
+		if (rc == -ECANCELED && hb_guard_closing(sg))
+			break;
 		if (rc != -EINPROGRESS) {
 			s_broken = 2;
 			break;
@@ -235,7 +350,14 @@ stress_lcore(void *arg)
 		/* Test code may spin on its own lcore's completions. */
 		while (hb_guard_poll(me, d, RTE_DIM(d)) == 0)
 			rte_pause();
-		if (!d[0].granted || !hb_guard_holds(sg, write, me)) {
+		if (!d[0].granted) {
+			/* Only a close cancels. */
+			if (!hb_guard_closing(sg))
+				s_broken = 5;
+			s_cancelled[me]++;
+			break;
+		}
+		if (!hb_guard_holds(sg, write, me)) {
 			s_broken = 3;
 			break;
 		}
@@ -268,7 +390,95 @@ test_stress_lcores(void **state)
 	assert_int_equal(s_broken, 0);
 	assert_int_equal(s_readers + s_writers, 0);
 	assert_true(hb_guard_idle(rte_lcore_id()));
-	assert_int_equal(hb_guard_teardown(sg), 0);
+	assert_int_equal(hb_guard_retire(sg), 0);
+	hb_guard_put(sg);
+}
+
+/*
+ * Retire while three lcores enter, queue and leave: every attempt fails
+ * with nothing changed (still open) or succeeds with nothing held (hold()
+ * checks). First with a reader of the main lcore's in (so every attempt
+ * must fail), then without; then close: the waiters are cancelled, the
+ * lcores stop, and retire succeeds once the last holder is gone (the main
+ * lcore tries again after short sleeps, as an application's loop would).
+ */
+static uint64_t
+retire_attempts(uint64_t ticks, bool must_fail, int *rc)
+{
+	const uint64_t end = rte_get_timer_cycles() + ticks;
+	uint64_t n = 0;
+	unsigned int i;
+
+	while (rte_get_timer_cycles() < end) {
+		*rc = hb_guard_retire(sg);
+		n++;
+		if (*rc == 0 && !must_fail)
+			break;
+		assert_int_equal(*rc, -EBUSY);
+		assert_false(hb_guard_closing(sg));
+		for (i = 0; i < 64; i++)
+			rte_pause();
+	}
+	return n;
+}
+
+static void
+test_retire_under_load(void **state)
+{
+	const uint64_t hz = rte_get_timer_hz();
+	uint64_t end, tries, granted = 0, cancelled = 0;
+	unsigned int me = rte_lcore_id(), i, lc;
+	int rc = -EBUSY;
+
+	(void)state;
+	if (nwk == 0)
+		skip();
+	sg = hb_guard_get(SOCKET_ID_ANY);
+	assert_non_null(sg);
+	__atomic_store_n(&s_retired, 0, __ATOMIC_SEQ_CST);
+	memset(s_granted, 0, sizeof(s_granted));
+	memset(s_cancelled, 0, sizeof(s_cancelled));
+	RTE_LCORE_FOREACH_WORKER(lc)
+		rte_eal_remote_launch(stress_lcore, (void *)(uintptr_t)lc, lc);
+	/* A reader of ours: entered, or queued and granted. */
+	if (hb_guard_enter(sg, false, me, false) != 0) {
+		struct hb_guard_done d;
+		uint32_t slot, gen;
+
+		assert_int_equal(hb_guard_queue(sg, false, me, &d, &slot, &gen),
+				 -EINPROGRESS);
+		while (hb_guard_poll(me, &d, 1) == 0)
+			rte_pause();
+		assert_true(d.granted);
+	}
+	tries = retire_attempts(hz / 20, true, &rc);
+	assert_true(hb_guard_holds(sg, false, me));
+	hb_guard_exit(sg, false, me);
+	tries += retire_attempts(hz / 20, false, &rc);
+	if (rc != 0) {
+		hb_guard_close(sg);
+		end = rte_get_timer_cycles() + 10 * hz;
+		while ((rc = hb_guard_retire(sg)) != 0 &&
+		       rte_get_timer_cycles() < end) {
+			assert_int_equal(rc, -EBUSY);
+			tries++;
+			rte_delay_us_sleep(10);
+		}
+		assert_int_equal(rc, 0);
+	}
+	__atomic_store_n(&s_retired, 1, __ATOMIC_SEQ_CST);
+	rte_eal_mp_wait_lcore();
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		granted += s_granted[i];
+		cancelled += s_cancelled[i];
+	}
+	printf("retire under load: %" PRIu64 " attempts; %" PRIu64
+	       " waiters granted, %" PRIu64 " cancelled by the close\n",
+	       tries, granted, cancelled);
+	assert_int_equal(s_broken, 0);
+	assert_int_equal(s_readers + s_writers, 0);
+	RTE_LCORE_FOREACH_WORKER(lc)
+		assert_true(hb_guard_idle(lc));
 	hb_guard_put(sg);
 }
 
@@ -280,8 +490,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_readers_share_writer_alone),
 		cmocka_unit_test(test_fifo_grants),
 		cmocka_unit_test(test_withdraw),
-		cmocka_unit_test(test_teardown),
+		cmocka_unit_test(test_retire_open),
+		cmocka_unit_test(test_close),
+		cmocka_unit_test(test_retire_grant_running),
 		cmocka_unit_test(test_stress_lcores),
+		cmocka_unit_test(test_retire_under_load),
 	};
 	unsigned int lc;
 	int rc;

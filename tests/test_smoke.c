@@ -179,15 +179,22 @@ test_async(void **state)
 	assert_int_equal(dn[3].calls, 0);
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[1])), 0);
 	assert_int_equal(hb_visit_release(hb_req_visitor(&rq[2])), 0);
-	/* teardown with a waiter: cancelled at once, done once r is gone */
+	/* teardown with a waiter: unshare fails and changes nothing ... */
 	assert_int_equal(hb_visit_read(&b, 0, 10, &r), 0);
 	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_WRITE, 0, 10, 0, on_done, &dn[0]), -EINPROGRESS);
 	assert_int_equal(hb_buf_unshare(&b), -EBUSY);
+	assert_int_equal(hb_poll(0), 0);
+	assert_false(hb_buf_is_closing(&b));
+	/* ... close cancels the waiter at once; done once r is gone */
+	assert_int_equal(hb_buf_close(&b), 0);
+	assert_true(hb_buf_is_closing(&b));
 	assert_int_equal(hb_poll(0), 1);
 	assert_int_equal(dn[0].status, -ECANCELED);
 	assert_int_equal(hb_visit_async(&rq[0], &b, HB_ACCESS_READ, 0, 10, 0, on_done, &dn[0]), -ECANCELED);
+	assert_int_equal(hb_buf_unshare(&b), -EBUSY);
 	assert_int_equal(hb_visit_release(&r), 0);
 	assert_int_equal(hb_buf_unshare(&b), 0);
+	assert_false(hb_buf_is_closing(&b));
 	assert_int_equal(hb_poll(0), 0);
 	assert_false(hb_buf_is_shared(&b));
 	assert_int_equal(hb_buf_free(&b), 0);

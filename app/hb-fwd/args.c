@@ -81,6 +81,7 @@ enum {
 	OPT_REASM_DGRAMS_NUM,
 	OPT_REASM_MBUFS_NUM,
 	OPT_REASM_TIMEOUT_NUM,
+	OPT_CAPTURE_NUM,
 	OPT_HELP_NUM,
 };
 
@@ -114,6 +115,7 @@ static const struct option long_options[] = {
 	{ "reasm-dgrams", required_argument, 0, OPT_REASM_DGRAMS_NUM },
 	{ "reasm-mbufs", required_argument, 0, OPT_REASM_MBUFS_NUM },
 	{ "reasm-timeout", required_argument, 0, OPT_REASM_TIMEOUT_NUM },
+	{ "capture", required_argument, 0, OPT_CAPTURE_NUM },
 	{ "help", no_argument, 0, OPT_HELP_NUM },
 	{ NULL, 0, 0, 0 },
 };
@@ -185,6 +187,10 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       "                      datagrams are dropped)\n"
 	       "  --reasm-timeout MS  reasm: a datagram not complete MS ms after its first\n"
 	       "                      fragment is dropped, 1..3600000 (default %u)\n"
+	       "  --capture FILE[,N[,KIB]]  write every Nth packet received (the first,\n"
+	       "                      then one in N, per lcore; default N %u) to FILE, a\n"
+	       "                      pcap file, through one capture buffer all lcores\n"
+	       "                      share, of at most KIB KiB (default %u)\n"
 	       "  -h, --help          this help\n"
 	       "\n"
 	       "Example: %s --no-pci --vdev net_null0 --vdev net_null1 -l 0-1 -- --mode macswap\n",
@@ -195,7 +201,8 @@ fwd_usage_to(FILE *f, const char *prgname)
 	       FWD_MAX_TUNNEL_DEPTH, FWD_MIN_MTU, FWD_MAX_MTU,
 	       FWD_DEF_ICMP_RATE, FWD_ICMP_BURST, FWD_IDLE_POLLS,
 	       FWD_MAX_REASM_DGRAMS, FWD_DEF_REASM_DGRAMS, FWD_MAX_REASM_MBUFS,
-	       FWD_DEF_REASM_MBUFS, FWD_DEF_REASM_TIMEOUT_MS, prgname);
+	       FWD_DEF_REASM_MBUFS, FWD_DEF_REASM_TIMEOUT_MS,
+	       FWD_CAP_DEF_EVERY, FWD_CAP_DEF_KIB, prgname);
 }
 
 void
@@ -584,6 +591,37 @@ bad:
 	return -1;
 }
 
+/* --capture FILE[,N[,KIB]]: the file name may not hold a comma. */
+static int
+parse_capture(const char *arg)
+{
+	static char file[4096];
+	char *n, *kib;
+
+	if (*arg == '\0' || *arg == ',' || strlen(arg) >= sizeof(file)) {
+		bad_value("--capture", arg, "FILE[,N[,KIB]]");
+		return -1;
+	}
+	strcpy(file, arg);
+	n = strchr(file, ',');
+	if (n != NULL) {
+		*n++ = '\0';
+		kib = strchr(n, ',');
+		if (kib != NULL) {
+			*kib++ = '\0';
+			if (parse_uint("--capture KIB", kib, 64,
+				       FWD_CAP_MAX_KIB,
+				       &fwd_cfg.capture_kib) != 0)
+				return -1;
+		}
+		if (parse_uint("--capture N", n, 1, UINT32_MAX,
+			       &fwd_cfg.capture_every) != 0)
+			return -1;
+	}
+	fwd_cfg.capture_file = file;
+	return 0;
+}
+
 static int
 parse_ipv4(const char *opt, const char *arg, rte_be32_t *out)
 {
@@ -628,6 +666,8 @@ config_defaults(void)
 	fwd_cfg.reasm_dgrams = FWD_DEF_REASM_DGRAMS;
 	fwd_cfg.reasm_mbufs = FWD_DEF_REASM_MBUFS;
 	fwd_cfg.reasm_timeout_ms = FWD_DEF_REASM_TIMEOUT_MS;
+	fwd_cfg.capture_every = FWD_CAP_DEF_EVERY;
+	fwd_cfg.capture_kib = FWD_CAP_DEF_KIB;
 }
 
 /*
@@ -808,6 +848,8 @@ fwd_parse_args(int argc, char **argv)
 		case OPT_REASM_TIMEOUT_NUM:
 			if (parse_uint("--reasm-timeout", optarg, 1, 3600000,
 				       &fwd_cfg.reasm_timeout_ms) != 0)
+		case OPT_CAPTURE_NUM:
+			if (parse_capture(optarg) != 0)
 				return -1;
 			break;
 		case 'h':

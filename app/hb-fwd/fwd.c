@@ -154,6 +154,9 @@ fwd_burst(struct fwd_lcore *lc, struct fwd_stream *fs,
 	nb_rx = rte_eth_rx_burst(fs->rx_port, fs->rx_queue, pkts, fs->burst);
 	if (unlikely(nb_rx == 0))
 		return 0;
+	/* --capture: every Nth packet as received (capture.c). */
+	if (unlikely(fwd_cap_on))
+		fwd_cap_rx(pkts, nb_rx);
 	if (gens)
 		memset(&c->gc, 0, sizeof(c->gc));
 
@@ -305,6 +308,8 @@ fwd_lcore_main(void *arg __rte_unused)
 		got = 0;
 		for (s = 0; s < n; s++)
 			got |= lc->streams[s].fn(lc, &lc->streams[s]);
+		if (unlikely(fwd_cap_on))
+			fwd_cap_poll();
 		if (unlikely(hk))
 			fwd_tick(&next, period);
 		/*
@@ -320,6 +325,8 @@ fwd_lcore_main(void *arg __rte_unused)
 				rte_delay_us_sleep(idle_us);
 		}
 	}
+	if (fwd_cap_on)
+		fwd_cap_lcore_done();
 	return 0;
 }
 

@@ -115,6 +115,10 @@ struct fwd_config {
 	struct fwd_route_cfg routes[FWD_MAX_ROUTES];
 	unsigned int icmp_rate;	   /* per second per lcore, 0: never */
 	unsigned int idle_sleep;   /* us, 0: busy poll */
+	/* --capture FILE[,N[,KIB]] */
+	const char *capture_file;  /* NULL: no capture */
+	unsigned int capture_every; /* every Nth packet received */
+	unsigned int capture_kib;  /* bound of the shared capture buffer */
 };
 
 extern struct fwd_config fwd_cfg;
@@ -275,6 +279,28 @@ void fwd_frag_lcore_free(struct fwd_lcore *lc);
 
 /* main.c: timers (stats, --duration, --max-packets); main lcore only. */
 void fwd_housekeeping(uint64_t now);
+
+/*
+ * capture.c: --capture. Forwarding lcores: fwd_cap_rx() on each burst
+ * received, fwd_cap_poll() once per round, fwd_cap_lcore_done() at exit.
+ * Main lcore: fwd_cap_setup() before forwarding, fwd_cap_drain() in its
+ * loop, fwd_cap_wait_workers(), then fwd_cap_finish() once the lcores
+ * are done, fwd_cap_free() at the end.
+ */
+#define FWD_CAP_DEF_EVERY 1
+#define FWD_CAP_DEF_KIB 4096
+#define FWD_CAP_MAX_KIB (1024 * 1024)
+extern bool fwd_cap_on;
+int fwd_cap_setup(void);
+void fwd_cap_rx(struct rte_mbuf **pkts, uint16_t n);
+void fwd_cap_poll(void);
+void fwd_cap_lcore_done(void);
+void fwd_cap_drain(void);
+void fwd_cap_wait_workers(void);
+int fwd_cap_finish(void);
+void fwd_cap_free(void);
+void fwd_cap_print(void);
+void fwd_cap_json(FILE *f);
 
 /* stats.c */
 struct fwd_totals {

@@ -82,6 +82,9 @@ signal_handler(int signum)
 void
 fwd_housekeeping(uint64_t now)
 {
+	/* --capture: the main lcore drains the shared capture buffer. */
+	if (fwd_cap_on)
+		fwd_cap_drain();
 	if (force_quit)
 		return;
 	if (fwd_cfg.max_packets != 0 &&
@@ -117,6 +120,9 @@ main_sleep_us(uint64_t now)
 	uint64_t hz = rte_get_tsc_hz(), until = next_sample;
 	uint64_t max_us = fwd_cfg.max_packets != 0 ? 10000 : 100000, us;
 
+	/* Draining the capture: often, still asleep most of the time. */
+	if (fwd_cap_on)
+		max_us = 200;
 	if (end_tsc != 0 && end_tsc < until)
 		until = end_tsc;
 	if (until <= now)
@@ -684,7 +690,7 @@ main(int argc, char **argv)
 	unsigned int nb_ports, nb_fwd_lcores = 0, lcore_id, in_use, size;
 	bool main_forwards;
 	uint16_t port, s;
-	int ret, status;
+	int ret, status, cap_rc;
 
 	/* Also print our options when the EAL prints its usage (-h). */
 	rte_set_application_usage_hook(fwd_usage);
@@ -739,6 +745,8 @@ main(int argc, char **argv)
 				 lcore_id);
 	}
 	ports_wait_link();
+	if (fwd_cap_setup() != 0)
+		rte_exit(EXIT_FAILURE, "hb-fwd: --capture: setup failed\n");
 	print_layout();
 	fwd_telemetry_register();
 
@@ -761,6 +769,8 @@ main(int argc, char **argv)
 		}
 	}
 	force_quit = true;
+	/* The lcores write out what they captured: keep draining. */
+	fwd_cap_wait_workers();
 	rte_eal_mp_wait_lcore();
 	/* Incomplete datagrams: dropped and counted before the summary. */
 	RTE_LCORE_FOREACH(lcore_id)
@@ -771,6 +781,8 @@ main(int argc, char **argv)
 		printf("hb-fwd: %s, stopping\n", stop_reason);
 	fwd_stats_sample(rte_rdtsc());
 	fwd_stats_print_final();
+	cap_rc = fwd_cap_finish();
+	fwd_cap_print();
 
 	RTE_ETH_FOREACH_DEV(port) {
 		if (!fwd_ports[port].enabled)
@@ -795,10 +807,11 @@ main(int argc, char **argv)
 	fwd_stats_set_exit(in_use, size);
 	printf("mbufs in use after shutdown: %u of %u%s\n", in_use, size,
 	       in_use == 0 ? "" : " (LEAK)");
-	status = in_use == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	status = in_use == 0 && cap_rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	if (fwd_cfg.stats_json != NULL &&
 	    fwd_stats_write_json(fwd_cfg.stats_json) != 0)
 		status = EXIT_FAILURE;
+	fwd_cap_free();
 
 	fwd_stats_set_pool(NULL);
 	RTE_LCORE_FOREACH(lcore_id)

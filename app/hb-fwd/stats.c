@@ -605,6 +605,7 @@ fwd_stats_write_json(const char *path)
 		st.visits_bounced, st.bounce_bytes, st.visits_grown,
 		st.visits_busy, st.visits_failed, st.segs_alloc,
 		st.idx_builds);
+	fwd_cap_json(f);
 	fprintf(f, "  \"mbufs_in_use\": %u,\n  \"mbufs_total\": %u\n}\n",
 		exit_in_use, exit_pool_size);
 	if (fclose(f) != 0) {

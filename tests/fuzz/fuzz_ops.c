@@ -11,10 +11,11 @@
  * prepend, read, write, typed integers, trim, adj, split, peek, iov,
  * reserve, free, detach/attach, concat), cursors, read and write visitors
  * (aligned, growing, written through, released twice or never granted),
- * shared buffers (share, unshare, async visits queued behind live
- * visitors, hb_poll, cancel, teardown), injected allocation failures
- * (hb_fault) and invalid arguments (NULL, uninitialised buffers,
- * out-of-range offsets, unknown values).
+ * shared buffers (share, unshare, close, async visits queued behind live
+ * visitors, hb_poll, cancel, teardown calls that fail and change nothing
+ * or succeed), injected allocation failures (hb_fault) and invalid
+ * arguments (NULL, uninitialised buffers, out-of-range offsets, unknown
+ * values).
  *
  * The growth policy is on, its segment classes small pools of the
  * fuzzer's (hb_growth_pool_add(), on the fault-injecting driver): growth
@@ -288,6 +289,17 @@ mut_ok(const struct bslot *s)
 	return !any_visitor(s);
 }
 
+/*
+ * Does a teardown call (unshare, free, detach) of a shared buffer fail?
+ * A visitor or grant live, or a request queued: it then changes nothing
+ * (closing cancelled the queue: only holders are left then).
+ */
+static bool
+teardown_busy(const struct bslot *s)
+{
+	return any_visitor(s) || s->nq > 0;
+}
+
 /* Reading calls: 1 must pass, 0 must be -EBUSY, 2 either. */
 static int
 read_ok(const struct bslot *s)
@@ -478,6 +490,8 @@ check_buf(int i)
 		  hb_buf_len(&s->b), s->m.len);
 	FZ_ASSERT(hb_buf_is_shared(&s->b) == s->shared, "buf %d: shared %d",
 		  i, hb_buf_is_shared(&s->b));
+	FZ_ASSERT(hb_buf_is_closing(&s->b) == (s->shared && s->closing),
+		  "buf %d: closing %d", i, hb_buf_is_closing(&s->b));
 	FZ_ASSERT(hb_buf_pool(&s->b) == pools[s->pool], "buf %d: pool", i);
 	diff = hb_model_chain_diff(&s->m, s->b.head);
 	FZ_ASSERT(diff < 0, "buf %d: the chain departs from the model at %"
@@ -759,7 +773,7 @@ m_drop(int bi, bool write)
 	m_grant(bi);
 }
 
-/* Teardown started: every queued request completes with -ECANCELED. */
+/* hb_buf_close(): every queued request completes with -ECANCELED. */
 static void
 m_close(int bi)
 {
@@ -1280,8 +1294,8 @@ op_free(void)
 	ALLOW_CHANGE(bi);
 	rc = hb_buf_free(&s->b);
 	if (s->shared) {
-		m_close(bi);
-		if (any_visitor(s)) {
+		/* Fails with nothing changed, or makes it local first. */
+		if (teardown_busy(s)) {
 			EXPECT(rc, A(EBUSY));
 			may_change = 0;
 			return;
@@ -1338,8 +1352,7 @@ op_detach(void)
 		return;
 	}
 	if (s->shared) {
-		m_close(bi);
-		if (any_visitor(s)) {
+		if (teardown_busy(s)) {
 			EXPECT(rc, A(EBUSY));
 			may_change = 0;
 			return;
@@ -1858,14 +1871,30 @@ op_unshare(void)
 		EXPECT(rc, A(EINVAL));
 		return;
 	}
-	m_close(bi);
-	if (any_visitor(s)) {
+	if (teardown_busy(s)) {
 		EXPECT(rc, A(EBUSY));
 		return;
 	}
 	EXPECT(rc, A(OK));
 	s->shared = false;
 	s->closing = false;
+}
+
+/* Close: a state change that succeeds on any shared buffer. */
+static void
+op_close(void)
+{
+	int bi = pick_buf();
+	struct bslot *s = &bs[bi];
+	int rc = hb_buf_close(&s->b);
+
+	op_arg[0] = bi;
+	if (!s->shared) {
+		EXPECT(rc, A(EINVAL));
+		return;
+	}
+	EXPECT(rc, A(OK));
+	m_close(bi);
 }
 
 static void
@@ -2271,6 +2300,8 @@ op_invalid(void)
 		EXPECT(hb_buf_share(&ub), A(EINVAL));
 		EXPECT(hb_buf_unshare(&ub), A(EINVAL));
 		EXPECT(hb_buf_concat(&ub, &ub), A(EINVAL));
+		EXPECT(hb_buf_close(&ub), A(EINVAL));
+		FZ_ASSERT(!hb_buf_is_closing(&ub), "uninitialised closing");
 		FZ_ASSERT(hb_buf_peek(&ub, 0, 0, scratch) == NULL &&
 			  rte_errno == EINVAL, "peek on uninitialised");
 		FZ_ASSERT(hb_buf_detach(&ub) == NULL, "detach on uninitialised");
@@ -2290,6 +2321,8 @@ op_invalid(void)
 		EXPECT(hb_buf_concat(NULL, NULL), A(EINVAL));
 		EXPECT(hb_buf_share(NULL), A(EINVAL));
 		EXPECT(hb_buf_unshare(NULL), A(EINVAL));
+		EXPECT(hb_buf_close(NULL), A(EINVAL));
+		FZ_ASSERT(!hb_buf_is_closing(NULL), "NULL closing");
 		EXPECT(hb_buf_init(NULL, pools[0]), A(EINVAL));
 		EXPECT(hb_buf_attach(NULL, NULL), A(EINVAL));
 		FZ_ASSERT(hb_buf_detach(NULL) == NULL && rte_errno == EINVAL,
@@ -2415,7 +2448,8 @@ enum {
 	OP_ADJ, OP_SPLIT, OP_PEEK, OP_IOV, OP_RESERVE, OP_FREE, OP_DETACH,
 	OP_REINIT, OP_CURSOR_INIT, OP_CURSOR, OP_VIS_READ, OP_VIS_WRITE,
 	OP_SCRIBBLE, OP_RELEASE, OP_SHARE, OP_UNSHARE, OP_ASYNC, OP_POLL,
-	OP_CANCEL, OP_FAULT, OP_INVALID, OP_HOG, OP_PULLUP, OP_CONCAT, OP_COUNT
+	OP_CANCEL, OP_FAULT, OP_INVALID, OP_HOG, OP_PULLUP, OP_CONCAT,
+	OP_CLOSE, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
@@ -2423,7 +2457,7 @@ static const char *const op_names[OP_COUNT] = {
 	"split", "peek", "iov", "reserve", "free", "detach", "reinit",
 	"cursor_init", "cursor", "vis_read", "vis_write", "scribble",
 	"release", "share", "unshare", "async", "poll", "cancel", "fault",
-	"invalid", "hog", "pullup", "concat",
+	"invalid", "hog", "pullup", "concat", "close",
 };
 
 static void
@@ -2459,6 +2493,7 @@ run_op(int op)
 	case OP_HOG: op_hog(); break;
 	case OP_PULLUP: op_pullup(); break;
 	case OP_CONCAT: op_concat(); break;
+	case OP_CLOSE: op_close(); break;
 	default: op_invalid(); break;
 	}
 }
@@ -2529,9 +2564,12 @@ teardown(void)
 		for (i = 0; i < NBUF; i++) {
 			if (!bs[i].shared)
 				continue;
-			step_begin("teardown_unshare");
+			step_begin("teardown_close");
+			EXPECT(hb_buf_close(&bs[i].b), A(OK));
 			m_close(i);
-			if (any_visitor(&bs[i])) {
+			step_end();
+			step_begin("teardown_unshare");
+			if (teardown_busy(&bs[i])) {
 				EXPECT(hb_buf_unshare(&bs[i].b), A(EBUSY));
 				busy = true;
 			} else {

@@ -23,7 +23,7 @@ OPS = ["append", "append_int", "prepend", "read", "write", "trim", "adj",
        "split", "peek", "iov", "reserve", "free", "detach", "reinit",
        "cursor_init", "cursor", "vis_read", "vis_write", "scribble",
        "release", "share", "unshare", "async", "poll", "cancel", "fault",
-       "invalid", "hog", "pullup", "concat"]
+       "invalid", "hog", "pullup", "concat", "close"]
 OP = {name: i for i, name in enumerate(OPS)}
 
 
@@ -70,13 +70,17 @@ SCENARIOS = {
     op("async", 0, 0x00, 0x06, 0x10, 0x00, 0x00, 0x10, 0x00, 0) +
     op("release", 0) + op("poll", 0) + op("release", 6) +
     op("poll", 0) + op("release", 7),
-    # Teardown with queued requests and a live visitor.
+    # Teardown with queued requests and a live visitor: the calls fail
+    # and change nothing; close cancels the requests; free once released.
+    # vis_write(buf 0, visitor 0, [0, 16)); async write (request 0) and
+    # read (request 1) of [0, 16), queued behind it.
     "teardown": bytes([0]) + append(0, 300) + op("share", 0) +
-    op("vis_write", 0, 0x00, 6, 0x10, 0, 0, 0x10, 0) +
-    op("async", 0, 0x80, 0x06, 0x10, 0x00, 0x00, 0x10, 0x00, 0) +
-    op("async", 0, 0x81, 0x06, 0x10, 0x00, 0x00, 0x10, 0x00, 0) +
-    op("unshare", 0) + op("poll", 0) + op("release", 0) +
-    op("free", 0),
+    op("vis_write", 0, 0x00, 0, 0x07, 0x10, 0, 0) +
+    op("async", 0, 0x01, 0, 0x07, 0x10, 0, 0, 0xff, 0x0f, 0) +
+    op("async", 0, 0x00, 1, 0x07, 0x10, 0, 0, 0xff, 0x0f, 0) +
+    op("unshare", 0) + op("free", 0) + op("detach", 0, 0) +
+    op("poll", 0) + op("close", 0) + op("unshare", 0) + op("poll", 0) +
+    op("close", 0) + op("release", 0) + op("free", 0),
     # Cancel a queued request.
     "cancel": bytes([0]) + append(0, 300) + op("share", 0) +
     op("vis_write", 0, 0x00, 6, 0x10, 0, 0, 0x10, 0) +

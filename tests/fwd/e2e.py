@@ -28,6 +28,7 @@ import time
 import gen_pcap
 import model
 import pcapio
+import struct
 
 EAL_BASE = ["--no-huge", "-m", "256", "--no-pci", "--no-shconf",
             "--log-level=lib.eal:error"]
@@ -35,6 +36,9 @@ EAL_BASE = ["--no-huge", "-m", "256", "--no-pci", "--no-shconf",
 LCORES_1 = ["-l", "0-1"]
 # Two forwarding lcores, also on a 2-CPU machine.
 LCORES_2 = ["--lcores=0@0,1@0,2@1"]
+# Three forwarding lcores and the main one on two CPUs: busy-polling
+# lcores share a CPU.
+LCORES_3 = ["--lcores=0@0,1@0,2@1,3@1"]
 # Sizes of the mbuf data room for multi-segment runs: after the 128-byte
 # headroom the head segment holds 8, 14, 20, 32 or 50 bytes, splitting the
 # Ethernet, IPv4, UDP and VXLAN headers in turn; later segments hold the
@@ -678,6 +682,11 @@ BAD_ARGS = [
     (["--route", "10.0.0.0/8,9"], "--route sends to port 9"),
     (["--icmp-rate", "-1"], "invalid --icmp-rate value '-1'"),
     (["--idle-sleep", "0"], "invalid --idle-sleep value '0'"),
+    (["--capture", ""], "invalid --capture value ''"),
+    (["--capture", ",3"], "invalid --capture value ',3'"),
+    (["--capture", "x.pcap,0"], "invalid --capture N value '0'"),
+    (["--capture", "x.pcap,2,63"], "invalid --capture KIB value '63'"),
+    (["--capture", "x.pcap,2,64,1"], "invalid --capture KIB value '64,1'"),
 ]
 
 
@@ -830,6 +839,144 @@ def case_per_port_modes(ctx):
     check(outs["hyperbuf"] == outs["raw"], "the engines' outputs differ")
 
 
+# ---------------------------------------------------------------------
+# --capture
+
+
+def capture_frame(q, i):
+    """A UDP/IPv4 frame that says which queue and index it is (payload
+    "HBCAP", queue byte, 32-bit index), 60 to 1514 bytes."""
+    size = 60 + (i * 37 + q * 11) % 1455
+    eth = bytes.fromhex("020000000001") + bytes([2, 0, 0, 0, 0, 2 + q]) + \
+        b"\x08\x00"
+    tag = b"HBCAP" + bytes([q]) + struct.pack(">I", i)
+    return eth + tag + bytes((i + k) & 0xff
+                             for k in range(size - len(eth) - len(tag)))
+
+
+def capture_id(rec):
+    d = rec.data
+    check(d[14:19] == b"HBCAP", "capture: a record that is no input frame: %s"
+          % d[:24].hex())
+    return d[19], struct.unpack(">I", d[20:24])[0]
+
+
+def tshark_lengths(path):
+    """Frame lengths as tshark reads @path, or None without tshark."""
+    exe = shutil.which("tshark")
+    if exe is None:
+        return None
+    p = subprocess.run([exe, "-r", path, "-T", "fields", "-e", "frame.len",
+                        "-e", "frame.cap_len"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=120)
+    check(p.returncode == 0, "tshark -r %s: exit %d: %s" %
+          (path, p.returncode, p.stderr[-600:]))
+    return [tuple(int(x) for x in line.split()) for line in
+            p.stdout.splitlines() if line.strip()]
+
+
+def capture_run(ctx, tag, lcores, nq, npkt, every, kib=None, mode="macswap"):
+    """hb-fwd on one pcap port with @nq RX and TX queues (one per
+    forwarding lcore), @npkt identifiable frames per queue, --capture
+    every @every [of at most @kib KiB]. Checks the forwarding, the
+    capture file (independent reader, and tshark when installed) against
+    the inputs and the counters; returns (records per queue, stats)."""
+    frames = [[capture_frame(q, i) for i in range(npkt)] for q in range(nq)]
+    ins = [ctx.path("%s-in%d.pcap" % (tag, q)) for q in range(nq)]
+    outs = [ctx.path("%s-out%d.pcap" % (tag, q)) for q in range(nq)]
+    cap, js = ctx.path("%s-cap.pcap" % tag), ctx.path("%s-stats.json" % tag)
+    for q in range(nq):
+        pcapio.write(ins[q], frames[q])
+    vdev = "--vdev=net_pcap0," + ",".join(
+        ["rx_pcap=%s" % f for f in ins] + ["tx_pcap=%s" % f for f in outs])
+    spec = "%s,%d" % (cap, every) + (",%d" % kib if kib else "")
+    p = ctx.run(lcores + [vdev],
+                ["--mode", mode, "--rxq", str(nq), "--stats-period", "0",
+                 "--max-packets", str(nq * npkt), "--duration",
+                 PCAP_DURATION, "--stats-json", js, "--capture", spec])
+    st = load_json(js)
+    expect_clean_exit(p, st)
+    # Forwarding went on: every packet out, as the model says.
+    for q in range(nq):
+        exp, _ = expected_pairs(mode, frames[q])
+        compare_output("%s: queue %d" % (tag, q), exp, pcapio.read(outs[q]))
+    c = st["capture"]
+    want = sum((npkt + every - 1) // every for _ in range(nq))
+    check(c["to_capture"] == want, "%s: %d packets to capture, expected %d"
+          % (tag, c["to_capture"], want))
+    check(c["lost"] == 0, "%s: %d records lost" % (tag, c["lost"]))
+    check(c["written"] == c["captured"] and
+          c["captured"] + c["dropped"] == c["to_capture"],
+          "%s: %d captured, %d written, %d dropped, of %d" %
+          (tag, c["captured"], c["written"], c["dropped"], c["to_capture"]))
+    recs = pcapio.read(cap)
+    check(len(recs) == c["written"], "%s: %d records in the file, %d written"
+          % (tag, len(recs), c["written"]))
+    # Each record: an input frame as received, whole; per queue (so per
+    # lcore), in the order received, every Nth only.
+    per_q = [[] for _ in range(nq)]
+    for r in recs:
+        q, i = capture_id(r)
+        check(q < nq and i < npkt and i % every == 0,
+              "%s: record of queue %d index %d" % (tag, q, i))
+        check(not r.truncated and r.data == frames[q][i],
+              "%s: record of queue %d index %d differs: %s" %
+              (tag, q, i, hexdiff(frames[q][i], r.data)))
+        check(not per_q[q] or per_q[q][-1] < i,
+              "%s: queue %d: index %d after %d" % (tag, q, i,
+                                                   per_q[q][-1] if per_q[q]
+                                                   else -1))
+        per_q[q].append(i)
+    # The lcores' own counts are the file's, queue by queue.
+    check(sorted(x["captured"] for x in c["lcores"]) ==
+          sorted(len(x) for x in per_q),
+          "%s: lcores captured %s, the file has %s per queue" %
+          (tag, [x["captured"] for x in c["lcores"]],
+           [len(x) for x in per_q]))
+    # Drops only where the bound says so: every staging slot was in use.
+    for x in c["lcores"]:
+        check(x["dropped"] == 0 or
+              x["staged_max"] > x["staging_bytes"] - 32 * 1024,
+              "%s: lcore %d dropped %d with at most %d of %d bytes staged" %
+              (tag, x["lcore"], x["dropped"], x["staged_max"],
+               x["staging_bytes"]))
+    lens = tshark_lengths(cap)
+    if lens is not None:
+        check(lens == [(len(r.data), len(r.data)) for r in recs],
+              "%s: tshark reads %d frames, not the %d records written" %
+              (tag, len(lens), len(recs)))
+    print("%s: %d of %d packets to capture written, %d dropped, %d cuts, "
+          "at most %d bytes in the shared buffer%s" %
+          (tag, c["written"], c["to_capture"], c["dropped"], c["cuts"],
+           c["high_bytes"], "" if lens is None else "; tshark agrees"))
+    return per_q, st
+
+
+def case_capture(ctx):
+    """--capture with three forwarding lcores and the main one on two
+    CPUs: every third packet of each lcore in the pcap file, whole, in
+    the order that lcore received them, none dropped; forwarding output
+    unchanged (independent pcap reader, and tshark when installed). Then
+    the main lcore alone forwarding and draining."""
+    per_q, _ = capture_run(ctx, "cap3", LCORES_3, 3, 3000, 3)
+    for q in range(3):
+        check(per_q[q] == list(range(0, 3000, 3)),
+              "cap3: queue %d: %d of 1000 packets in the file" %
+              (q, len(per_q[q])))
+    per_q, _ = capture_run(ctx, "cap1", ["-l", "0"], 1, 2000, 2)
+    check(per_q[0] == list(range(0, 2000, 2)),
+          "cap1: %d of 1000 packets in the file" % len(per_q[0]))
+
+
+def case_capture_full(ctx):
+    """--capture of every packet into a 64 KiB shared buffer, three
+    lcores on two CPUs: the buffer and the lcores' staging fill up; every
+    packet to capture is in the file or counted as dropped, and the file
+    holds whole input frames in per-lcore order."""
+    _, st = capture_run(ctx, "capfull", LCORES_3, 3, 3000, 1, kib=64)
+    check(st["capture"]["cuts"] > 0, "the shared buffer was never cut")
+
+
 CASES = {"model-selftest": case_model_selftest}
 for _m in model.MODES:
     CASES[_m] = make_mode_case(_m)
@@ -844,6 +991,8 @@ CASES.update({
     "per-port-modes": case_per_port_modes,
     "pairs": case_pairs,
     "multiqueue": case_multiqueue,
+    "capture": case_capture,
+    "capture-full": case_capture_full,
 })
 for _m in model.MODES:
     CASES["null-" + _m] = make_null_case(_m)
