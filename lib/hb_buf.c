@@ -1143,6 +1143,11 @@ buf_concat(struct hb_buf *dst, struct hb_buf *src)
 		buf_take_all(dst, src);
 		return 0;
 	}
+	if (sh->pkt_len == 0) {
+		/* Only reserved segments: nothing to link, dst's limits moot. */
+		buf_drop_all(src);
+		return 0;
+	}
 	if (sh->pkt_len > UINT32_MAX - dh->pkt_len)
 		return -E2BIG;
 	/* dst's reserved segments (empty, after its tail) go away. */
@@ -1151,11 +1156,6 @@ buf_concat(struct hb_buf *dst, struct hb_buf *src)
 	nb = dh->nb_segs - reserved + sh->nb_segs;
 	if (nb > RTE_MBUF_MAX_NB_SEGS)
 		return -E2BIG;
-	if (sh->pkt_len == 0) {
-		/* Only reserved segments: nothing to link. */
-		buf_drop_all(src);
-		return 0;
-	}
 	hb_seg_list_free(dst->tail->next);
 	dst->tail->next = sh;
 	dh->nb_segs = (uint16_t)nb;

@@ -14,8 +14,7 @@
  *
  * With --growth the same tests run with the growth policy on (the
  * library's default classes), so that the buffers are made of class
- * segments; test_growth_classes() checks that they are. With --bugs, only
- * the tests of library bugs not fixed yet run (they fail until then).
+ * segments; test_growth_classes() checks that they are.
  */
 
 #include <errno.h>
@@ -1111,23 +1110,17 @@ main(int argc, char **argv)
 		cmocka_unit_test_teardown(test_errors, hb_test_ctx_teardown),
 		cmocka_unit_test_teardown(test_limit_segs,
 					  hb_test_ctx_teardown),
+		cmocka_unit_test_teardown(test_limit_empty_src,
+					  hb_test_ctx_teardown),
 		cmocka_unit_test_teardown(test_limit_len, hb_test_ctx_teardown),
 		cmocka_unit_test_teardown(test_growth_classes,
 					  hb_test_ctx_teardown),
 	};
-	/* Library bugs found by these tests, not fixed yet (--bugs). */
-	const struct CMUnitTest bugs[] = {
-		cmocka_unit_test_teardown(test_limit_empty_src,
-					  hb_test_ctx_teardown),
-	};
-	bool run_bugs = false;
 	int rc, i;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--growth") == 0)
 			growth = true;
-		else if (strcmp(argv[i], "--bugs") == 0)
-			run_bugs = true;
 	}
 	rc = hb_test_setup(argv[0], NULL);
 	if (rc != 0)
@@ -1147,8 +1140,7 @@ main(int argc, char **argv)
 	printf("growth policy %s\n", growth ? "on" : "off");
 	if (getenv("HB_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("HB_TEST_FILTER"));
-	rc = run_bugs ? cmocka_run_group_tests(bugs, NULL, NULL) :
-			cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	hb_test_teardown();
 	return rc;
 }

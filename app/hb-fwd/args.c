@@ -848,6 +848,8 @@ fwd_parse_args(int argc, char **argv)
 		case OPT_REASM_TIMEOUT_NUM:
 			if (parse_uint("--reasm-timeout", optarg, 1, 3600000,
 				       &fwd_cfg.reasm_timeout_ms) != 0)
+				return -1;
+			break;
 		case OPT_CAPTURE_NUM:
 			if (parse_capture(optarg) != 0)
 				return -1;
