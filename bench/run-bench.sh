@@ -194,7 +194,7 @@ if [ "$runs" -gt 1 ]; then
 				dres(m, dtgt[k]) > sum
 		}
 	}' runs="$runs" sum="$RESULTS/latest-summary.csv" "${csvs[@]}"
-	echo "(also in $RESULTS/latest-summary.csv)"
+	echo "(also in ${RESULTS#"$ROOT"/}/latest-summary.csv)"
 fi
 
 if [ $plot -eq 1 ]; then
