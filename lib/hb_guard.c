@@ -368,6 +368,12 @@ hb_guard_grant_step(struct hb_guard *g)
 
 /* ---------------------------------------------------------------------
  * The pool of guards, close and retire
+ *
+ * Not an rte_mempool: a guard taken from the pool must be reused only once
+ * its dlock can be taken (a late grant step may still run on it), which a
+ * mempool get cannot skip over; and a mempool is sized up front, where
+ * guards (each with its per-lcore reader counters, ~25 KB) are made as
+ * buffers are shared, and kept only up to HB_GUARD_POOL_SIZE when free.
  */
 
 /* Reset a guard for a new use (dlock held by the caller). */

@@ -713,16 +713,17 @@ fwd_read_eth(struct hb_buf *b, struct fwd_visit_count *vc,
 	return fwd_visit_done(&v, FWD_PASS);
 }
 
-/* EtherType at offset 0 of @b (which holds at least 14 bytes). */
+/*
+ * EtherType of the frame in @b (which holds at least 14 bytes), network
+ * order: two bytes copied out (hb_buf_read()), no visitor.
+ */
 static inline int
-fwd_read_ether_type(struct hb_buf *b, struct fwd_visit_count *vc,
-		    uint16_t *type)
+fwd_read_ether_type(const struct hb_buf *b, uint16_t *type)
 {
-	struct rte_ether_hdr eth;
-	int r = fwd_read_eth(b, vc, &eth);
+	int rc = hb_buf_read(b, offsetof(struct rte_ether_hdr, ether_type),
+			     type, sizeof(*type));
 
-	*type = eth.ether_type;
-	return r;
+	return likely(rc == 0) ? FWD_PASS : fwd_visit_failed(rc);
 }
 
 /* macswap: swap destination and source MAC through a write visitor. */
@@ -750,7 +751,7 @@ fwd_route(struct hb_buf *b, struct fwd_visit_count *vc)
 
 	if (unlikely(len < RTE_ETHER_HDR_LEN))
 		return FWD_DROP_SHORT;
-	r = fwd_read_ether_type(b, vc, &type);
+	r = fwd_read_ether_type(b, &type);
 	if (unlikely(r != FWD_PASS))
 		return r;
 	if (unlikely(!FWD_IS_IPV4(type)))
@@ -987,20 +988,30 @@ fwd_encap(struct hb_buf *b, const struct fwd_encap *e,
 	return r;
 }
 
-/* Remove one VXLAN encapsulation (see docs/hb-fwd.md for the checks). */
+/*
+ * Remove one VXLAN encapsulation (see docs/hb-fwd.md for the checks). The
+ * outer headers are only read: HB_BUF_PEEK(), as encap's flow key (a
+ * pointer into the segment, or a copy on the stack when a header spans
+ * segments); then a trim and an adj, without copying the inner frame.
+ */
 static inline int
 fwd_decap_one(struct hb_buf *b, struct fwd_visit_count *vc)
 {
 	uint32_t len = hb_buf_len(b);
 	uint32_t l4 = 0, end = 0, ulen = 0;
-	struct hb_visitor v;
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_udp_hdr *udp;
+	const uint8_t *flags;
+	struct rte_ipv4_hdr ibuf;
+	struct rte_udp_hdr ubuf;
+	uint8_t fbuf;
 	uint16_t type;
-	uint8_t flags;
 	int r, rc;
 
+	RTE_SET_USED(vc);
 	if (unlikely(len < RTE_ETHER_HDR_LEN))
 		return FWD_DROP_SHORT;
-	r = fwd_read_ether_type(b, vc, &type);
+	r = fwd_read_ether_type(b, &type);
 	if (unlikely(r != FWD_PASS))
 		return r;
 	if (!FWD_IS_IPV4(type))
@@ -1008,36 +1019,25 @@ fwd_decap_one(struct hb_buf *b, struct fwd_visit_count *vc)
 	if (unlikely(len < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)))
 		return FWD_DROP_SHORT;
 
-	rc = HB_VISIT_READ(b, RTE_ETHER_HDR_LEN, struct rte_ipv4_hdr, &v);
-	if (unlikely(rc != 0))
-		return fwd_visit_failed(rc);
-	fwd_visit_count(vc, &v);
-	r = fwd_decap_ip(HB_VIEW(&v, const struct rte_ipv4_hdr), len, &l4,
-			 &end);
-	r = fwd_visit_done(&v, r);
+	ip = HB_BUF_PEEK(b, RTE_ETHER_HDR_LEN, struct rte_ipv4_hdr, &ibuf);
+	if (unlikely(ip == NULL))
+		return fwd_visit_failed(-rte_errno);
+	r = fwd_decap_ip(ip, len, &l4, &end);
 	if (r != FWD_PASS)
 		return r;
 
-	rc = HB_VISIT_READ(b, l4, struct rte_udp_hdr, &v);
-	if (unlikely(rc != 0))
-		return fwd_visit_failed(rc);
-	fwd_visit_count(vc, &v);
-	r = fwd_decap_udp(HB_VIEW(&v, const struct rte_udp_hdr), l4, end,
-			  &ulen);
-	r = fwd_visit_done(&v, r);
+	udp = HB_BUF_PEEK(b, l4, struct rte_udp_hdr, &ubuf);
+	if (unlikely(udp == NULL))
+		return fwd_visit_failed(-rte_errno);
+	r = fwd_decap_udp(udp, l4, end, &ulen);
 	if (r != FWD_PASS)
 		return r;
 
-	rc = HB_VISIT_READ(b, l4 + sizeof(struct rte_udp_hdr),
-			   struct rte_vxlan_hdr, &v);
-	if (unlikely(rc != 0))
-		return fwd_visit_failed(rc);
-	fwd_visit_count(vc, &v);
-	flags = *(const uint8_t *)v.ptr;
-	r = fwd_visit_done(&v, FWD_PASS);
-	if (unlikely(r != FWD_PASS))
-		return r;
-	r = fwd_decap_vxlan(flags, ulen);
+	/* The VXLAN flags (fwd_decap_udp() checked the 8 bytes are there). */
+	flags = hb_buf_peek(b, l4 + sizeof(struct rte_udp_hdr), 1, &fbuf);
+	if (unlikely(flags == NULL))
+		return fwd_visit_failed(-rte_errno);
+	r = fwd_decap_vxlan(*flags, ulen);
 	if (r != FWD_PASS)
 		return r;
 
@@ -1073,7 +1073,7 @@ fwd_decap_l3(struct hb_buf *b, struct fwd_pctx *c, struct fwd_visit_count *vc)
 	int r;
 
 	if (len >= RTE_ETHER_HDR_LEN) {
-		r = fwd_read_ether_type(b, vc, &type);
+		r = fwd_read_ether_type(b, &type);
 		if (unlikely(r != FWD_PASS))
 			return r;
 		if (type == RTE_BE16(RTE_ETHER_TYPE_ARP))

@@ -334,9 +334,9 @@ def make_multiseg_case(mode):
             _, st = both_engines(ctx, mode, frames, "%s-%d" % (mode, size),
                                  mbuf_size=size, names=names)
             bounced += st["visits"]["bounced"]
-        # io moves bytes untouched, encap reads its flow key with
-        # hb_buf_peek(): neither takes a visitor.
-        if mode not in ("io", "encap"):
+        # io moves bytes untouched, encap and decap read their headers
+        # with hb_buf_peek(): none of them takes a visitor.
+        if mode not in ("io", "encap", "decap"):
             check(bounced > 0, "no visit bounced: headers were never split")
         print("%s: %d bounced visits over %d pool sizes" %
               (mode, bounced, len(MULTISEG_SIZES)))
