@@ -651,7 +651,7 @@ int hb_buf_split(struct hb_buf *b, uint32_t at, struct hb_buf *tail);
  *   On failure both buffers are unchanged.
  */
 __rte_experimental
-int hb_buf_concat(struct hb_buf *dst, struct hb_buf *src);
+static inline int hb_buf_concat(struct hb_buf *dst, struct hb_buf *src);
 
 /**
  * Make [@p off, @p off + @p len) contiguous in one segment (like BSD's
@@ -1097,6 +1097,43 @@ hb_buf_adj(struct hb_buf *b, uint32_t len)
 		return 0;
 	}
 	return __hb_buf_adj(b, len);
+}
+
+__rte_experimental
+static inline int
+hb_buf_concat(struct hb_buf *dst, struct hb_buf *src)
+{
+	struct rte_mbuf *dh, *sh;
+
+	/*
+	 * Both local and idle without an index, both chains checked (an
+	 * adopted packet of one segment is checked in its head), dst's tail
+	 * its last segment, src holding bytes: link, as __hb_buf_concat()
+	 * does.
+	 */
+	if (likely(dst != NULL && src != NULL && dst != src &&
+		   dst->state == __HB_STATE_IDLE &&
+		   src->state == __HB_STATE_IDLE &&
+		   dst->idx == NULL && src->idx == NULL &&
+		   (dh = dst->head) != NULL && (sh = src->head) != NULL &&
+		   sh->pkt_len != 0 && sh->pkt_len <= UINT32_MAX - dh->pkt_len &&
+		   (uint32_t)dh->nb_segs + sh->nb_segs <=
+			   RTE_MBUF_MAX_NB_SEGS &&
+		   __hb_buf_chain_ok(dst, dh) && dst->tail->next == NULL &&
+		   __hb_buf_chain_ok(src, sh))) {
+		dst->tail->next = sh;
+		dh->nb_segs = (uint16_t)(dh->nb_segs + sh->nb_segs);
+		dh->pkt_len += sh->pkt_len;
+		dst->tail = src->tail;
+		/* Offsets of dst's bytes do not move: its cursors stay valid. */
+		src->head = NULL;
+		src->tail = NULL;
+		src->pos_seg = NULL;
+		src->pos_off = 0;
+		src->gen = __hb_gen_next(src->gen);
+		return 0;
+	}
+	return __hb_buf_concat(dst, src);
 }
 
 __rte_experimental

@@ -198,6 +198,8 @@ __hb_buf_chain_ok(struct hb_buf *b, struct rte_mbuf *h)
 
 /** @internal Slow path of hb_buf_free(). */
 int __hb_buf_free(struct hb_buf *b);
+/** @internal Slow path of hb_buf_concat(). */
+int __hb_buf_concat(struct hb_buf *dst, struct hb_buf *src);
 /** @internal Slow path of hb_buf_adj(). */
 int __hb_buf_adj(struct hb_buf *b, uint32_t len);
 /** @internal Slow path of hb_buf_prepend(). */

@@ -1171,7 +1171,7 @@ buf_concat(struct hb_buf *dst, struct hb_buf *src)
 }
 
 int
-hb_buf_concat(struct hb_buf *dst, struct hb_buf *src)
+__hb_buf_concat(struct hb_buf *dst, struct hb_buf *src)
 {
 	int rc;
 
