@@ -93,6 +93,7 @@ struct cap_lcore {
 	unsigned int head, tail;
 	uint32_t off;		/* its reservation */
 	uint64_t seen;		/* packets received */
+	uint64_t skip;		/* of the next ones, not to capture */
 	uint64_t captured;	/* records staged */
 	uint64_t dropped;	/* packets to capture that found no room */
 	uint64_t lost;		/* staged records never written (exit) */
@@ -277,19 +278,22 @@ fwd_cap_rx(struct rte_mbuf **pkts, uint16_t n)
 {
 	struct cap_lcore *c = cap_lc[rte_lcore_id()];
 	const unsigned int every = fwd_cfg.capture_every;
-	uint64_t tsc = 0;
-	uint16_t i;
+	uint64_t tsc, i = c->skip;
 
-	for (i = 0; i < n; i++) {
-		if (c->seen++ % every != 0)
-			continue;
-		if (tsc == 0)
-			tsc = rte_get_tsc_cycles();
+	/* A countdown, no division per packet: most bursts skip at once. */
+	c->seen += n;
+	if (likely(i >= n)) {
+		c->skip = i - n;
+		return;
+	}
+	tsc = rte_get_tsc_cycles();
+	for (; i < n; i += every) {
 		if (cap_stage_lcore(c, pkts[i], tsc))
 			c->captured++;
 		else
 			c->dropped++; /* every slot in use: the bound */
 	}
+	c->skip = i - n;
 }
 
 /*
