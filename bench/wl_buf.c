@@ -470,13 +470,34 @@ msg_tx(struct rte_mbuf **pkts, unsigned int n)
 	return sum;
 }
 
+/*
+ * The plain loop a user writes: cut MSG_MTU bytes off the message in
+ * bufs[0] with hb_buf_split() until the rest fits, each piece detached
+ * into @pkts. Returns the number of packets.
+ */
+static unsigned int
+msg_cut(struct hb_buf bufs[2], struct rte_mbuf **pkts)
+{
+	unsigned int n = 0, cur = 0;
+
+	while (hb_buf_len(&bufs[cur]) > MSG_MTU) {
+		CHECK_RC(hb_buf_split(&bufs[cur], MSG_MTU, &bufs[cur ^ 1]));
+		pkts[n] = hb_buf_detach(&bufs[cur]);
+		CHECK_PTR(pkts[n]);
+		n++;
+		cur ^= 1;
+	}
+	pkts[n] = hb_buf_detach(&bufs[cur]);
+	CHECK_PTR(pkts[n]);
+	return n + 1;
+}
+
 uint64_t
 msg_hb(uint64_t iters)
 {
 	struct rte_mbuf *pkts[MSG_MAX_PKTS + 1];
 	struct hb_buf bufs[2];
 	uint64_t sum = 0;
-	unsigned int n, cur;
 	uint32_t off;
 
 	while (iters-- > 0) {
@@ -486,20 +507,7 @@ msg_hb(uint64_t iters)
 		for (off = 0; off < MSG_LEN; off += PIECE)
 			CHECK_RC(hb_buf_append(b, pattern + off, PIECE));
 		CHECK_RC(hb_buf_prepend(b, msg_hdr, MSG_HDR));
-		n = 0;
-		cur = 0;
-		while (hb_buf_len(&bufs[cur]) > MSG_MTU) {
-			CHECK_RC(hb_buf_split(&bufs[cur], MSG_MTU,
-					      &bufs[cur ^ 1]));
-			pkts[n] = hb_buf_detach(&bufs[cur]);
-			CHECK_PTR(pkts[n]);
-			n++;
-			cur ^= 1;
-		}
-		pkts[n] = hb_buf_detach(&bufs[cur]);
-		CHECK_PTR(pkts[n]);
-		n++;
-		sum += msg_tx(pkts, n);
+		sum += msg_tx(pkts, msg_cut(bufs, pkts));
 	}
 	return sum;
 }
@@ -511,7 +519,6 @@ msg_hb_writer(uint64_t iters)
 	struct hb_buf bufs[2];
 	struct hb_writer w;
 	uint64_t sum = 0;
-	unsigned int n, cur;
 	uint32_t off;
 
 	while (iters-- > 0) {
@@ -523,20 +530,7 @@ msg_hb_writer(uint64_t iters)
 			CHECK_RC(hb_writer_append(&w, pattern + off, PIECE));
 		CHECK_RC(hb_writer_end(&w));
 		CHECK_RC(hb_buf_prepend(b, msg_hdr, MSG_HDR));
-		n = 0;
-		cur = 0;
-		while (hb_buf_len(&bufs[cur]) > MSG_MTU) {
-			CHECK_RC(hb_buf_split(&bufs[cur], MSG_MTU,
-					      &bufs[cur ^ 1]));
-			pkts[n] = hb_buf_detach(&bufs[cur]);
-			CHECK_PTR(pkts[n]);
-			n++;
-			cur ^= 1;
-		}
-		pkts[n] = hb_buf_detach(&bufs[cur]);
-		CHECK_PTR(pkts[n]);
-		n++;
-		sum += msg_tx(pkts, n);
+		sum += msg_tx(pkts, msg_cut(bufs, pkts));
 	}
 	return sum;
 }
